@@ -1,0 +1,56 @@
+package org.toxiscope.features.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * One forward step over a left-padded batch: the new tokens [B, T], their absolute positions [B, T], and the additive
+ * attention mask [B, 1, T, S] over all S keys so far (causal and hiding padding), all owned by the step's manager.
+ */
+record BatchLayout(NDArray tokens, NDArray positions, NDArray mask, int batch, int width, int maxPosition,
+                   int[] padding, int[] firstPosition) {
+
+    /** Large enough to zero a softmax term, small enough that a fully masked row (padding) stays finite. */
+    private static final float MASKED = -1e30f;
+
+    /** Lays out {@code tokens} (new tokens per sequence) after the keys {@code state} already holds. */
+    static BatchLayout of(NDManager manager, int[][] tokens, DecodeState state) {
+        int batch = tokens.length;
+        int width = 0;
+        for (int[] t : tokens) {
+            width = Math.max(width, t.length);
+        }
+        int past = state.length();
+        int total = past + width;
+        long[] ids = new long[batch * width];
+        long[] positions = new long[batch * width];
+        float[] valid = new float[batch * total];
+        int[] padding = new int[batch];
+        int[] first = new int[batch];
+        int maxPosition = 0;
+        for (int b = 0; b < batch; b++) {
+            padding[b] = width - tokens[b].length;
+            first[b] = state.nextPosition(b);
+            boolean[] pastValid = state.valid(b);
+            for (int j = 0; j < past; j++) {
+                valid[b * total + j] = pastValid[j] ? 1f : 0f;
+            }
+            for (int i = 0; i < tokens[b].length; i++) {
+                int column = padding[b] + i;
+                ids[b * width + column] = tokens[b][i];
+                positions[b * width + column] = first[b] + i;
+                valid[b * total + past + column] = 1f;
+                maxPosition = Math.max(maxPosition, first[b] + i);
+            }
+        }
+        NDArray keyValid = manager.create(valid, new Shape(batch, 1, 1, total));
+        // Query i (absolute column past + i) may see key j when j <= past + i.
+        NDArray query = manager.arange(past, total).reshape(width, 1);
+        NDArray key = manager.arange(0, total).reshape(1, total);
+        NDArray causal = key.lte(query).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).reshape(1, 1, width, total);
+        NDArray mask = keyValid.mul(causal).sub(1f).mul(-MASKED);
+        return new BatchLayout(manager.create(ids, new Shape(batch, width)),
+                manager.create(positions, new Shape(batch, width)), mask, batch, width, maxPosition, padding, first);
+    }
+}

@@ -1,0 +1,79 @@
+package org.toxiscope.features.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Arrays;
+
+/**
+ * What incremental decoding carries between steps for a batch: the key/value cache of every attention layer
+ * ([B, kvHeads, S, headDim], owned by this state's manager), which of the S key columns are real tokens, and each
+ * sequence's next position. Close it to free the cache.
+ */
+public final class DecodeState implements AutoCloseable {
+
+    private final NDManager manager;
+    private final NDArray[] keys;
+    private final NDArray[] values;
+    private boolean[][] valid;
+    private final int[] next;
+    private int length;
+
+    DecodeState(NDManager parent, int batch, int layers) {
+        this.manager = parent.newSubManager();
+        this.keys = new NDArray[layers];
+        this.values = new NDArray[layers];
+        this.valid = new boolean[batch][0];
+        this.next = new int[batch];
+    }
+
+    int length() {
+        return length;
+    }
+
+    int nextPosition(int row) {
+        return next[row];
+    }
+
+    boolean[] valid(int row) {
+        return valid[row];
+    }
+
+    /** Appends this step's keys and values for {@code layer}; returns the full cache for attention. */
+    NDArray[] append(int layer, NDArray k, NDArray v) {
+        if (keys[layer] == null) {
+            keys[layer] = k;
+            values[layer] = v;
+        } else {
+            NDArray oldK = keys[layer];
+            NDArray oldV = values[layer];
+            keys[layer] = oldK.concat(k, 2);
+            values[layer] = oldV.concat(v, 2);
+            oldK.close();
+            oldV.close();
+        }
+        keys[layer].attach(manager);
+        values[layer].attach(manager);
+        return new NDArray[] {keys[layer], values[layer]};
+    }
+
+    /** Records a finished step: its padding per row and width. */
+    void advance(BatchLayout layout) {
+        for (int b = 0; b < valid.length; b++) {
+            boolean[] row = Arrays.copyOf(valid[b], length + layout.width());
+            Arrays.fill(row, length + layout.padding()[b], length + layout.width(), true);
+            valid[b] = row;
+            next[b] += layout.width() - layout.padding()[b];
+        }
+        length += layout.width();
+    }
+
+    /** Number of sequences in the batch. */
+    public int batchSize() {
+        return next.length;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,33 @@
+package org.toxiscope.features.model;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A causal language model whose residual stream can be read and steered at block outputs. Forward calls take the
+ * new tokens of each sequence (ragged: the batch is left-padded) and a {@link DecodeState} carrying the earlier ones.
+ */
+public interface LanguageModel extends AutoCloseable {
+
+    ModelConfig config();
+
+    /** Blocks loaded (early exit loads only blocks 0..n-1); logits need all of them plus the head. */
+    int loadedBlocks();
+
+    /** Whether the final norm and unembedding are loaded (needed for logits and generation). */
+    boolean hasHead();
+
+    /** A fresh, empty decoding state for {@code batch} sequences, owned by a sub-manager of {@code manager}. */
+    DecodeState newState(NDManager manager, int batch);
+
+    /**
+     * Runs the new tokens of each sequence through the model and appends them to {@code state}; results are owned
+     * by {@code manager}.
+     */
+    ForwardResult forward(NDManager manager, int[][] tokens, DecodeState state, ForwardOptions options);
+
+    /** Logit lens: the residual-space {@code direction} [H] through the unembedding, giving one score per token [V]. */
+    float[] unembed(float[] direction, NDManager manager);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,109 @@
+package org.toxiscope.features.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.toxiscope.features.io.CheckpointWeights;
+import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.io.TensorInfo;
+
+/**
+ * A Hugging Face model folder (config.json, tokenizer.json, safetensors single file or shards), given as a path or a
+ * Hugging Face id resolved in the local cache; weights are read lazily, so loading blocks 0..L never maps later shards.
+ */
+public final class ModelCheckpoint implements Weights, AutoCloseable {
+
+    private final String id;
+    private final Path dir;
+    private final ModelConfig config;
+    private final String configSha256;
+    private final CheckpointWeights weights;
+
+    private ModelCheckpoint(String id, Path dir, ModelConfig config, String configSha256, CheckpointWeights weights) {
+        this.id = id;
+        this.dir = dir;
+        this.config = config;
+        this.configSha256 = configSha256;
+        this.weights = weights;
+    }
+
+    /** Opens {@code spec}: a model folder, or a Hugging Face id ({@code Qwen/Qwen3-1.7B-Base[@rev]}) in the local cache. */
+    public static ModelCheckpoint open(String spec) throws IOException {
+        Path dir = HfCache.fromEnvironment().resolve(spec, HfCache.RepoType.MODEL);
+        Path configJson = dir.resolve("config.json");
+        if (!Files.isRegularFile(configJson)) {
+            throw new IOException(dir + ": no config.json (is this a Hugging Face model folder?)");
+        }
+        byte[] configBytes = Files.readAllBytes(configJson);
+        ModelConfig config = ModelConfig.read(configJson);
+        return new ModelCheckpoint(spec, dir, config, sha256(configBytes), CheckpointWeights.open(dir));
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** SHA-256 of config.json, recorded in provenance. */
+    public String configSha256() {
+        return configSha256;
+    }
+
+    public QwenTokenizer tokenizer() throws IOException {
+        return QwenTokenizer.open(dir);
+    }
+
+    /** Loads the model on {@code device}: blocks 0..lastBlock only, or everything with the head when -1. */
+    public LanguageModel load(Device device, int lastBlock) {
+        return Qwen3Model.load(config, this, device, lastBlock);
+    }
+
+    @Override
+    public boolean has(String name) {
+        return weights.has(name);
+    }
+
+    @Override
+    public NDArray load(String name, NDManager manager) {
+        try {
+            if (!weights.has(name)) {
+                throw new IOException(dir + ": tensor '" + name + "' is missing from the checkpoint");
+            }
+            TensorInfo info = weights.info(name);
+            ByteBuffer data = weights.readF32(name);
+            return manager.create(data, new Shape(info.shape()), DataType.FLOAT32);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        weights.close();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

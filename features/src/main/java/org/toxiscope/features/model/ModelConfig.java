@@ -1,0 +1,138 @@
+package org.toxiscope.features.model;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The architecture settings of a Qwen checkpoint, read from its {@code config.json}; {@code text} holds the raw
+ * (text) config object so that architectures with more keys (Qwen3.5) read their own.
+ */
+public record ModelConfig(String modelType, int hiddenSize, int numLayers, int numHeads, int numKvHeads, int headDim,
+                          int intermediateSize, int vocabSize, double rmsNormEps, double ropeTheta,
+                          boolean tieWordEmbeddings, int eosTokenId, Moe moe, JsonObject text) {
+
+    /** Mixture-of-experts settings; {@code numExperts == 0} for dense models. */
+    public record Moe(int numExperts, int expertsPerToken, int moeIntermediateSize, boolean normTopkProb,
+                      int decoderSparseStep, Set<Integer> mlpOnlyLayers) {
+
+        static final Moe NONE = new Moe(0, 0, 0, false, 1, Set.of());
+    }
+
+    /** The model types this build can run. */
+    public static final List<String> SUPPORTED = List.of("qwen3", "qwen3_moe");
+
+    /** Reads and checks {@code config.json}; unknown model types are refused, listing the supported ones. */
+    public static ModelConfig read(Path configJson) throws IOException {
+        JsonObject root;
+        try {
+            root = JsonParser.parseString(Files.readString(configJson, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new IOException(configJson + ": not a JSON object: " + e.getMessage(), e);
+        }
+        return parse(root, configJson.toString());
+    }
+
+    static ModelConfig parse(JsonObject root, String source) throws IOException {
+        // Multimodal releases nest the language model's settings in text_config.
+        JsonObject text = root.has("text_config") && root.get("text_config").isJsonObject()
+                ? root.getAsJsonObject("text_config") : root;
+        String type = string(text, "model_type", string(root, "model_type", null));
+        if (type == null) {
+            throw new IOException(source + ": field 'model_type' is missing");
+        }
+        if (!SUPPORTED.contains(type)) {
+            throw new IOException(source + ": model_type '" + type + "' is not supported; supported: "
+                    + String.join(", ", SUPPORTED));
+        }
+        int hidden = required(text, "hidden_size", source);
+        int heads = required(text, "num_attention_heads", source);
+        int headDim = text.has("head_dim") && !text.get("head_dim").isJsonNull()
+                ? text.get("head_dim").getAsInt() : hidden / heads;
+        double theta = text.has("rope_theta") ? text.get("rope_theta").getAsDouble()
+                : text.has("rope_parameters") ? text.getAsJsonObject("rope_parameters").get("rope_theta").getAsDouble()
+                : 10000.0;
+        boolean tied = bool(text, "tie_word_embeddings", bool(root, "tie_word_embeddings", false));
+        Moe moe = Moe.NONE;
+        if (type.endsWith("_moe")) {
+            Set<Integer> dense = new java.util.TreeSet<>();
+            if (text.has("mlp_only_layers") && text.get("mlp_only_layers").isJsonArray()) {
+                for (JsonElement e : text.getAsJsonArray("mlp_only_layers")) {
+                    dense.add(e.getAsInt());
+                }
+            }
+            moe = new Moe(required(text, "num_experts", source), required(text, "num_experts_per_tok", source),
+                    required(text, "moe_intermediate_size", source), bool(text, "norm_topk_prob", false),
+                    text.has("decoder_sparse_step") ? text.get("decoder_sparse_step").getAsInt() : 1, Set.copyOf(dense));
+        }
+        return new ModelConfig(type, hidden, required(text, "num_hidden_layers", source), heads,
+                text.has("num_key_value_heads") ? text.get("num_key_value_heads").getAsInt() : heads, headDim,
+                text.has("intermediate_size") ? text.get("intermediate_size").getAsInt() : 0,
+                required(text, "vocab_size", source),
+                text.has("rms_norm_eps") ? text.get("rms_norm_eps").getAsDouble() : 1e-6, theta, tied,
+                firstInt(text.has("eos_token_id") ? text.get("eos_token_id") : root.get("eos_token_id"), -1),
+                moe, text);
+    }
+
+    /** Whether decoder block {@code layer} uses the sparse expert MLP (Qwen3-MoE's rule). */
+    public boolean isSparseLayer(int layer) {
+        return moe.numExperts() > 0 && !moe.mlpOnlyLayers().contains(layer)
+                && (layer + 1) % moe.decoderSparseStep() == 0;
+    }
+
+    /** Parameters per decoder block, for memory estimates. */
+    public long parametersPerLayer() {
+        long attention = (long) hiddenSize * headDim * (numHeads * 2L + numKvHeads * 2L);
+        long mlp = moe.numExperts() > 0
+                ? (long) moe.numExperts() * 3L * hiddenSize * moe.moeIntermediateSize() + (long) moe.numExperts() * hiddenSize
+                : 3L * hiddenSize * intermediateSize;
+        return attention + mlp;
+    }
+
+    private static int required(JsonObject o, String key, String source) throws IOException {
+        if (!o.has(key) || o.get(key).isJsonNull()) {
+            throw new IOException(source + ": field '" + key + "' is missing");
+        }
+        try {
+            return o.get(key).getAsInt();
+        } catch (RuntimeException e) {
+            throw new IOException(source + ": field '" + key + "' is not an integer: " + o.get(key));
+        }
+    }
+
+    private static String string(JsonObject o, String key, String fallback) {
+        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsString() : fallback;
+    }
+
+    private static boolean bool(JsonObject o, String key, boolean fallback) {
+        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsBoolean() : fallback;
+    }
+
+    private static int firstInt(JsonElement e, int fallback) {
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        if (e.isJsonArray()) {
+            JsonArray a = e.getAsJsonArray();
+            return a.isEmpty() ? fallback : a.get(0).getAsInt();
+        }
+        return e.getAsInt();
+    }
+
+    /** The list of all layer indices 0..n-1 (convenience for "all layers"). */
+    public List<Integer> allLayers() {
+        List<Integer> all = new ArrayList<>(numLayers);
+        for (int i = 0; i < numLayers; i++) {
+            all.add(i);
+        }
+        return all;
+    }
+}

@@ -1,0 +1,174 @@
+package org.toxiscope.features.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Qwen3 and Qwen3-MoE decoder (Hugging Face {@code Qwen3ForCausalLM} / {@code Qwen3MoeForCausalLM}) on DJL:
+ * embeddings, n pre-norm blocks, final norm, tied or untied unembedding; float32 compute.
+ */
+public final class Qwen3Model implements LanguageModel {
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final NDArray embeddings;
+    private final DecoderBlock[] blocks;
+    private final RmsNorm finalNorm;
+    private final NDArray unembeddingT;
+
+    private Qwen3Model(ModelConfig config, NDManager manager, NDArray embeddings, DecoderBlock[] blocks,
+                       RmsNorm finalNorm, NDArray unembeddingT) {
+        this.config = config;
+        this.manager = manager;
+        this.embeddings = embeddings;
+        this.blocks = blocks;
+        this.finalNorm = finalNorm;
+        this.unembeddingT = unembeddingT;
+    }
+
+    /**
+     * Loads the embeddings and blocks {@code 0..lastBlock} (all blocks and the head when {@code lastBlock} is -1 or
+     * the last block) onto {@code device}.
+     */
+    public static Qwen3Model load(ModelConfig config, Weights weights, Device device, int lastBlock) {
+        int n = lastBlock < 0 || lastBlock >= config.numLayers() - 1 ? config.numLayers() : lastBlock + 1;
+        boolean head = n == config.numLayers();
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            float eps = (float) config.rmsNormEps();
+            NDArray embeddings = weights.load("model.embed_tokens.weight", manager);
+            RotaryEmbedding rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+            DecoderBlock[] blocks = new DecoderBlock[n];
+            for (int i = 0; i < n; i++) {
+                String p = "model.layers." + i + ".";
+                Attention attention = new Attention(i, linear(weights, p + "self_attn.q_proj", manager),
+                        linear(weights, p + "self_attn.k_proj", manager), linear(weights, p + "self_attn.v_proj", manager),
+                        linear(weights, p + "self_attn.o_proj", manager),
+                        new RmsNorm(weights.load(p + "self_attn.q_norm.weight", manager), eps),
+                        new RmsNorm(weights.load(p + "self_attn.k_norm.weight", manager), eps),
+                        config.numHeads(), config.numKvHeads(), config.headDim(), rope);
+                Mlp mlp = config.isSparseLayer(i) ? sparseMoe(config, weights, p + "mlp.", manager)
+                        : swiGlu(weights, p + "mlp.", manager);
+                blocks[i] = new DecoderBlock(new RmsNorm(weights.load(p + "input_layernorm.weight", manager), eps),
+                        attention, new RmsNorm(weights.load(p + "post_attention_layernorm.weight", manager), eps), mlp);
+            }
+            RmsNorm norm = null;
+            NDArray unembeddingT = null;
+            if (head) {
+                norm = new RmsNorm(weights.load("model.norm.weight", manager), eps);
+                unembeddingT = config.tieWordEmbeddings() || !weights.has("lm_head.weight")
+                        ? embeddings.transpose() : linear(weights, "lm_head", manager);
+            }
+            return new Qwen3Model(config, manager, embeddings, blocks, norm, unembeddingT);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static NDArray linear(Weights weights, String name, NDManager manager) {
+        // HF stores Linear weights as [out, in]; keep the transposed view so every projection is x @ W.
+        return weights.load(name + ".weight", manager).transpose();
+    }
+
+    private static SwiGlu swiGlu(Weights weights, String prefix, NDManager manager) {
+        return new SwiGlu(linear(weights, prefix + "gate_proj", manager), linear(weights, prefix + "up_proj", manager),
+                linear(weights, prefix + "down_proj", manager));
+    }
+
+    private static SparseMoe sparseMoe(ModelConfig config, Weights weights, String prefix, NDManager manager) {
+        SwiGlu[] experts = new SwiGlu[config.moe().numExperts()];
+        for (int e = 0; e < experts.length; e++) {
+            experts[e] = swiGlu(weights, prefix + "experts." + e + ".", manager);
+        }
+        return new SparseMoe(linear(weights, prefix + "gate", manager), experts, config.moe().expertsPerToken(),
+                config.moe().normTopkProb());
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public int loadedBlocks() {
+        return blocks.length;
+    }
+
+    @Override
+    public boolean hasHead() {
+        return unembeddingT != null;
+    }
+
+    @Override
+    public DecodeState newState(NDManager parent, int batch) {
+        return new DecodeState(parent, batch, blocks.length);
+    }
+
+    @Override
+    public ForwardResult forward(NDManager out, int[][] tokens, DecodeState state, ForwardOptions options) {
+        int last = options.lastBlock(config.numLayers());
+        if (last >= blocks.length || (options.logits() && !hasHead())) {
+            throw new IllegalStateException("block " + last + " or the head is not loaded (loaded blocks 0.."
+                    + (blocks.length - 1) + ")");
+        }
+        Map<Integer, NDArray> steering = new HashMap<>();
+        try (NDManager step = out.newSubManager()) {
+            BatchLayout layout = BatchLayout.of(step, tokens, state);
+            options.steering().add().forEach((layer, v) -> steering.put(layer, steeringVector(step, v, layout,
+                    options.steering().fromPosition())));
+            NDArray x = embeddings.get(step, new NDIndex("{}", layout.tokens()));
+            Map<Integer, NDArray> captured = new HashMap<>();
+            for (int i = 0; i <= last; i++) {
+                x = blocks[i].apply(x, layout, state);
+                NDArray add = steering.get(i);
+                if (add != null) {
+                    x = x.add(add);
+                }
+                if (options.capture().contains(i)) {
+                    captured.put(i, x);
+                }
+            }
+            // Blocks past `last` never ran this step: their caches stay behind, so incremental decoding needs logits.
+            NDArray logits = null;
+            if (options.logits()) {
+                NDArray lastHidden = x.get(new NDIndex(":, -1, :"));
+                logits = finalNorm.apply(lastHidden).matMul(unembeddingT);
+                logits.attach(out);
+            }
+            captured.values().forEach(a -> a.attach(out));
+            state.advance(layout);
+            return new ForwardResult(captured, logits, layout.padding());
+        }
+    }
+
+    /** [B, T, H] steering addend: {@code v} at every position at or after {@code from}, zero before. */
+    private static NDArray steeringVector(NDManager step, float[] v, BatchLayout layout, int from) {
+        NDArray vector = step.create(v, new Shape(1, 1, v.length));
+        if (from <= 0) {
+            return vector;
+        }
+        NDArray after = layout.positions().gte(from).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        return after.expandDims(-1).mul(vector);
+    }
+
+    @Override
+    public float[] unembed(float[] direction, NDManager parent) {
+        if (!hasHead()) {
+            throw new IllegalStateException("the unembedding is not loaded");
+        }
+        try (NDManager local = parent.newSubManager()) {
+            return local.create(direction, new Shape(1, direction.length)).matMul(unembeddingT).toFloatArray();
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,14 @@
+package org.toxiscope.features.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/** A source of named float32 weight tensors, created on demand as arrays owned by the given manager. */
+public interface Weights {
+
+    /** Whether a tensor of that name exists. */
+    boolean has(String name);
+
+    /** The tensor as a float32 array owned by {@code manager}; an error naming the tensor where it is missing. */
+    NDArray load(String name, NDManager manager);
+}

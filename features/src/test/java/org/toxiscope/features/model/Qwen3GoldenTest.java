@@ -1,0 +1,169 @@
+package org.toxiscope.features.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Reproduces the golden outputs of the independent PyTorch port (max abs error 1e-4, identical tokens). */
+class Qwen3GoldenTest {
+
+    private static final float TOLERANCE = 1e-4f;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen3-tiny", "qwen3moe-tiny"})
+    void tokenizerMatchesGoldenIds(String name) throws Exception {
+        Golden golden = Golden.load(name);
+        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
+             QwenTokenizer tokenizer = ckpt.tokenizer()) {
+            for (var t : golden.texts()) {
+                JsonObject text = t.getAsJsonObject();
+                assertArrayEquals(Golden.ints(text.getAsJsonArray("ids")), tokenizer.encode(text.get("text").getAsString()),
+                        text.get("lang").getAsString());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen3-tiny", "qwen3moe-tiny"})
+    void residualsAndLogitsMatchOneTextAtATime(String name) throws Exception {
+        Golden golden = Golden.load(name);
+        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
+             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             NDManager manager = NDManager.newBaseManager()) {
+            for (var t : golden.texts()) {
+                JsonObject text = t.getAsJsonObject();
+                int[] ids = Golden.ints(text.getAsJsonArray("ids"));
+                try (DecodeState state = model.newState(manager, 1)) {
+                    ForwardResult r = model.forward(manager, new int[][] {ids}, state,
+                            new ForwardOptions(Set.of(1), Steering.NONE, true));
+                    checkResidual(text, r.residuals().get(1).get(0), 0);
+                    checkLogits(text, r.lastLogits().get(0).toFloatArray());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen3-tiny", "qwen3moe-tiny"})
+    void leftPaddedBatchMatchesGolden(String name) throws Exception {
+        Golden golden = Golden.load(name);
+        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
+             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             NDManager manager = NDManager.newBaseManager()) {
+            int n = golden.texts().size();
+            int[][] batch = new int[n][];
+            for (int i = 0; i < n; i++) {
+                batch[i] = Golden.ints(golden.text(i).getAsJsonArray("ids"));
+            }
+            try (DecodeState state = model.newState(manager, n)) {
+                ForwardResult r = model.forward(manager, batch, state, new ForwardOptions(Set.of(1), Steering.NONE, true));
+                for (int i = 0; i < n; i++) {
+                    checkResidual(golden.text(i), r.residuals().get(1).get(i), r.padding()[i]);
+                    checkLogits(golden.text(i), r.lastLogits().get(i).toFloatArray());
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen3-tiny", "qwen3moe-tiny"})
+    void earlyExitLoadsOnlyTheNeededBlocksAndGivesTheSameResidual(String name) throws Exception {
+        Golden golden = Golden.load(name);
+        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
+             LanguageModel model = ckpt.load(Device.cpu(), 1);
+             NDManager manager = NDManager.newBaseManager()) {
+            assertEquals(2, model.loadedBlocks());
+            assertTrue(!model.hasHead());
+            JsonObject text = golden.text(0);
+            try (DecodeState state = model.newState(manager, 1)) {
+                ForwardResult r = model.forward(manager, new int[][] {Golden.ints(text.getAsJsonArray("ids"))}, state,
+                        ForwardOptions.residuals(Set.of(1)));
+                checkResidual(text, r.residuals().get(1).get(0), 0);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen3-tiny", "qwen3moe-tiny"})
+    void greedyAndSteeredGreedyMatchGoldenTokens(String name) throws Exception {
+        Golden golden = Golden.load(name);
+        JsonObject steer = golden.root.getAsJsonObject("steering");
+        // The golden "vector" is already alpha * W_dec[:, f] (its norm is alpha; the column has norm 1).
+        float[] add = Golden.floats(steer.getAsJsonArray("vector"));
+        Steering steering = new Steering(Map.of(steer.get("layer").getAsInt(), add), 0);
+        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
+             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             NDManager manager = NDManager.newBaseManager()) {
+            Generator generator = new Generator(model);
+            List<int[]> prompts = new ArrayList<>();
+            List<JsonObject> withGreedy = new ArrayList<>();
+            for (var t : golden.texts()) {
+                if (t.getAsJsonObject().has("greedy")) {
+                    withGreedy.add(t.getAsJsonObject());
+                    prompts.add(Golden.ints(t.getAsJsonObject().getAsJsonArray("ids")));
+                }
+            }
+            assertTrue(prompts.size() >= 3);
+            int[][] batch = prompts.toArray(int[][]::new);
+            int[][] plain = generator.generate(manager, batch, 12, Sampling.GREEDY, Steering.NONE, false);
+            int[][] steered = generator.generate(manager, batch, 12, Sampling.GREEDY, steering, false);
+            for (int i = 0; i < batch.length; i++) {
+                JsonObject text = withGreedy.get(i);
+                assertArrayEquals(Golden.ints(text.getAsJsonObject("greedy").getAsJsonArray("new_tokens")), plain[i],
+                        "greedy " + text.get("lang"));
+                assertArrayEquals(Golden.ints(text.getAsJsonObject("greedy_steered").getAsJsonArray("new_tokens")),
+                        steered[i], "steered " + text.get("lang"));
+                // One at a time (no padding) must give the same tokens as the batch.
+                assertArrayEquals(plain[i], generator.generate(manager, new int[][] {batch[i]}, 12, Sampling.GREEDY,
+                        Steering.NONE, false)[0]);
+            }
+        }
+    }
+
+    private static void checkResidual(JsonObject text, NDArray residual, int padding) {
+        JsonArray first8 = text.getAsJsonArray("resid_block1_first8");
+        int n = first8.size();
+        float[] rows = residual.get(new NDIndex("{}:, :8", padding)).toFloatArray();
+        assertEquals(n * 8, rows.length);
+        for (int p = 0; p < n; p++) {
+            float[] expected = Golden.floats(first8.get(p).getAsJsonArray());
+            for (int j = 0; j < 8; j++) {
+                assertEquals(expected[j], rows[p * 8 + j], TOLERANCE, "resid pos " + p + " dim " + j);
+            }
+        }
+        float[] last = residual.get(new NDIndex("-1, :")).toFloatArray();
+        assertArrayEquals(Golden.floats(text.getAsJsonArray("resid_block1_last")), last, TOLERANCE);
+    }
+
+    private static void checkLogits(JsonObject text, float[] logits) {
+        JsonObject expected = text.getAsJsonObject("final_logits");
+        int[] ids = Golden.ints(expected.getAsJsonArray("top10_ids"));
+        float[] values = Golden.floats(expected.getAsJsonArray("top10_values"));
+        Integer[] order = new Integer[logits.length];
+        java.util.Arrays.setAll(order, i -> i);
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
+        for (int i = 0; i < ids.length; i++) {
+            assertEquals(ids[i], order[i], "top-10 rank " + i);
+            assertEquals(values[i], logits[ids[i]], TOLERANCE, "logit of " + ids[i]);
+        }
+        double max = logits[order[0]];
+        double sum = 0;
+        for (float l : logits) {
+            sum += Math.exp(l - max);
+        }
+        assertEquals(expected.get("logsumexp").getAsDouble(), max + Math.log(sum), TOLERANCE);
+    }
+}
