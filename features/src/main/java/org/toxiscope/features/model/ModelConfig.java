@@ -82,6 +82,13 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                 moe, text);
     }
 
+    /** A dense Qwen3 shape with the usual defaults (eps 1e-6, rope theta 1e6, tied), for benchmarks and tests. */
+    public static ModelConfig qwen3(int hidden, int layers, int heads, int kvHeads, int headDim, int intermediate,
+                                    int vocab) {
+        return new ModelConfig("qwen3", hidden, layers, heads, kvHeads, headDim, intermediate, vocab, 1e-6, 1e6, true,
+                151643, Moe.NONE, new JsonObject());
+    }
+
     /** Whether decoder block {@code layer} uses the sparse expert MLP (Qwen3-MoE's rule). */
     public boolean isSparseLayer(int layer) {
         return moe.numExperts() > 0 && !moe.mlpOnlyLayers().contains(layer)
