@@ -1,0 +1,190 @@
+package org.toxiscope.features.extract;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.toxiscope.features.SparseVector;
+import org.toxiscope.features.model.DecodeState;
+import org.toxiscope.features.model.ForwardOptions;
+import org.toxiscope.features.model.ForwardResult;
+import org.toxiscope.features.model.LanguageModel;
+import org.toxiscope.features.model.QwenTokenizer;
+import org.toxiscope.features.sae.SaeCodes;
+import org.toxiscope.features.sae.TopKSae;
+
+/**
+ * Text to SAE features: tokenises, groups texts of similar length into batches (little padding), runs the model only
+ * up to the deepest SAE layer, hooks every SAE layer in the same pass, encodes the real tokens' residuals and pools
+ * them per text. Results come back in input order.
+ */
+public final class FeatureExtractor {
+
+    private final LanguageModel model;
+    private final QwenTokenizer tokenizer;
+    private final Map<Integer, TopKSae> saes;
+    private final ExtractionSettings settings;
+    private long truncated;
+
+    public FeatureExtractor(LanguageModel model, QwenTokenizer tokenizer, Map<Integer, TopKSae> saes,
+                            ExtractionSettings settings) {
+        int deepest = saes.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow(
+                () -> new IllegalArgumentException("no SAE layer given"));
+        if (deepest >= model.loadedBlocks()) {
+            throw new IllegalArgumentException("layer " + deepest + " is past the loaded blocks 0.."
+                    + (model.loadedBlocks() - 1));
+        }
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.saes = new TreeMap<>(saes);
+        this.settings = settings;
+    }
+
+    public ExtractionSettings settings() {
+        return settings;
+    }
+
+    /** Texts cut to --max-tokens so far. */
+    public long truncatedCount() {
+        return truncated;
+    }
+
+    /** Features of each text, in input order; texts over --max-tokens are cut there and flagged. */
+    public TextFeatures[] extract(NDManager manager, List<String> texts) {
+        int[][] ids = tokenizer.encodeAll(texts);
+        boolean[] cut = new boolean[ids.length];
+        if (settings.maxTokens() > 0) {
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i].length > settings.maxTokens()) {
+                    ids[i] = Arrays.copyOf(ids[i], settings.maxTokens());
+                    cut[i] = true;
+                    truncated++;
+                }
+            }
+        }
+        return extractTokens(manager, ids, cut);
+    }
+
+    /** Features of already tokenised texts, in input order; {@code truncated[i]} is reported back as is. */
+    public TextFeatures[] extractTokens(NDManager manager, int[][] ids, boolean[] truncated) {
+        TextFeatures[] out = new TextFeatures[ids.length];
+        Integer[] order = new Integer[ids.length];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> Integer.compare(ids[a].length, ids[b].length));
+        int start = 0;
+        while (start < order.length) {
+            int end = start;
+            int width = 0;
+            while (end < order.length) {
+                int w = Math.max(width, Math.max(1, ids[order[end]].length));
+                if (end > start && ((long) w * (end - start + 1) > settings.batchTokens()
+                        || end - start >= settings.maxBatch())) {
+                    break;
+                }
+                width = w;
+                end++;
+            }
+            int[] rows = new int[end - start];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = order[start + i];
+            }
+            runBatch(manager, ids, truncated, rows, out);
+            start = end;
+        }
+        return out;
+    }
+
+    private void runBatch(NDManager parent, int[][] ids, boolean[] truncated, int[] rows, TextFeatures[] out) {
+        int[][] batch = new int[rows.length][];
+        for (int i = 0; i < rows.length; i++) {
+            // An empty text still gets one position so the batch has a shape; it yields no features.
+            batch[i] = ids[rows[i]].length == 0 ? new int[] {0} : ids[rows[i]];
+        }
+        try (NDManager step = parent.newSubManager(); DecodeState state = model.newState(step, batch.length)) {
+            ForwardResult result = model.forward(step, batch, state, ForwardOptions.residuals(saes.keySet()));
+            int width = batch[0].length;
+            for (int[] b : batch) {
+                width = Math.max(width, b.length);
+            }
+            long[] realRows = realRowIndex(batch, result.padding(), width);
+            Map<Integer, long[]> codeIdx = new HashMap<>();
+            Map<Integer, float[]> codeVal = new HashMap<>();
+            Map<Integer, Integer> codeWidth = new HashMap<>();
+            for (var e : saes.entrySet()) {
+                NDArray residual = result.residuals().get(e.getKey());
+                long hidden = residual.getShape().get(2);
+                NDArray flat = residual.reshape(-1, hidden).get(new NDIndex("{}", step.create(realRows)));
+                try (SaeCodes codes = e.getValue().encode(flat)) {
+                    codeIdx.put(e.getKey(), codes.indices().toType(DataType.INT64, false).toLongArray());
+                    codeVal.put(e.getKey(), codes.values().toFloatArray());
+                    codeWidth.put(e.getKey(), (int) codes.indices().getShape().get(1));
+                }
+            }
+            int offset = 0;
+            for (int i = 0; i < rows.length; i++) {
+                int[] tokens = ids[rows[i]];
+                int n = tokens.length;
+                Map<Integer, SparseVector> pooled = new TreeMap<>();
+                Map<Integer, TokenCodes> perToken = settings.perToken() ? new TreeMap<>() : Map.of();
+                for (int layer : saes.keySet()) {
+                    int k = codeWidth.get(layer);
+                    if (n == 0) {
+                        pooled.put(layer, SparseVector.EMPTY);
+                        if (settings.perToken()) {
+                            perToken.put(layer, new TokenCodes(new int[0][], new float[0][]));
+                        }
+                        continue;
+                    }
+                    pooled.put(layer, SparsePooler.pool(settings.pooling(), codeIdx.get(layer), codeVal.get(layer), k,
+                            offset, offset + n));
+                    if (settings.perToken()) {
+                        perToken.put(layer, tokenCodes(codeIdx.get(layer), codeVal.get(layer), k, offset, n,
+                                saes.get(layer).spec().activation().isTopK()));
+                    }
+                }
+                out[rows[i]] = new TextFeatures(tokens, truncated[rows[i]], pooled, perToken);
+                offset += Math.max(n, 1);
+            }
+        }
+    }
+
+    /** Row numbers, in the flattened [B*T] residual, of every sequence's real (non-padding) positions. */
+    private static long[] realRowIndex(int[][] batch, int[] padding, int width) {
+        int total = 0;
+        for (int[] b : batch) {
+            total += b.length;
+        }
+        long[] rows = new long[total];
+        int at = 0;
+        for (int b = 0; b < batch.length; b++) {
+            for (int t = padding[b]; t < width; t++) {
+                rows[at++] = (long) b * width + t;
+            }
+        }
+        return rows;
+    }
+
+    /** Per-token codes; top-k SAEs keep all k (values may be negative), others drop their zero padding. */
+    private static TokenCodes tokenCodes(long[] idx, float[] val, int k, int offset, int n, boolean topK) {
+        int[][] indices = new int[n][];
+        float[][] values = new float[n][];
+        for (int t = 0; t < n; t++) {
+            int base = (offset + t) * k;
+            int kept = 0;
+            while (kept < k && (topK || val[base + kept] != 0f)) {
+                kept++;
+            }
+            indices[t] = new int[kept];
+            values[t] = Arrays.copyOfRange(val, base, base + kept);
+            for (int j = 0; j < kept; j++) {
+                indices[t][j] = (int) idx[base + j];
+            }
+        }
+        return new TokenCodes(indices, values);
+    }
+}
