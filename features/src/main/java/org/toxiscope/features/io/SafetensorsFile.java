@@ -167,11 +167,7 @@ public final class SafetensorsFile implements Closeable {
         long[] offsets = longArray(where, o, "data_offsets", 2);
         long bytes;
         try {
-            long numel = 1;
-            for (long d : shape) {
-                numel = Math.multiplyExact(numel, d);
-            }
-            bytes = Math.multiplyExact(numel, (long) dtype.size());
+            bytes = Math.multiplyExact(TensorInfo.numel(shape), (long) dtype.size());
         } catch (ArithmeticException e) {
             throw new MalformedFileException(where + ": shape " + Arrays.toString(shape) + " x " + dtype
                     + " overflows a 64-bit byte count");

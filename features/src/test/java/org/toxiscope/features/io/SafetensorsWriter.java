@@ -29,19 +29,11 @@ final class SafetensorsWriter {
     }
 
     SafetensorsWriter addF32(String name, long[] shape, float... values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            b.putFloat(v);
-        }
-        return add(name, "F32", shape, b.array());
+        return add(name, "F32", shape, TestBuffers.f32(values));
     }
 
     SafetensorsWriter addShorts(String name, String dtype, long[] shape, int... bits) {
-        ByteBuffer b = ByteBuffer.allocate(bits.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (int v : bits) {
-            b.putShort((short) v);
-        }
-        return add(name, dtype, shape, b.array());
+        return add(name, dtype, shape, TestBuffers.u16(bits));
     }
 
     void write(Path path) throws IOException {
