@@ -1,6 +1,5 @@
 package org.toxiscope.features.io;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -28,7 +27,7 @@ import org.toxiscope.features.io.SafeUnpickler.Global;
  * code: only allowlisted globals, storages checked against their zip entries on open, tensor values read lazily
  * (memory-mapped where the entry is stored uncompressed, as torch writes it).
  */
-public final class TorchCheckpoint implements Closeable {
+public final class TorchCheckpoint implements TensorSource {
 
     /** Largest {@code data.pkl} accepted; a state dict's pickle is a few KB per tensor. */
     public static final long MAX_PICKLE_BYTES = 64L << 20;
@@ -312,10 +311,12 @@ public final class TorchCheckpoint implements Closeable {
     }
 
     /** Tensor names (nested dicts joined with '.'), in pickle order. */
+    @Override
     public Set<String> names() {
         return tensors.keySet();
     }
 
+    @Override
     public boolean has(String name) {
         return tensors.containsKey(name);
     }
@@ -334,6 +335,11 @@ public final class TorchCheckpoint implements Closeable {
         return t;
     }
 
+    @Override
+    public long[] shape(String name) {
+        return tensor(name).shape();
+    }
+
     /**
      * The values of {@code name} as a little-endian float32 buffer (BF16/F16 widened exactly), read now and only for
      * this tensor; a contiguous F32 tensor stored uncompressed is the mapped file region itself.
@@ -346,11 +352,41 @@ public final class TorchCheckpoint implements Closeable {
         if (numel == 0) {
             return ByteBuffer.allocateDirect(0).order(ByteOrder.LITTLE_ENDIAN);
         }
-        Storage s = storages.get(t.storageKey());
-        int size = t.dtype().size();
         if (t.isContiguous()) {
-            return t.dtype().toF32(readRange(s, t.storageOffset() * size, numel * size, where), numel, where);
+            return t.dtype().toF32(readElements(t, 0, numel, where), numel, where);
         }
+        return strided(t, where);
+    }
+
+    @Override
+    public void readF32RowsInto(String name, long fromRow, long toRow, ByteBuffer dst) throws IOException {
+        TorchTensor t = tensor(name);
+        String where = path + ": tensor '" + name + "'";
+        long rowElements = TensorSource.checkRows(t.shape(), fromRow, toRow, where);
+        long numel = (toRow - fromRow) * rowElements;
+        if (numel == 0) {
+            return;
+        }
+        ByteBuffer raw;
+        TensorDtype dtype = t.dtype();
+        if (t.isContiguous()) {
+            dtype.requireF32Readable(numel, where);
+            raw = readElements(t, fromRow * rowElements, numel, where);
+        } else {
+            raw = strided(t, where).position((int) (fromRow * rowElements * 4));
+            dtype = TensorDtype.F32;
+        }
+        dtype.toF32Into(raw, numel, dst, where);
+    }
+
+    /** {@code numel} raw elements of contiguous {@code t} from element {@code first}. */
+    private ByteBuffer readElements(TorchTensor t, long first, long numel, String where) throws IOException {
+        int size = t.dtype().size();
+        return readRange(storages.get(t.storageKey()), (t.storageOffset() + first) * size, numel * size, where);
+    }
+
+    /** A non-contiguous tensor gathered into a new row-major float32 buffer. */
+    private ByteBuffer strided(TorchTensor t, String where) throws IOException {
         long[] shape = t.shape();
         long[] stride = t.stride();
         long extent = 1;
@@ -358,8 +394,10 @@ public final class TorchCheckpoint implements Closeable {
             extent += (shape[i] - 1) * stride[i];
         }
         t.dtype().requireF32Readable(extent, where);
-        ByteBuffer span = t.dtype().toF32(readRange(s, t.storageOffset() * size, extent * size, where), extent, where);
-        return gather(span, shape, stride, (int) numel);
+        t.dtype().requireF32Readable(t.numel(), where);
+        int size = t.dtype().size();
+        ByteBuffer raw = readRange(storages.get(t.storageKey()), t.storageOffset() * size, extent * size, where);
+        return gather(t.dtype().toF32(raw, extent, where), shape, stride, (int) t.numel());
     }
 
     /** Copies a strided view into a row-major buffer. */

@@ -4,20 +4,20 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Little-endian byte/float conversions for tests. */
-final class TestBuffers {
+public final class TestBuffers {
 
     private TestBuffers() {
     }
 
     /** The float32 values remaining in {@code b}. */
-    static float[] floats(ByteBuffer b) {
+    public static float[] floats(ByteBuffer b) {
         float[] out = new float[b.remaining() / 4];
         b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
         return out;
     }
 
     /** {@code values} as little-endian float32 bytes. */
-    static byte[] f32(float... values) {
+    public static byte[] f32(float... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : values) {
             b.putFloat(v);
@@ -26,7 +26,7 @@ final class TestBuffers {
     }
 
     /** The low 16 bits of {@code values} as little-endian bytes (BF16/F16 bit patterns). */
-    static byte[] u16(int... values) {
+    public static byte[] u16(int... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (int v : values) {
             b.putShort((short) v);
