@@ -4,7 +4,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +20,7 @@ import java.util.TreeSet;
  * The weights of a Hugging Face model folder: {@code model.safetensors}, or the shards named by
  * {@code model.safetensors.index.json}; shards are opened lazily, on the first access to one of their tensors.
  */
-public final class CheckpointWeights implements Closeable {
+public final class CheckpointWeights implements TensorSource {
 
     public static final String SINGLE_FILE = "model.safetensors";
     public static final String INDEX_FILE = "model.safetensors.index.json";
@@ -119,11 +118,13 @@ public final class CheckpointWeights implements Closeable {
         return dir;
     }
 
+    @Override
     public boolean has(String name) {
         return shardOf.containsKey(name);
     }
 
     /** All tensor names, in index (or header) order. */
+    @Override
     public Set<String> names() {
         return shardOf.keySet();
     }
@@ -131,6 +132,16 @@ public final class CheckpointWeights implements Closeable {
     /** The header entry of {@code name}; opens its shard's header if not yet open. */
     public TensorInfo info(String name) throws IOException {
         return shard(name).info(name);
+    }
+
+    @Override
+    public long[] shape(String name) throws IOException {
+        return info(name).shape();
+    }
+
+    @Override
+    public void readF32RowsInto(String name, long fromRow, long toRow, ByteBuffer dst) throws IOException {
+        shard(name).readF32RowsInto(name, fromRow, toRow, dst);
     }
 
     /** {@link SafetensorsFile#readF32} of {@code name} from its shard. */

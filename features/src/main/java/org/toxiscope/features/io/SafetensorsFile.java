@@ -9,7 +9,6 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -33,7 +32,7 @@ import java.util.Set;
  * A safetensors file whose header is fully validated on open (dtypes, shapes, sizes, ranges inside the file and not
  * overlapping) and whose tensors are memory-mapped one at a time, so multi-GB shards never sit in one array.
  */
-public final class SafetensorsFile implements Closeable {
+public final class SafetensorsFile implements TensorSource {
 
     /** Largest header accepted; real headers are a few hundred KB. */
     public static final long MAX_HEADER_BYTES = 100L << 20;
@@ -167,11 +166,7 @@ public final class SafetensorsFile implements Closeable {
         long[] offsets = longArray(where, o, "data_offsets", 2);
         long bytes;
         try {
-            long numel = 1;
-            for (long d : shape) {
-                numel = Math.multiplyExact(numel, d);
-            }
-            bytes = Math.multiplyExact(numel, (long) dtype.size());
+            bytes = Math.multiplyExact(TensorInfo.numel(shape), (long) dtype.size());
         } catch (ArithmeticException e) {
             throw new MalformedFileException(where + ": shape " + Arrays.toString(shape) + " x " + dtype
                     + " overflows a 64-bit byte count");
@@ -246,10 +241,12 @@ public final class SafetensorsFile implements Closeable {
     }
 
     /** Tensor names in header order. */
+    @Override
     public Set<String> names() {
         return Collections.unmodifiableSet(tensors.keySet());
     }
 
+    @Override
     public boolean has(String name) {
         return tensors.containsKey(name);
     }
@@ -275,16 +272,17 @@ public final class SafetensorsFile implements Closeable {
         return map(t, t.begin(), t.byteLength());
     }
 
+    @Override
+    public long[] shape(String name) {
+        return info(name).shape();
+    }
+
     /**
      * The values of {@code name} as a little-endian float32 buffer: F32 is the mapped slice itself (no copy), BF16 is
      * widened exactly, F16 converted exactly, F64 rounded. Tensors over 2 GiB as float32 need {@link #readF32Rows}.
      */
     public ByteBuffer readF32(String name) throws IOException {
-        TensorInfo t = info(name);
-        TensorDtype dtype = TensorDtype.valueOf(t.dtype());
-        String where = path + ": tensor '" + name + "'";
-        dtype.requireF32Readable(t.numel(), where);
-        return dtype.toF32(map(t, t.begin(), t.byteLength()), t.numel(), where);
+        return readF32Rows(name, 0, TensorSource.rowCount(info(name).shape()));
     }
 
     /**
@@ -292,19 +290,29 @@ public final class SafetensorsFile implements Closeable {
      * stream a tensor too large for one buffer, or read only the embedding rows it needs.
      */
     public ByteBuffer readF32Rows(String name, long fromRow, long toRow) throws IOException {
+        Rows r = rows(name, fromRow, toRow);
+        return r.dtype.toF32(r.raw, r.numel, r.where);
+    }
+
+    @Override
+    public void readF32RowsInto(String name, long fromRow, long toRow, ByteBuffer dst) throws IOException {
+        Rows r = rows(name, fromRow, toRow);
+        r.dtype.toF32Into(r.raw, r.numel, dst, r.where);
+    }
+
+    /** Mapped raw bytes of some rows, with what converting them needs. */
+    private record Rows(ByteBuffer raw, long numel, TensorDtype dtype, String where) {
+    }
+
+    private Rows rows(String name, long fromRow, long toRow) throws IOException {
         TensorInfo t = info(name);
-        long[] shape = t.shape();
         String where = path + ": tensor '" + name + "'";
-        if (shape.length == 0 || fromRow < 0 || fromRow > toRow || toRow > shape[0]) {
-            throw new IllegalArgumentException(where + ": rows [" + fromRow + ", " + toRow + ") outside shape "
-                    + t.shapeString());
-        }
+        long rowElements = TensorSource.checkRows(t.shape(), fromRow, toRow, where);
         TensorDtype dtype = TensorDtype.valueOf(t.dtype());
-        long rowElements = shape[0] == 0 ? 0 : t.numel() / shape[0];
         long numel = (toRow - fromRow) * rowElements;
         dtype.requireF32Readable(numel, where);
         long rowBytes = rowElements * dtype.size();
-        return dtype.toF32(map(t, t.begin() + fromRow * rowBytes, numel * dtype.size()), numel, where);
+        return new Rows(map(t, t.begin() + fromRow * rowBytes, numel * dtype.size()), numel, dtype, where);
     }
 
     private ByteBuffer map(TensorInfo t, long relativeOffset, long length) throws IOException {

@@ -60,45 +60,64 @@ public enum TensorDtype {
 
     /**
      * Converts {@code numel} little-endian elements of this type starting at {@code raw}'s position to a little-endian
-     * float32 buffer. F32 returns a view of {@code raw} (no copy); BF16 widens exactly ({@code bits << 16}); F16 is
-     * converted exactly; F64 is rounded to nearest. The result is direct, so DJL can take it without another copy.
+     * float32 buffer. F32 returns a view of {@code raw} (no copy); other types are converted (see {@link #toF32Into})
+     * into a new direct buffer.
      *
      * @param context names the file and tensor in error messages
      */
     public ByteBuffer toF32(ByteBuffer raw, long numel, String context) {
         requireF32Readable(numel, context);
-        int n = (int) numel;
-        ByteBuffer src = raw.slice().order(ByteOrder.LITTLE_ENDIAN);
         if (this == F32) {
-            return src.limit(n * 4).slice().order(ByteOrder.LITTLE_ENDIAN);
+            return raw.slice().limit((int) numel * 4).slice().order(ByteOrder.LITTLE_ENDIAN);
         }
-        ByteBuffer out = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.LITTLE_ENDIAN);
-        IntBuffer dst = out.asIntBuffer();
+        ByteBuffer out = ByteBuffer.allocateDirect((int) numel * 4).order(ByteOrder.LITTLE_ENDIAN);
+        toF32Into(raw, numel, out, context);
+        return out;
+    }
+
+    /**
+     * Writes {@code numel} elements from {@code raw}'s position as little-endian float32 into {@code dst} from its
+     * position: F32 copied, BF16 widened exactly ({@code bits << 16}), F16 converted exactly, F64 rounded to nearest.
+     * Positions are left unchanged.
+     */
+    public void toF32Into(ByteBuffer raw, long numel, ByteBuffer dst, String context) {
+        requireF32Readable(numel, context);
+        int n = (int) numel;
+        if (dst.remaining() < n * 4L) {
+            throw new IllegalArgumentException(context + ": destination holds " + dst.remaining() / 4
+                    + " floats, need " + n);
+        }
+        ByteBuffer src = raw.slice().order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer out = dst.slice().order(ByteOrder.LITTLE_ENDIAN);
+        if (this == F32) {
+            out.put(src.limit(n * 4));
+            return;
+        }
+        IntBuffer words = out.asIntBuffer();
         if (this == F64) {
             DoubleBuffer in = src.asDoubleBuffer();
             for (int i = 0; i < n; i++) {
-                dst.put(i, Float.floatToRawIntBits((float) in.get(i)));
+                words.put(i, Float.floatToRawIntBits((float) in.get(i)));
             }
-            return out;
+            return;
         }
         ShortBuffer in = src.asShortBuffer();
         short[] halves = new short[Math.min(CHUNK, n)];
-        int[] words = new int[halves.length];
+        int[] chunk = new int[halves.length];
         for (int start = 0; start < n; start += halves.length) {
             int len = Math.min(halves.length, n - start);
             in.get(start, halves, 0, len);
             if (this == BF16) {
                 for (int i = 0; i < len; i++) {
-                    words[i] = (halves[i] & 0xffff) << 16;
+                    chunk[i] = (halves[i] & 0xffff) << 16;
                 }
             } else {
                 for (int i = 0; i < len; i++) {
-                    words[i] = halfToFloatBits(halves[i]);
+                    chunk[i] = halfToFloatBits(halves[i]);
                 }
             }
-            dst.put(start, words, 0, len);
+            words.put(start, chunk, 0, len);
         }
-        return out;
     }
 
     /** IEEE 754 binary16 to binary32 bits, exact (subnormals, infinities and NaN payloads preserved). */

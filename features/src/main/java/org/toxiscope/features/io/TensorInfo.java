@@ -20,6 +20,11 @@ public record TensorInfo(String name, String dtype, long[] shape, long begin, lo
 
     /** The element count (product of the shape; 1 for a scalar), already checked against overflow. */
     public long numel() {
+        return numel(shape);
+    }
+
+    /** The product of {@code shape} (1 for a scalar); ArithmeticException on 64-bit overflow. */
+    public static long numel(long[] shape) {
         long n = 1;
         for (long d : shape) {
             n = Math.multiplyExact(n, d);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.toxiscope.features.io.TestBuffers.floats;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,12 +21,6 @@ class SafetensorsFileTest {
 
     @TempDir
     Path tmp;
-
-    private static float[] floats(ByteBuffer b) {
-        float[] out = new float[b.remaining() / 4];
-        b.order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-        return out;
-    }
 
     private String rejected(String header, byte[] body) throws IOException {
         Path p = tmp.resolve("hostile.safetensors");

@@ -10,13 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Writes safetensors files for tests: well-formed ones from tensors, or hostile ones from a raw header. */
-final class SafetensorsWriter {
+public final class SafetensorsWriter {
 
     private final Map<String, String> entries = new LinkedHashMap<>();
     private final java.io.ByteArrayOutputStream data = new java.io.ByteArrayOutputStream();
 
     /** Adds a tensor of {@code dtype} with the given little-endian bytes. */
-    SafetensorsWriter add(String name, String dtype, long[] shape, byte[] bytes) {
+    public SafetensorsWriter add(String name, String dtype, long[] shape, byte[] bytes) {
         long begin = data.size();
         data.writeBytes(bytes);
         StringBuilder s = new StringBuilder();
@@ -28,23 +28,15 @@ final class SafetensorsWriter {
         return this;
     }
 
-    SafetensorsWriter addF32(String name, long[] shape, float... values) {
-        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : values) {
-            b.putFloat(v);
-        }
-        return add(name, "F32", shape, b.array());
+    public SafetensorsWriter addF32(String name, long[] shape, float... values) {
+        return add(name, "F32", shape, TestBuffers.f32(values));
     }
 
-    SafetensorsWriter addShorts(String name, String dtype, long[] shape, int... bits) {
-        ByteBuffer b = ByteBuffer.allocate(bits.length * 2).order(ByteOrder.LITTLE_ENDIAN);
-        for (int v : bits) {
-            b.putShort((short) v);
-        }
-        return add(name, dtype, shape, b.array());
+    public SafetensorsWriter addShorts(String name, String dtype, long[] shape, int... bits) {
+        return add(name, dtype, shape, TestBuffers.u16(bits));
     }
 
-    void write(Path path) throws IOException {
+    public void write(Path path) throws IOException {
         StringBuilder h = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         entries.forEach((k, v) -> h.append(",\"").append(k).append("\":").append(v));
         h.append('}');
@@ -52,7 +44,7 @@ final class SafetensorsWriter {
     }
 
     /** Writes {@code header} (as UTF-8, with its true length) followed by {@code body}. */
-    static void writeRaw(Path path, String header, byte[] body) throws IOException {
+    public static void writeRaw(Path path, String header, byte[] body) throws IOException {
         byte[] hb = header.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(8 + hb.length + body.length).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(hb.length).put(hb).put(body);

@@ -1,0 +1,196 @@
+package org.toxiscope.features.sae;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.util.Arrays;
+import org.toxiscope.features.io.SafetensorsFile;
+import org.toxiscope.features.io.TensorSource;
+import org.toxiscope.features.io.TorchCheckpoint;
+
+/**
+ * A residual-stream SAE on DJL arrays: {@code encode} gives the sparse code of {@code pre = x @ W_enc.T + b_enc}
+ * under the spec's activation; the decoder ({@code x_hat = z @ W_dec.T + b_dec}) is read from disk only when first
+ * needed. All arrays live in a sub-manager of the one given to {@link #load}, closed by {@link #close}.
+ */
+public final class TopKSae implements AutoCloseable {
+
+    private final SaeSpec spec;
+    private final NDManager manager;
+    private final int dModel;
+    private final int dSae;
+    /** [d_model, d_sae]; for Qwen-Scope a transposed view of W_enc, which matmul consumes without a copy. */
+    private final NDArray encoder;
+    private final NDArray encoderBias;
+    private final NDArray threshold;
+    private final NDArray inputBias;
+    /** [d_sae, d_model], row f = decoder direction of feature f; null until first needed. */
+    private NDArray decoderRows;
+    private NDArray decoderBias;
+
+    private TopKSae(SaeSpec spec, NDManager manager, NDArray encoder, NDArray encoderBias, NDArray threshold,
+            NDArray inputBias) {
+        this.spec = spec;
+        this.manager = manager;
+        this.encoder = encoder;
+        this.encoderBias = encoderBias;
+        this.threshold = threshold;
+        this.inputBias = inputBias;
+        this.dModel = Math.toIntExact(encoder.getShape().get(0));
+        this.dSae = Math.toIntExact(encoder.getShape().get(1));
+    }
+
+    /** Loads the encoder side of {@code spec} (and {@code b_dec} where it is subtracted from the input). */
+    public static TopKSae load(SaeSpec spec, NDManager parent) throws IOException {
+        NDManager manager = parent.newSubManager();
+        try (TensorSource src = open(spec)) {
+            long[] encShape = src.shape("W_enc");
+            if (encShape.length != 2) {
+                throw new IllegalArgumentException(spec.weights() + ": tensor 'W_enc' has shape "
+                        + Arrays.toString(encShape) + ", expected 2 dimensions");
+            }
+            boolean qwen = spec.format() == SaeFormat.QWEN_SCOPE_PT;
+            long dSae = qwen ? encShape[0] : encShape[1];
+            long dModel = qwen ? encShape[1] : encShape[0];
+            if (spec.activation().isTopK() && spec.k() > dSae) {
+                throw new IllegalArgumentException(spec.weights() + ": k " + spec.k() + " exceeds the SAE width "
+                        + dSae);
+            }
+            NDArray wEnc = src.loadF32(manager, "W_enc");
+            NDArray encoder = qwen ? wEnc.transpose() : wEnc;
+            NDArray bEnc = loadChecked(src, manager, spec, "b_enc", dSae);
+            NDArray threshold = spec.activation() == SaeActivation.JUMPRELU
+                    ? loadChecked(src, manager, spec, "threshold", dSae) : null;
+            NDArray inputBias = spec.subtractDecoderBias() ? loadChecked(src, manager, spec, "b_dec", dModel) : null;
+            return new TopKSae(spec, manager, encoder, bEnc, threshold, inputBias);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static TensorSource open(SaeSpec spec) throws IOException {
+        return spec.format() == SaeFormat.QWEN_SCOPE_PT ? TorchCheckpoint.open(spec.weights())
+                : SafetensorsFile.open(spec.weights());
+    }
+
+    private static NDArray loadChecked(TensorSource src, NDManager manager, SaeSpec spec, String name, long... shape)
+            throws IOException {
+        if (!src.has(name)) {
+            throw new IllegalArgumentException(spec.weights() + ": no tensor '" + name + "' (has " + src.names() + ")");
+        }
+        long[] actual = src.shape(name);
+        if (!Arrays.equals(actual, shape)) {
+            throw new IllegalArgumentException(spec.weights() + ": tensor '" + name + "' has shape "
+                    + Arrays.toString(actual) + ", expected " + Arrays.toString(shape));
+        }
+        return src.loadF32(manager, name);
+    }
+
+    public SaeSpec spec() {
+        return spec;
+    }
+
+    public int dModel() {
+        return dModel;
+    }
+
+    public int dSae() {
+        return dSae;
+    }
+
+    /** Whether the decoder has been read. */
+    public synchronized boolean decoderLoaded() {
+        return decoderRows != null;
+    }
+
+    /**
+     * The sparse code of {@code x} [N, d_model] FLOAT32: indices and values [N, m], by value descending. Results
+     * belong to {@code x}'s manager; temporaries are freed before returning.
+     */
+    public SaeCodes encode(NDArray x) {
+        Shape s = x.getShape();
+        if (s.dimension() != 2 || s.get(1) != dModel || x.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException(spec.weights() + ": encode needs FLOAT32 [N, " + dModel + "], got "
+                    + x.getDataType() + " " + s);
+        }
+        NDManager owner = x.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray in = inputBias == null ? x : x.sub(inputBias);
+            NDArray pre = in.matMul(encoder).addi(encoderBias);
+            NDArray ranked = switch (spec.activation()) {
+                case TOPK -> pre;
+                case TOPK_RELU, RELU -> pre.maximum(0f);
+                case JUMPRELU -> pre.mul(pre.gt(threshold)).maximum(0f);
+            };
+            int m = spec.activation().isTopK() ? spec.k() : maxActive(ranked);
+            NDList top = ranked.topK(m, -1, true, true);
+            NDArray values = top.get(0);
+            NDArray indices = top.get(1);
+            values.attach(owner);
+            indices.attach(owner);
+            return new SaeCodes(indices, values);
+        }
+    }
+
+    private static int maxActive(NDArray acts) {
+        if (acts.getShape().get(0) == 0) {
+            return 0;
+        }
+        return acts.gt(0f).toType(DataType.INT32, false).sum(new int[] {1}).max().getInt();
+    }
+
+    /** {@code z @ W_dec.T + b_dec} for the code {@code codes} ([N, d_model], owned by the codes' manager). */
+    public NDArray decode(SaeCodes codes) throws IOException {
+        loadDecoder();
+        NDManager owner = codes.values().getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            codes.values().tempAttach(scope);
+            codes.indices().tempAttach(scope);
+            NDArray rows = decoderRows.get(codes.indices());
+            rows.attach(scope);
+            NDArray out = rows.mul(codes.values().expandDims(-1)).sum(new int[] {1}).add(decoderBias);
+            out.attach(owner);
+            return out;
+        }
+    }
+
+    /** The raw decoder direction {@code W_dec[:, feature]} (the steering vector before scaling). */
+    public float[] decoderColumn(int feature) throws IOException {
+        if (feature < 0 || feature >= dSae) {
+            throw new IllegalArgumentException(spec.weights() + ": feature " + feature + " is outside 0.." + (dSae - 1));
+        }
+        loadDecoder();
+        try (NDArray row = decoderRows.get(feature)) {
+            return row.toFloatArray();
+        }
+    }
+
+    /** Reads W_dec and b_dec now (decode and decoderColumn do it on first use). */
+    public synchronized void loadDecoder() throws IOException {
+        if (decoderRows != null) {
+            return;
+        }
+        try (TensorSource src = open(spec); NDManager scope = manager.newSubManager()) {
+            boolean qwen = spec.format() == SaeFormat.QWEN_SCOPE_PT;
+            NDArray wDec = loadChecked(src, scope, spec, "W_dec", qwen ? new long[] {dModel, dSae}
+                    : new long[] {dSae, dModel});
+            // flatten() of the transposed view copies it row-major, so each feature's direction is one contiguous row
+            NDArray rows = qwen ? wDec.transpose().flatten().reshape(dSae, dModel) : wDec;
+            NDArray bias = loadChecked(src, scope, spec, "b_dec", dModel);
+            rows.attach(manager);
+            bias.attach(manager);
+            decoderRows = rows;
+            decoderBias = bias;
+        }
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
