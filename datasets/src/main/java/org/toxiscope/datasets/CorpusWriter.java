@@ -3,6 +3,7 @@ package org.toxiscope.datasets;
 import com.google.gson.Gson;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,6 +43,9 @@ public final class CorpusWriter implements AutoCloseable {
     private final Path partial;
     private final Path idsFile;
     private final Set<String> done;
+    // Both buffers reach the disk together, records first, so a kill leaves ids that lag the records by one batch at most.
+    private final ByteArrayOutputStream recordBuffer = new ByteArrayOutputStream(1 << 17);
+    private final ByteArrayOutputStream idBuffer = new ByteArrayOutputStream(1 << 14);
     private OutputStream records;
     private OutputStream ids;
     private long written;
@@ -65,8 +69,8 @@ public final class CorpusWriter implements AutoCloseable {
         this.idsFile = this.target.resolveSibling(name + ".partial.ids");
         Files.createDirectories(this.target.getParent());
         this.done = resume && Files.exists(partial) && Files.exists(idsFile) ? recover() : startFresh();
-        this.records = new BufferedOutputStream(Files.newOutputStream(partial, StandardOpenOption.APPEND), 1 << 16);
-        this.ids = new BufferedOutputStream(Files.newOutputStream(idsFile, StandardOpenOption.APPEND), 1 << 14);
+        this.records = Files.newOutputStream(partial, StandardOpenOption.APPEND);
+        this.ids = Files.newOutputStream(idsFile, StandardOpenOption.APPEND);
     }
 
     /** A new output at {@code target}, discarding any partial an earlier run left. */
@@ -169,10 +173,13 @@ public final class CorpusWriter implements AutoCloseable {
             throw new IllegalStateException("writer for " + target + " is closed");
         }
         try {
-            records.write(encoder.encode(columns, values).getBytes(StandardCharsets.UTF_8));
-            ids.write(GSON.toJson(id).getBytes(StandardCharsets.UTF_8));
-            ids.write('\n');
+            recordBuffer.write(encoder.encode(columns, values).getBytes(StandardCharsets.UTF_8));
+            idBuffer.write(GSON.toJson(id).getBytes(StandardCharsets.UTF_8));
+            idBuffer.write('\n');
             written++;
+            if (recordBuffer.size() >= 1 << 16) {
+                flushBuffers();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
         }
@@ -226,11 +233,17 @@ public final class CorpusWriter implements AutoCloseable {
         }
     }
 
+    private void flushBuffers() throws IOException {
+        recordBuffer.writeTo(records);
+        recordBuffer.reset();
+        idBuffer.writeTo(ids);
+        idBuffer.reset();
+    }
+
     private void closeStreams() throws IOException {
         if (records != null) {
             try (OutputStream r = records; OutputStream i = ids) {
-                r.flush();
-                i.flush();
+                flushBuffers();
             } finally {
                 records = null;
                 ids = null;
