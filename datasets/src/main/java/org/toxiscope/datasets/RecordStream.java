@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -21,6 +22,7 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     private final List<CorpusFile> files;
     private final ColumnMapping mapping;
     private final RejectsWriter rejects;
+    private final Predicate<TextRecord> filter;
     private int fileIndex;
     private CorpusFile file;
     private RowSource source;
@@ -29,9 +31,10 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     private long records;
     private long rejected;
 
-    RecordStream(List<CorpusFile> files, ColumnMapping mapping) {
+    RecordStream(List<CorpusFile> files, ColumnMapping mapping, Predicate<TextRecord> filter) {
         this.files = files;
         this.mapping = mapping;
+        this.filter = filter;
         this.rejects = mapping.onError() == OnError.SKIP && mapping.rejects() != null
                 ? new RejectsWriter(mapping.rejects()) : null;
     }
@@ -53,7 +56,10 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
                 continue;
             }
             try {
-                pending = mapper.map(row);
+                TextRecord r = mapper.map(row);
+                if (filter == null || filter.test(r)) {
+                    pending = r;
+                }
             } catch (DatasetException e) {
                 if (mapping.onError() == OnError.FAIL || e.line() == 0) {
                     throw e;
