@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -20,13 +22,16 @@ public final class StratifiedSplit {
     private final boolean dedupe;
     private final Map<String, Stratum> strata;
     private final long duplicates;
+    private final List<String> columns;
 
     /** Per stratum: the largest rank key each split admits and how many records it takes. */
     private record Stratum(long[] lastKey, long[] quota) {
     }
 
-    private StratifiedSplit(List<String> names, long seed, boolean dedupe, Map<String, Stratum> strata, long duplicates) {
+    private StratifiedSplit(List<String> names, long seed, boolean dedupe, Map<String, Stratum> strata, long duplicates,
+                            List<String> columns) {
         this.names = names;
+        this.columns = columns;
         this.seed = seed;
         this.dedupe = dedupe;
         this.strata = strata;
@@ -47,7 +52,7 @@ public final class StratifiedSplit {
             }
             strata.put(e.getKey(), stratum(e.getValue(), cumulative));
         }
-        return new StratifiedSplit(spec.names(), seed, dedupe, strata, ranks.duplicates);
+        return new StratifiedSplit(spec.names(), seed, dedupe, strata, ranks.duplicates, ranks.columns);
     }
 
     /** Plans a single stratified subset (one pass); an exact count is shared out by largest remainder. */
@@ -75,7 +80,7 @@ public final class StratifiedSplit {
         }
         Map<String, Stratum> strata = new LinkedHashMap<>();
         ranks.keys.forEach((s, k) -> strata.put(s, stratum(k, new long[] {quotas.get(s)})));
-        return new StratifiedSplit(List.of("sample"), sampling.seed(), false, strata, 0);
+        return new StratifiedSplit(List.of("sample"), sampling.seed(), false, strata, 0, ranks.columns);
     }
 
     private static Stratum stratum(long[] sortedKeys, long[] cumulative) {
@@ -90,15 +95,17 @@ public final class StratifiedSplit {
         return new Stratum(lastKey, quota);
     }
 
-    private record Ranks(Map<String, long[]> keys, long duplicates) {
+    private record Ranks(Map<String, long[]> keys, long duplicates, List<String> columns) {
     }
 
     private static Ranks rank(Corpus corpus, long seed, boolean dedupe) {
         Map<String, long[]> growing = new TreeMap<>();
         Map<String, Integer> sizes = new TreeMap<>();
         Deduplicator dedup = new Deduplicator();
+        Set<String> columns = new LinkedHashSet<>();
         try (RecordStream records = corpus.read()) {
             for (TextRecord r : records) {
+                columns.addAll(r.fields().keySet());
                 if (dedupe && !dedup.firstSeen(r.text())) {
                     continue;
                 }
@@ -119,7 +126,7 @@ public final class StratifiedSplit {
             Arrays.sort(k);
             sorted.put(s, k);
         });
-        return new Ranks(sorted, dedup.duplicates());
+        return new Ranks(sorted, dedup.duplicates(), List.copyOf(columns));
     }
 
     /** The stratum a record belongs to: {@code lang/toxic}, {@code lang/non_toxic} or {@code lang/unlabelled}. */
@@ -135,6 +142,11 @@ public final class StratifiedSplit {
 
     public List<String> names() {
         return names;
+    }
+
+    /** Every column the planning pass met, in first-seen order (files of one corpus may differ). */
+    public List<String> columns() {
+        return columns;
     }
 
     /** Duplicates the planning pass left out (0 without dedupe). */
