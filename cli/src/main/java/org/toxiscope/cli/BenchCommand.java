@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code toxiscope bench ...}: speed and memory figures, printed, never asserted in tests. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks that print their figures (speed, memory).",
-        subcommands = {BenchForwardCommand.class})
+        subcommands = {BenchForwardCommand.class, BenchDataCommand.class})
 final class BenchCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             BenchCommand.class,
+            DataCommand.class,
         })
 public final class Toxiscope implements Runnable {
 

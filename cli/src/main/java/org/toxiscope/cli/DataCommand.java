@@ -1,0 +1,20 @@
+package org.toxiscope.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code toxiscope data ...}: inspect and split labelled text corpora. */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Labelled text corpora (CSV, TSV, JSON Lines, Parquet; .gz/.bz2/.xz/.zst): statistics and splits.",
+        subcommands = {DataStatsCommand.class, DataSplitCommand.class})
+final class DataCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,53 @@
+package org.toxiscope.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.toxiscope.datasets.Corpus;
+import org.toxiscope.datasets.CorpusStats;
+import org.toxiscope.datasets.RecordStream;
+import org.toxiscope.datasets.StatsReport;
+import org.toxiscope.datasets.TextRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code toxiscope data stats}: records per language x label, text lengths, duplicates and rejects of a corpus. */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = "Counts records per language and label, text length percentiles (code points), duplicate texts "
+                + "(normalised) and rejected records. Progress goes to stderr, the report to stdout.",
+        footer = {"", "Example:",
+            "  toxiscope data stats --input data/ --on-error skip --rejects rejects.jsonl --json",
+            "  toxiscope data stats --input train.csv.gz --text-column comment_text --label-column toxic --lang en"})
+final class DataStatsCommand implements Callable<Integer> {
+
+    @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR",
+            description = "Corpus file, folder or glob (quote it); repeat to combine.")
+    List<String> inputs;
+
+    @Mixin
+    DatasetOptions dataset;
+
+    @Option(names = "--json", description = "Print the report as JSON for scripts.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Corpus corpus = dataset.corpus(inputs);
+        RecordProgress progress = new RecordProgress("data stats", System.err);
+        CorpusStats stats = new CorpusStats();
+        StatsReport report;
+        try (RecordStream records = corpus.read()) {
+            for (TextRecord r : records) {
+                stats.add(r);
+                progress.step();
+            }
+            report = stats.report(records.rejected(), corpus.files().size());
+        }
+        progress.done();
+        if (report.rejected() > 0) {
+            System.err.printf("data stats: %,d rejected records written to %s%n", report.rejected(), dataset.rejectsFile());
+        }
+        System.out.println(json ? report.toJson() : report.toText());
+        return 0;
+    }
+}

@@ -1,0 +1,109 @@
+package org.toxiscope.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.toxiscope.datasets.ColumnMapping;
+import org.toxiscope.datasets.Corpus;
+import org.toxiscope.datasets.OnError;
+import org.toxiscope.datasets.Sampling;
+import picocli.CommandLine.Option;
+
+/** The corpus flags every command that reads a dataset shares: column mapping, bad-record policy, sampling. */
+public final class DatasetOptions {
+
+    @Option(names = "--text-column", paramLabel = "COL",
+            description = "Column holding the text (default: first of text, comment_text, content, sentence).")
+    String textColumn;
+
+    @Option(names = "--label-column", paramLabel = "COL",
+            description = "Label column; repeat for multi-label, the first is the primary label "
+                    + "(default: toxic or label if present, else unlabelled).")
+    List<String> labelColumns = new ArrayList<>();
+
+    @Option(names = "--lang-column", paramLabel = "COL",
+            description = "Column holding the language code (default: lang or language if present, "
+                    + "else a code in the file path such as de.csv or de/train.jsonl).")
+    String langColumn;
+
+    @Option(names = "--lang", paramLabel = "XX", description = "One language code for every record.")
+    String lang;
+
+    @Option(names = "--id-column", paramLabel = "COL",
+            description = "Column holding a unique record id (default: FILE:RECORD, stable across runs).")
+    String idColumn;
+
+    @Option(names = "--label-threshold", paramLabel = "T", defaultValue = "0.5",
+            description = "Scores >= T are toxic (default ${DEFAULT-VALUE}).")
+    double labelThreshold;
+
+    @Option(names = "--columns", paramLabel = "A,B,..", split = ",",
+            description = "Column names for CSV/TSV files without a header row (the first row is then data).")
+    List<String> columns = new ArrayList<>();
+
+    @Option(names = "--on-error", paramLabel = "fail|skip", defaultValue = "fail",
+            converter = OnErrorConverter.class,
+            description = "fail: stop at the first bad record with FILE:LINE: message (default); "
+                    + "skip: leave bad records out, write them with their reason to --rejects, count them.")
+    OnError onError;
+
+    @Option(names = "--rejects", paramLabel = "FILE",
+            description = "Where --on-error skip writes rejected records, one JSON line each "
+                    + "(default: rejects.jsonl in the current folder).")
+    Path rejects;
+
+    @Option(names = "--sample", paramLabel = "N",
+            description = "Use only N records, chosen stratified by (language, label) with --seed.")
+    Long sample;
+
+    @Option(names = "--fraction", paramLabel = "F",
+            description = "Use only this fraction of each (language, label) stratum, chosen with --seed.")
+    Double fraction;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
+            description = "Seed for sampling and splits (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** The column mapping these flags describe. */
+    public ColumnMapping mapping() {
+        Path rejectsFile = onError == OnError.SKIP && rejects == null ? Path.of("rejects.jsonl") : rejects;
+        return new ColumnMapping(textColumn, labelColumns, langColumn, lang, idColumn, labelThreshold, columns, onError,
+                rejectsFile);
+    }
+
+    /** The corpus {@code inputs} name under these flags, cut to --sample or --fraction when given. */
+    public Corpus corpus(List<String> inputs) {
+        if (sample != null && fraction != null) {
+            throw new IllegalArgumentException("give --sample or --fraction, not both");
+        }
+        Corpus corpus = Corpus.of(inputs, mapping());
+        if (sample != null) {
+            return corpus.sample(Sampling.count(sample, seed));
+        }
+        if (fraction != null) {
+            return corpus.sample(Sampling.fraction(fraction, seed));
+        }
+        return corpus;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Where rejected records go, or null when bad records stop the run. */
+    public Path rejectsFile() {
+        return mapping().rejects();
+    }
+
+    /** Accepts fail/skip in any case. */
+    static final class OnErrorConverter implements picocli.CommandLine.ITypeConverter<OnError> {
+        @Override
+        public OnError convert(String value) {
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "fail" -> OnError.FAIL;
+                case "skip" -> OnError.SKIP;
+                default -> throw new picocli.CommandLine.TypeConversionException("expected fail or skip, got '" + value + "'");
+            };
+        }
+    }
+}

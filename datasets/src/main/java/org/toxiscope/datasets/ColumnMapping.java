@@ -1,0 +1,70 @@
+package org.toxiscope.datasets;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How corpus columns become {@link TextRecord}s, and what to do with bad records. Null columns mean "use the default":
+ * text = first of text/comment_text/content/sentence; labels = toxic or label if present, else unlabelled;
+ * lang = lang/language column, else the {@code lang} constant, else a 2-3 letter code in the file path;
+ * id = a stable {@code FILE:RECORD} when no id column is named. {@code columns} names the columns of header-less
+ * CSV/TSV files (then the first row is data); {@code rejects} receives skipped records (JSON Lines) when set.
+ */
+public record ColumnMapping(String textColumn, List<String> labelColumns, String langColumn, String lang,
+                            String idColumn, double labelThreshold, List<String> columns, OnError onError,
+                            Path rejects) {
+
+    public static final double DEFAULT_THRESHOLD = 0.5;
+
+    public ColumnMapping {
+        labelColumns = labelColumns == null ? List.of() : List.copyOf(labelColumns);
+        columns = columns == null ? List.of() : List.copyOf(columns);
+        onError = onError == null ? OnError.FAIL : onError;
+        if (!(labelThreshold >= 0 && labelThreshold <= 1)) {
+            throw new IllegalArgumentException("label threshold must be in [0,1], got " + labelThreshold);
+        }
+        if (langColumn != null && lang != null) {
+            throw new IllegalArgumentException("give a language column or a constant language, not both");
+        }
+    }
+
+    /** All defaults: columns found by name, fail on the first bad record. */
+    public static ColumnMapping defaults() {
+        return new ColumnMapping(null, List.of(), null, null, null, DEFAULT_THRESHOLD, List.of(), OnError.FAIL, null);
+    }
+
+    public ColumnMapping withText(String column) {
+        return new ColumnMapping(column, labelColumns, langColumn, lang, idColumn, labelThreshold, columns, onError, rejects);
+    }
+
+    public ColumnMapping withLabels(List<String> labelColumnNames) {
+        return new ColumnMapping(textColumn, labelColumnNames, langColumn, lang, idColumn, labelThreshold, columns, onError,
+                rejects);
+    }
+
+    public ColumnMapping withLangColumn(String column) {
+        return new ColumnMapping(textColumn, labelColumns, column, lang, idColumn, labelThreshold, columns, onError, rejects);
+    }
+
+    public ColumnMapping withLang(String constant) {
+        return new ColumnMapping(textColumn, labelColumns, langColumn, constant, idColumn, labelThreshold, columns, onError,
+                rejects);
+    }
+
+    public ColumnMapping withId(String column) {
+        return new ColumnMapping(textColumn, labelColumns, langColumn, lang, column, labelThreshold, columns, onError, rejects);
+    }
+
+    public ColumnMapping withThreshold(double threshold) {
+        return new ColumnMapping(textColumn, labelColumns, langColumn, lang, idColumn, threshold, columns, onError, rejects);
+    }
+
+    public ColumnMapping withColumns(List<String> names) {
+        return new ColumnMapping(textColumn, labelColumns, langColumn, lang, idColumn, labelThreshold, names, onError, rejects);
+    }
+
+    public ColumnMapping withOnError(OnError policy, Path rejectsFile) {
+        return new ColumnMapping(textColumn, labelColumns, langColumn, lang, idColumn, labelThreshold, columns, policy,
+                rejectsFile);
+    }
+}

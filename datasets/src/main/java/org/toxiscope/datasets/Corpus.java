@@ -1,0 +1,55 @@
+package org.toxiscope.datasets;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/** A labelled text corpus: the files one or more inputs name, read under one column mapping; readable many times. */
+public final class Corpus {
+
+    private final List<CorpusFile> files;
+    private final ColumnMapping mapping;
+    private final Supplier<Predicate<TextRecord>> filter;
+
+    private Corpus(List<CorpusFile> files, ColumnMapping mapping, Supplier<Predicate<TextRecord>> filter) {
+        this.files = List.copyOf(files);
+        this.mapping = mapping;
+        this.filter = filter;
+    }
+
+    /** The corpus made of {@code inputs} (files, folders, globs); fails now when one names nothing readable. */
+    public static Corpus of(List<String> inputs, ColumnMapping mapping) {
+        return new Corpus(CorpusFiles.resolve(inputs), mapping, null);
+    }
+
+    public static Corpus of(Path input, ColumnMapping mapping) {
+        return of(List.of(input.toString()), mapping);
+    }
+
+    public List<CorpusFile> files() {
+        return files;
+    }
+
+    public ColumnMapping mapping() {
+        return mapping;
+    }
+
+    /** A fresh pass over the records; close it when done. */
+    public RecordStream read() {
+        return new RecordStream(files, mapping, filter == null ? null : filter.get());
+    }
+
+    /**
+     * This corpus cut down to a deterministic stratified sample; plans it now with one pass over the records.
+     * Records left out of the sample are not counted as read or rejected by later passes.
+     */
+    public Corpus sample(Sampling sampling) {
+        StratifiedSplit plan = StratifiedSplit.sample(this, sampling);
+        return new Corpus(files, mapping, () -> {
+            StratifiedSplit.Assigner assigner = plan.assigner();
+            Predicate<TextRecord> previous = filter == null ? null : filter.get();
+            return r -> (previous == null || previous.test(r)) && assigner.assign(r) == 0;
+        });
+    }
+}

@@ -1,0 +1,148 @@
+package org.toxiscope.datasets;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Maps one file's raw rows to {@link TextRecord}s under a {@link ColumnMapping}: resolves default columns from the
+ * file's header (or first JSON object) and throws {@link DatasetException} naming file, line and field for a bad row.
+ */
+final class RecordMapper {
+
+    static final List<String> TEXT_DEFAULTS = List.of("text", "comment_text", "content", "sentence");
+    static final List<String> LABEL_DEFAULTS = List.of("toxic", "label");
+    static final List<String> LANG_DEFAULTS = List.of("lang", "language");
+
+    private final CorpusFile file;
+    private final ColumnMapping mapping;
+    private final LabelParser labels;
+    private String textColumn;
+    private List<String> labelColumns;
+    private String langColumn;
+    private long recordNo;
+
+    RecordMapper(CorpusFile file, ColumnMapping mapping, List<String> header) {
+        this.file = file;
+        this.mapping = mapping;
+        this.labels = new LabelParser(mapping.labelThreshold());
+        if (header != null) {
+            resolve(header, true);
+        }
+    }
+
+    private void resolve(Collection<String> columns, boolean strict) {
+        textColumn = mapping.textColumn() != null ? mapping.textColumn() : find(columns, TEXT_DEFAULTS);
+        if (textColumn == null) {
+            throw new DatasetException(file.display(), 0, null,
+                    "no text column (looked for " + TEXT_DEFAULTS + " among " + columns + "); pass --text-column");
+        }
+        if (!mapping.labelColumns().isEmpty()) {
+            labelColumns = mapping.labelColumns();
+        } else {
+            String label = find(columns, LABEL_DEFAULTS);
+            labelColumns = label == null ? List.of() : List.of(label);
+        }
+        langColumn = mapping.langColumn() != null ? mapping.langColumn()
+                : mapping.lang() != null ? null : find(columns, LANG_DEFAULTS);
+        if (strict) {
+            List<String> named = new ArrayList<>(labelColumns);
+            named.add(textColumn);
+            if (langColumn != null) {
+                named.add(langColumn);
+            }
+            if (mapping.idColumn() != null) {
+                named.add(mapping.idColumn());
+            }
+            for (String column : named) {
+                if (!columns.contains(column)) {
+                    throw new DatasetException(file.display(), 0, column, "no such column (columns: " + columns + ")");
+                }
+            }
+        }
+    }
+
+    private static String find(Collection<String> columns, List<String> candidates) {
+        for (String c : candidates) {
+            if (columns.contains(c)) {
+                return c;
+            }
+        }
+        for (String c : candidates) {
+            for (String column : columns) {
+                if (column.equalsIgnoreCase(c)) {
+                    return column;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The record for {@code row}; counts it towards the stable record number even when it is bad. */
+    TextRecord map(RawRow row) {
+        recordNo++;
+        if (row.problem() != null) {
+            throw new DatasetException(file.display(), row.line(), row.problemField(), row.problem());
+        }
+        Map<String, String> fields = row.fields();
+        if (textColumn == null) {
+            resolve(fields.keySet(), false);
+        }
+        String text = required(row, textColumn);
+        if (text.isBlank()) {
+            throw new DatasetException(file.display(), row.line(), textColumn, "empty text");
+        }
+        Map<String, Boolean> labelValues;
+        if (labelColumns.isEmpty()) {
+            labelValues = Map.of();
+        } else {
+            LinkedHashMap<String, Boolean> values = new LinkedHashMap<>(labelColumns.size() * 2);
+            for (String column : labelColumns) {
+                try {
+                    values.put(column, labels.parse(required(row, column)));
+                } catch (IllegalArgumentException e) {
+                    throw new DatasetException(file.display(), row.line(), column, e.getMessage());
+                }
+            }
+            labelValues = Collections.unmodifiableMap(values);
+        }
+        return new TextRecord(id(row), text, lang(fields), labelValues, Collections.unmodifiableMap(fields),
+                file.display(), row.line());
+    }
+
+    private String required(RawRow row, String column) {
+        String value = row.fields().get(column);
+        if (value == null) {
+            throw new DatasetException(file.display(), row.line(), column, "missing value");
+        }
+        return value;
+    }
+
+    private String id(RawRow row) {
+        if (mapping.idColumn() == null) {
+            return file.name() + ":" + recordNo;
+        }
+        String id = required(row, mapping.idColumn());
+        if (id.isBlank()) {
+            throw new DatasetException(file.display(), row.line(), mapping.idColumn(), "empty id");
+        }
+        return id;
+    }
+
+    private String lang(Map<String, String> fields) {
+        if (mapping.lang() != null) {
+            return mapping.lang();
+        }
+        if (langColumn != null) {
+            String value = fields.get(langColumn);
+            if (value != null && !value.isBlank()) {
+                return value.trim().toLowerCase(Locale.ROOT);
+            }
+        }
+        return file.pathLanguage();
+    }
+}

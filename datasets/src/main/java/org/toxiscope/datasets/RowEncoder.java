@@ -1,0 +1,26 @@
+package org.toxiscope.datasets;
+
+import java.util.List;
+
+/** Encodes rows of one output format as text, one complete record (ending in a newline) per call. */
+interface RowEncoder {
+
+    /** The header record, or null when the format has none. */
+    String header(List<String> columns);
+
+    /** One record; a null value means the field is absent. */
+    String encode(List<String> columns, List<String> values);
+
+    /** True when a double quote opens and closes quoted fields, so a newline inside quotes does not end a record. */
+    boolean quotesSpanNewlines();
+
+    static RowEncoder of(Format format) {
+        return switch (format) {
+            case CSV -> new CsvRowEncoder(',');
+            case TSV -> new CsvRowEncoder('\t');
+            case JSONL -> new JsonlRowEncoder(true);
+            // Parquet is assembled at commit from an all-string JSON Lines partial
+            case PARQUET -> new JsonlRowEncoder(false);
+        };
+    }
+}

@@ -1,0 +1,125 @@
+package org.toxiscope.datasets;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * Decodes UTF-8, dropping a leading byte-order mark, and remembers the line of every malformed byte sequence
+ * (replaced by U+FFFD) so that the record holding it can be rejected with its line instead of becoming mojibake.
+ */
+final class StrictUtf8Reader extends Reader {
+
+    private static final char REPLACEMENT = '\uFFFD';
+
+    private final InputStream in;
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final ByteBuffer bytes = ByteBuffer.allocate(1 << 16).flip();
+    private final CharBuffer chars = CharBuffer.allocate(1 << 16).flip();
+    private final ArrayDeque<Long> badLines = new ArrayDeque<>();
+    private long newlinesDecoded;
+    private boolean eof;
+    private boolean flushed;
+    private boolean pendingReplacement;
+    private boolean bomChecked;
+
+    StrictUtf8Reader(InputStream in) {
+        this.in = in;
+    }
+
+    @Override
+    public int read(char[] buf, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (!chars.hasRemaining() && !fill()) {
+            return -1;
+        }
+        if (!bomChecked) {
+            bomChecked = true;
+            if (chars.get(chars.position()) == '\uFEFF') {
+                chars.get();
+                if (!chars.hasRemaining() && !fill()) {
+                    return -1;
+                }
+            }
+        }
+        int n = Math.min(len, chars.remaining());
+        chars.get(buf, off, n);
+        return n;
+    }
+
+    /** Decodes the next chunk; false at end of input. */
+    private boolean fill() throws IOException {
+        chars.clear();
+        if (pendingReplacement) {
+            chars.put(REPLACEMENT);
+            pendingReplacement = false;
+        }
+        while (true) {
+            int before = chars.position();
+            CoderResult result = decoder.decode(bytes, chars, eof);
+            countNewlines(before, chars.position());
+            if (result.isError()) {
+                badLines.add(newlinesDecoded + 1);
+                bytes.position(bytes.position() + result.length());
+                if (chars.hasRemaining()) {
+                    chars.put(REPLACEMENT);
+                } else {
+                    pendingReplacement = true;
+                    break;
+                }
+            } else if (result.isOverflow() || chars.position() > 0 && !eof) {
+                break;
+            } else if (eof) {
+                if (!flushed) {
+                    decoder.flush(chars);
+                    flushed = true;
+                }
+                break;
+            } else {
+                bytes.compact();
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    bytes.position(bytes.position() + n);
+                }
+                bytes.flip();
+            }
+        }
+        chars.flip();
+        return chars.hasRemaining();
+    }
+
+    private void countNewlines(int from, int to) {
+        char[] a = chars.array();
+        for (int i = from; i < to; i++) {
+            if (a[i] == '\n') {
+                newlinesDecoded++;
+            }
+        }
+    }
+
+    /** True when a malformed sequence lies on a line in [first, last]; forgets those before {@code first}. */
+    boolean invalidBetween(long first, long last) {
+        while (!badLines.isEmpty() && badLines.peekFirst() < first) {
+            badLines.pollFirst();
+        }
+        return !badLines.isEmpty() && badLines.peekFirst() <= last;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
