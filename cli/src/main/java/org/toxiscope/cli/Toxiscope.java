@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             BenchCommand.class,
             DataCommand.class,
+            FeaturesCommand.class,
         })
 public final class Toxiscope implements Runnable {
 

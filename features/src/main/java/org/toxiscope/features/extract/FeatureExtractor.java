@@ -57,17 +57,23 @@ public final class FeatureExtractor {
     /** Features of each text, in input order; texts over --max-tokens are cut there and flagged. */
     public TextFeatures[] extract(NDManager manager, List<String> texts) {
         int[][] ids = tokenizer.encodeAll(texts);
-        boolean[] cut = new boolean[ids.length];
-        if (settings.maxTokens() > 0) {
-            for (int i = 0; i < ids.length; i++) {
-                if (ids[i].length > settings.maxTokens()) {
-                    ids[i] = Arrays.copyOf(ids[i], settings.maxTokens());
-                    cut[i] = true;
-                    truncated++;
-                }
-            }
+        boolean[] cut = truncate(ids, settings.maxTokens());
+        for (boolean c : cut) {
+            truncated += c ? 1 : 0;
         }
         return extractTokens(manager, ids, cut);
+    }
+
+    /** Cuts every sequence longer than {@code maxTokens} (0 = no limit) in place; true where one was cut. */
+    public static boolean[] truncate(int[][] ids, int maxTokens) {
+        boolean[] cut = new boolean[ids.length];
+        for (int i = 0; maxTokens > 0 && i < ids.length; i++) {
+            if (ids[i].length > maxTokens) {
+                ids[i] = Arrays.copyOf(ids[i], maxTokens);
+                cut[i] = true;
+            }
+        }
+        return cut;
     }
 
     /** Features of already tokenised texts, in input order; {@code truncated[i]} is reported back as is. */

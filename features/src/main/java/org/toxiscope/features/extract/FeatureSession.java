@@ -153,6 +153,13 @@ public final class FeatureSession implements AutoCloseable {
         return truncated;
     }
 
+    /** The token ids the model sees for each text (cut to the token limit). */
+    public int[][] tokenIds(List<String> texts) {
+        int[][] ids = tokenizer.encodeAll(texts);
+        FeatureExtractor.truncate(ids, settings.maxTokens());
+        return ids;
+    }
+
     /** Uses (and fills) feature caches under {@code dir} for pooled features from now on. */
     public void useCache(Path dir) throws IOException {
         for (var e : specs.entrySet()) {
