@@ -102,6 +102,11 @@ public final class TopKSae implements AutoCloseable {
         return dSae;
     }
 
+    /** Entries kept per vector for top-k activations, 0 for threshold ones. */
+    public int k() {
+        return spec.k();
+    }
+
     /** Whether the decoder has been read. */
     public synchronized boolean decoderLoaded() {
         return decoderRows != null;
