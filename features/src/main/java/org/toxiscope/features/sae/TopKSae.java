@@ -102,6 +102,11 @@ public final class TopKSae implements AutoCloseable {
         return dSae;
     }
 
+    /** Entries kept per vector for top-k activations, 0 for threshold ones. */
+    public int k() {
+        return spec.k();
+    }
+
     /** Whether the decoder has been read. */
     public synchronized boolean decoderLoaded() {
         return decoderRows != null;
@@ -141,7 +146,7 @@ public final class TopKSae implements AutoCloseable {
         if (acts.getShape().get(0) == 0) {
             return 0;
         }
-        return acts.gt(0f).toType(DataType.INT32, false).sum(new int[] {1}).max().getInt();
+        return Math.toIntExact(acts.gt(0f).sum(new int[] {1}).max().toType(DataType.INT64, false).getLong());
     }
 
     /** {@code z @ W_dec.T + b_dec} for the code {@code codes} ([N, d_model], owned by the codes' manager). */
