@@ -2,6 +2,8 @@ package org.toxiscope.classify;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.Comparator;
+import java.util.List;
 
 /**
  * Why an example scored as it did: a feature of a layer, the token position of its pooled maximum (-1 unknown),
@@ -15,5 +17,11 @@ public record Contribution(int layer, int feature, int position, float activatio
     public String toString() {
         String at = position >= 0 ? "@tok" + position : "";
         return FeatureRef.name(layer, feature) + at + "=" + new BigDecimal(contribution).round(new MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
+    /** The {@code max} largest contributions of {@code all} (which it reorders), largest first. */
+    static List<Contribution> top(List<Contribution> all, int max) {
+        all.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
+        return List.copyOf(all.subList(0, Math.min(max, all.size())));
     }
 }

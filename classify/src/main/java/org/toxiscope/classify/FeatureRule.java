@@ -2,7 +2,6 @@ package org.toxiscope.classify;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -116,7 +115,6 @@ public final class FeatureRule implements Scorer {
                 }
             });
         }
-        out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
-        return out.subList(0, Math.min(max, out.size()));
+        return Contribution.top(out, max);
     }
 }

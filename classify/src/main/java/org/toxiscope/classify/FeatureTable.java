@@ -14,6 +14,9 @@ import org.toxiscope.features.SparseVector;
  */
 public final class FeatureTable {
 
+    /** Feature indices must stay below this (the widest Qwen-Scope SAE has 131,072 features). */
+    public static final int MAX_FEATURES = 1 << 24;
+
     /** Label value of a row whose label column is missing or unlabelled. */
     static final byte UNKNOWN = -1;
 
@@ -26,10 +29,9 @@ public final class FeatureTable {
     private final int[][] indices;
     private final float[][] values;
     private final int[][] positions;
-    private final int[] width;
 
     private FeatureTable(int[] layers, List<String> labelNames, String[] ids, String[] langs, byte[][] labels,
-                         int[][] rowStart, int[][] indices, float[][] values, int[][] positions, int[] width) {
+                         int[][] rowStart, int[][] indices, float[][] values, int[][] positions) {
         this.layers = layers;
         this.labelNames = labelNames;
         this.ids = ids;
@@ -39,7 +41,6 @@ public final class FeatureTable {
         this.indices = indices;
         this.values = values;
         this.positions = positions;
-        this.width = width;
     }
 
     /** A builder for a table over {@code layers} (block indices) with the given label columns (possibly none). */
@@ -104,11 +105,6 @@ public final class FeatureTable {
                     + labelNames.get(label) + "'");
         }
         return v == 1;
-    }
-
-    /** One more than the largest feature index stored at {@code layer}. */
-    public int width(int layer) {
-        return width[slot(layer)];
     }
 
     /** A copy of the pooled vector of {@code row} at {@code layer}. */
@@ -221,6 +217,10 @@ public final class FeatureTable {
             }
             for (int s = 0; s < layers.length; s++) {
                 SparseVector v = byLayer[s];
+                if (v.size() > 0 && v.indices()[v.size() - 1] >= MAX_FEATURES) {
+                    throw new IllegalArgumentException("example " + id + ": feature index " + v.indices()[v.size() - 1]
+                            + " at layer " + layers[s] + " exceeds " + MAX_FEATURES);
+                }
                 layerBlocks[s].append(v.indices(), v.values(), v.positions(), 0, v.size());
             }
             return this;
@@ -242,17 +242,15 @@ public final class FeatureTable {
             int[][] idx = new int[k][];
             float[][] vals = new float[k][];
             int[][] pos = new int[k][];
-            int[] width = new int[k];
             for (int s = 0; s < k; s++) {
                 Block b = layerBlocks[s];
                 starts[s] = Arrays.copyOf(b.rowStart, n + 1);
                 idx[s] = Arrays.copyOf(b.indices, b.nnz);
                 vals[s] = Arrays.copyOf(b.values, b.nnz);
                 pos[s] = Arrays.copyOf(b.positions, b.nnz);
-                width[s] = b.maxIndex + 1;
             }
             return new FeatureTable(layers.clone(), labelNames, Arrays.copyOf(ids.data, n), Arrays.copyOf(langs.data, n),
-                    labels, starts, idx, vals, pos, width);
+                    labels, starts, idx, vals, pos);
         }
     }
 
@@ -264,7 +262,6 @@ public final class FeatureTable {
         float[] values = new float[64];
         int[] positions = new int[64];
         int nnz;
-        int maxIndex = -1;
 
         void append(int[] idx, float[] vals, int[] pos, int from, int to) {
             int len = to - from;
@@ -280,9 +277,6 @@ public final class FeatureTable {
                 System.arraycopy(pos, from, positions, nnz, len);
             } else {
                 Arrays.fill(positions, nnz, nnz + len, -1);
-            }
-            if (len > 0) {
-                maxIndex = Math.max(maxIndex, idx[to - 1]);
             }
             nnz += len;
             rows++;

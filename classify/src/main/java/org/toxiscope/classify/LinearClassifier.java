@@ -2,7 +2,6 @@ package org.toxiscope.classify;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,8 +203,7 @@ public final class LinearClassifier implements Scorer {
                 }
             });
         }
-        out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
-        return out.subList(0, Math.min(max, out.size()));
+        return Contribution.top(out, max);
     }
 
     /** The top {@code n} features by delta at each layer, the feature selection for {@link #train}. */

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.toxiscope.features.SparseVector;
 
 class DiscoveryTest {
 
@@ -76,5 +78,30 @@ class DiscoveryTest {
         try (var files = Files.list(dir)) {
             assertEquals(2, files.count(), "no temporary files are left behind");
         }
+    }
+
+    @Test
+    void streamingCountsEqualTheTablePath() {
+        FeatureTable t = Tables.synthetic(300, 9, "en", "fr");
+        FiringCounts counts = new FiringCounts(new int[] {12});
+        for (int r = 0; r < t.size(); r++) {
+            counts.add(t.label(0, r), t.vector(12, r));
+        }
+        DeltaTable.LayerDeltas streamed = counts.deltas("toxic").layer(12);
+        DeltaTable.LayerDeltas tabled = Discovery.run(t, 0).layer(12);
+        assertArrayEquals(tabled.features(), streamed.features());
+        assertArrayEquals(tabled.delta(), streamed.delta());
+        assertEquals(150, streamed.toxicCount());
+    }
+
+    @Test
+    void absurdFeatureIndexIsRefused() {
+        FiringCounts counts = new FiringCounts(new int[] {0});
+        SparseVector huge = new SparseVector(new int[] {Integer.MAX_VALUE},
+                new float[] {1f});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> counts.add(true, huge));
+        assertTrue(e.getMessage().contains("feature index 2147483647"), e.getMessage());
+        FeatureTable.Builder b = FeatureTable.builder(new int[] {0}, List.of());
+        assertThrows(IllegalArgumentException.class, () -> b.add("x", "en", Map.of(), huge));
     }
 }

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.toxiscope.datasets.TextRecord;
 
 class StratifiedSampleTest {
 
@@ -59,5 +62,16 @@ class StratifiedSampleTest {
         assertEquals(300, s.fit().length);
         Set<Integer> fit = Arrays.stream(s.fit()).boxed().collect(Collectors.toSet());
         assertTrue(Arrays.stream(s.holdout()).noneMatch(fit::contains));
+    }
+
+    @Test
+    void recordsSampleLikeTheirTable() {
+        List<TextRecord> records = new ArrayList<>();
+        for (int r = 0; r < table.size(); r++) {
+            records.add(new TextRecord(table.id(r), "text " + r, table.lang(r), Map.of("toxic", table.label(0, r)),
+                    Map.of(), "train.csv", r + 2));
+        }
+        assertArrayEquals(StratifiedSample.sample(table, 0, all(), 0.15, 11),
+                StratifiedSample.sample(records, "toxic", 0.15, 11));
     }
 }
