@@ -139,6 +139,26 @@ public final class ClassifierBundle {
      * SAE file at any layer this bundle reads.
      */
     public void checkCompatible(String modelConfigSha256, Map<Integer, String> saeSha256) {
+        refuseIf(hashProblems(modelConfigSha256, saeSha256));
+    }
+
+    /** As {@link #checkCompatible(String, Map)}, and also refuses another k, ReLU setting or pooling. */
+    public void checkCompatible(ExtractionProvenance current) {
+        ExtractionProvenance mine = provenance.extraction();
+        List<String> problems = hashProblems(current.modelConfigSha256(), current.saeSha256());
+        if (mine.k() != current.k()) {
+            problems.add("SAE k is " + current.k() + " but the classifier was trained with k " + mine.k());
+        }
+        if (mine.relu() != current.relu()) {
+            problems.add("SAE ReLU is " + current.relu() + " but the classifier was trained with " + mine.relu());
+        }
+        if (!Objects.equals(mine.pooling(), current.pooling())) {
+            problems.add("pooling is " + current.pooling() + " but the classifier was trained with " + mine.pooling());
+        }
+        refuseIf(problems);
+    }
+
+    private List<String> hashProblems(String modelConfigSha256, Map<Integer, String> saeSha256) {
         List<String> problems = new ArrayList<>();
         ExtractionProvenance mine = provenance.extraction();
         if (!Objects.equals(mine.modelConfigSha256(), modelConfigSha256)) {
@@ -156,30 +176,14 @@ public final class ClassifierBundle {
                         + mine.saeId() + " layer " + layer + ", sha256 " + want);
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(origin + " does not match the features given: "
-                    + String.join("; ", problems));
-        }
+        return problems;
     }
 
-    /** As {@link #checkCompatible(String, Map)}, and also refuses another k, ReLU setting or pooling. */
-    public void checkCompatible(ExtractionProvenance current) {
-        ExtractionProvenance mine = provenance.extraction();
-        List<String> problems = new ArrayList<>();
-        if (mine.k() != current.k()) {
-            problems.add("SAE k is " + current.k() + " but the classifier was trained with k " + mine.k());
-        }
-        if (mine.relu() != current.relu()) {
-            problems.add("SAE ReLU is " + current.relu() + " but the classifier was trained with " + mine.relu());
-        }
-        if (!Objects.equals(mine.pooling(), current.pooling())) {
-            problems.add("pooling is " + current.pooling() + " but the classifier was trained with " + mine.pooling());
-        }
+    private void refuseIf(List<String> problems) {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(origin + " does not match the features given: "
                     + String.join("; ", problems));
         }
-        checkCompatible(current.modelConfigSha256(), current.saeSha256());
     }
 
     /** Writes the bundle atomically (temporary file in the same folder, then rename). */
@@ -262,8 +266,9 @@ public final class ClassifierBundle {
         }
         List<LabelClassifier> classifiers = new ArrayList<>();
         for (LabelEntry e : m.labels()) {
-            classifiers.add(new LabelClassifier(e.name(), scorer(where, method, e, entries),
-                    e.thresholds() == null ? Thresholds.global(0.5) : e.thresholds()));
+            Scorer scorer = scorer(where, method, e, entries);
+            classifiers.add(new LabelClassifier(e.name(), scorer,
+                    e.thresholds() == null ? Thresholds.global(scorer.defaultThreshold()) : e.thresholds()));
         }
         Map<String, BinaryMetrics> metrics = new LinkedHashMap<>();
         if (m.metrics() != null) {

@@ -256,6 +256,9 @@ public final class FeatureTable {
 
     /** One layer's growing CSR block. */
     private static final class Block {
+        /** The largest Java array a JVM reliably allocates. */
+        static final int MAX_ENTRIES = Integer.MAX_VALUE - 8;
+
         int[] rowStart = new int[16];
         int rows;
         int[] indices = new int[64];
@@ -265,8 +268,12 @@ public final class FeatureTable {
 
         void append(int[] idx, float[] vals, int[] pos, int from, int to) {
             int len = to - from;
+            if ((long) nnz + len > MAX_ENTRIES) {
+                throw new IllegalStateException("a feature table holds at most " + MAX_ENTRIES + " entries per layer; "
+                        + "use fewer rows or layers, or count discovery with FiringCounts");
+            }
             if (nnz + len > indices.length) {
-                int cap = Math.max(indices.length * 2, nnz + len);
+                int cap = (int) Math.min(MAX_ENTRIES, Math.max(2L * indices.length, nnz + len));
                 indices = Arrays.copyOf(indices, cap);
                 values = Arrays.copyOf(values, cap);
                 positions = Arrays.copyOf(positions, cap);
