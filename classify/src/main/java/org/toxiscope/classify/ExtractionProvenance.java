@@ -11,6 +11,6 @@ public record ExtractionProvenance(String modelId, String modelConfigSha256, Str
                                    Map<Integer, String> saeSha256, int k, boolean relu, String pooling) {
 
     public ExtractionProvenance {
-        saeSha256 = new TreeMap<>(saeSha256);
+        saeSha256 = saeSha256 == null ? Map.of() : new TreeMap<>(saeSha256);
     }
 }

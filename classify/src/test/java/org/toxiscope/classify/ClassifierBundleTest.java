@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,5 +114,31 @@ class ClassifierBundleTest {
         Prediction p = bundle.predict(one, 0);
         assertTrue(p.toxic(), p.toString());
         assertTrue(p.topFeatures().startsWith("L12:f"), p.topFeatures());
+    }
+
+    @Test
+    void manifestWithMissingOrWrongFieldsIsRefusedClearly(@TempDir Path dir) throws IOException {
+        String[] manifests = {
+            "{\"format\":\"toxiscope-classifier\",\"format_version\":1,\"method\":\"rule\",\"labels\":[{\"name\":\"toxic\","
+                + "\"features\":[\"L99999999999:f1\"]}],\"provenance\":{\"extraction\":{\"k\":50}}}",
+            "{\"format\":\"toxiscope-classifier\",\"format_version\":1,\"method\":\"knn\",\"labels\":[{\"name\":\"toxic\"}],"
+                + "\"provenance\":{\"extraction\":{}}}",
+            "{\"format\":\"toxiscope-classifier\",\"format_version\":1,\"method\":\"logreg\",\"labels\":[{\"name\":\"toxic\","
+                + "\"model\":\"model-toxic.tribuo\"}],\"provenance\":{\"extraction\":{}}}",
+            "{\"format\":\"toxiscope-classifier\",\"format_version\":7}",
+            "{\"format\":[1,2]}",
+        };
+        String[] expected = {"label 'toxic'", "unknown method 'knn'", "model-toxic.tribuo", "format version 7",
+            "bundle.json"};
+        for (int i = 0; i < manifests.length; i++) {
+            Path file = dir.resolve("bad" + i + ".tsc");
+            try (var zip = new ZipOutputStream(Files.newOutputStream(file))) {
+                zip.putNextEntry(new ZipEntry("bundle.json"));
+                zip.write(manifests[i].getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+            IOException e = assertThrows(IOException.class, () -> ClassifierBundle.load(file), manifests[i]);
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains(expected[i]), e.getMessage());
+        }
     }
 }
