@@ -1,0 +1,320 @@
+package org.toxiscope.classify;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import com.google.gson.FieldNamingPolicy;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+
+import org.tribuo.Model;
+
+/**
+ * A trained classifier as one self-describing file: a zip holding {@code bundle.json} (method, per label its
+ * features or model entry, value transform and thresholds, provenance, validation metrics) and, for linear methods,
+ * one {@code model-<label>.tribuo} per label in Tribuo's protobuf format.
+ */
+public final class ClassifierBundle {
+
+    public static final String FORMAT = "toxiscope-classifier";
+    public static final int FORMAT_VERSION = 1;
+    static final String MANIFEST = "bundle.json";
+    /** Bigger entries are refused rather than read into memory. */
+    private static final long MAX_ENTRY_BYTES = 1L << 30;
+
+    private static final Gson GSON = new GsonBuilder()
+            .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
+            .serializeSpecialFloatingPointValues()
+            .setPrettyPrinting()
+            .create();
+
+    /** bundle.json. */
+    record Manifest(String format, int formatVersion, String method, List<LabelEntry> labels, Provenance provenance,
+                    Map<String, MetricsEntry> metrics) {
+    }
+
+    /** One label: rule features, or the zip entry of its Tribuo model, with the value transform and thresholds. */
+    record LabelEntry(String name, List<String> features, String model, String values, Thresholds thresholds) {
+    }
+
+    /** Validation metrics as stored, derived figures included for readers of the JSON. */
+    record MetricsEntry(int tp, int fp, int fn, int tn, double precision, double recall, double f1, double accuracy) {
+        static MetricsEntry of(BinaryMetrics m) {
+            return new MetricsEntry(m.tp(), m.fp(), m.fn(), m.tn(), m.precision(), m.recall(), m.f1(), m.accuracy());
+        }
+    }
+
+    private final Method method;
+    private final List<LabelClassifier> classifiers;
+    private final Provenance provenance;
+    private final Map<String, BinaryMetrics> metrics;
+    private final String origin;
+
+    /** A bundle of one classifier per label column (the first is the primary {@code toxic} label). */
+    public ClassifierBundle(Method method, List<LabelClassifier> classifiers, Provenance provenance,
+                            Map<String, BinaryMetrics> metrics) {
+        this(method, classifiers, provenance, metrics, "classifier bundle");
+    }
+
+    private ClassifierBundle(Method method, List<LabelClassifier> classifiers, Provenance provenance,
+                             Map<String, BinaryMetrics> metrics, String origin) {
+        if (classifiers.isEmpty()) {
+            throw new IllegalArgumentException("a classifier bundle needs at least one label classifier");
+        }
+        this.method = method;
+        this.classifiers = List.copyOf(classifiers);
+        this.provenance = provenance;
+        this.metrics = metrics == null ? Map.of() : new LinkedHashMap<>(metrics);
+        this.origin = origin;
+    }
+
+    public Method method() {
+        return method;
+    }
+
+    public List<LabelClassifier> classifiers() {
+        return classifiers;
+    }
+
+    public List<String> labelNames() {
+        return classifiers.stream().map(LabelClassifier::label).toList();
+    }
+
+    public Provenance provenance() {
+        return provenance;
+    }
+
+    /** Validation metrics by label name (empty when none were measured). */
+    public Map<String, BinaryMetrics> metrics() {
+        return metrics;
+    }
+
+    /** Every layer some label's classifier reads, ascending: the layers to extract before predicting. */
+    public int[] layers() {
+        TreeSet<Integer> all = new TreeSet<>();
+        for (LabelClassifier c : classifiers) {
+            for (int l : c.scorer().layers()) {
+                all.add(l);
+            }
+        }
+        return all.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The primary label's prediction for a row. */
+    public Prediction predict(FeatureTable table, int row) {
+        return classifiers.get(0).predict(table, row);
+    }
+
+    /** One prediction per label, in label order. */
+    public List<Prediction> predictAll(FeatureTable table, int row) {
+        List<Prediction> out = new ArrayList<>(classifiers.size());
+        for (LabelClassifier c : classifiers) {
+            out.add(c.predict(table, row));
+        }
+        return out;
+    }
+
+    /**
+     * Refuses (IllegalArgumentException naming every difference) features from another model config or another
+     * SAE file at any layer this bundle reads.
+     */
+    public void checkCompatible(String modelConfigSha256, Map<Integer, String> saeSha256) {
+        refuseIf(hashProblems(modelConfigSha256, saeSha256));
+    }
+
+    /** As {@link #checkCompatible(String, Map)}, and also refuses another k, ReLU setting or pooling. */
+    public void checkCompatible(ExtractionProvenance current) {
+        ExtractionProvenance mine = provenance.extraction();
+        List<String> problems = hashProblems(current.modelConfigSha256(), current.saeSha256());
+        if (mine.k() != current.k()) {
+            problems.add("SAE k is " + current.k() + " but the classifier was trained with k " + mine.k());
+        }
+        if (mine.relu() != current.relu()) {
+            problems.add("SAE ReLU is " + current.relu() + " but the classifier was trained with " + mine.relu());
+        }
+        if (!Objects.equals(mine.pooling(), current.pooling())) {
+            problems.add("pooling is " + current.pooling() + " but the classifier was trained with " + mine.pooling());
+        }
+        refuseIf(problems);
+    }
+
+    private List<String> hashProblems(String modelConfigSha256, Map<Integer, String> saeSha256) {
+        List<String> problems = new ArrayList<>();
+        ExtractionProvenance mine = provenance.extraction();
+        if (!Objects.equals(mine.modelConfigSha256(), modelConfigSha256)) {
+            problems.add("model config sha256 is " + modelConfigSha256 + " but the classifier was trained on "
+                    + mine.modelId() + " with config sha256 " + mine.modelConfigSha256());
+        }
+        for (int layer : layers()) {
+            String want = mine.saeSha256().get(layer);
+            String got = saeSha256.get(layer);
+            if (got == null) {
+                problems.add("no SAE given for layer " + layer + " (the classifier needs " + mine.saeId() + " layer "
+                        + layer + ", sha256 " + want + ")");
+            } else if (!got.equals(want)) {
+                problems.add("SAE for layer " + layer + " has sha256 " + got + " but the classifier was trained with "
+                        + mine.saeId() + " layer " + layer + ", sha256 " + want);
+            }
+        }
+        return problems;
+    }
+
+    private void refuseIf(List<String> problems) {
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(origin + " does not match the features given: "
+                    + String.join("; ", problems));
+        }
+    }
+
+    /** Writes the bundle atomically (temporary file in the same folder, then rename). */
+    public void save(Path file) throws IOException {
+        List<LabelEntry> entries = new ArrayList<>();
+        Map<String, Model<?>> models = new LinkedHashMap<>();
+        Set<String> used = new HashSet<>();
+        for (LabelClassifier c : classifiers) {
+            if (c.scorer() instanceof FeatureRule rule) {
+                entries.add(new LabelEntry(c.label(), rule.features().stream().map(FeatureRef::toString).toList(),
+                        null, null, c.thresholds()));
+            } else if (c.scorer() instanceof LinearClassifier linear) {
+                String entry = "model-" + c.label().replaceAll("[^A-Za-z0-9._-]", "_");
+                for (int i = 2; !used.add(entry); i++) {
+                    entry = "model-" + c.label().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + i;
+                }
+                entry += ".tribuo";
+                models.put(entry, linear.model());
+                entries.add(new LabelEntry(c.label(), null, entry, linear.values().name(), c.thresholds()));
+            } else {
+                throw new IllegalArgumentException("cannot save a " + c.scorer().getClass().getName());
+            }
+        }
+        Map<String, MetricsEntry> m = new LinkedHashMap<>();
+        metrics.forEach((k, v) -> m.put(k, MetricsEntry.of(v)));
+        Manifest manifest = new Manifest(FORMAT, FORMAT_VERSION, method.id(), entries, provenance, m);
+        AtomicFile.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            zip.putNextEntry(new ZipEntry(MANIFEST));
+            zip.write(GSON.toJson(manifest).getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+            for (Map.Entry<String, Model<?>> e : models.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                e.getValue().serializeToStream(zip);
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+
+    /** Reads a bundle written by {@link #save}; errors name the file and the entry or field at fault. */
+    public static ClassifierBundle load(Path file) throws IOException {
+        String where = "classifier bundle " + file;
+        Map<String, byte[]> entries = new HashMap<>();
+        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                entries.put(e.getName(), readEntry(zip, where, e.getName()));
+            }
+        } catch (NoSuchFileException e) {
+            throw new IOException(where + ": no such file", e);
+        } catch (ZipException e) {
+            throw new IOException(where + ": not a readable zip file (" + e.getMessage() + ")", e);
+        }
+        byte[] json = entries.get(MANIFEST);
+        if (json == null) {
+            throw new IOException(where + ": no " + MANIFEST + " inside; is this a toxiscope classifier file?");
+        }
+        Manifest m;
+        try {
+            m = GSON.fromJson(new String(json, StandardCharsets.UTF_8), Manifest.class);
+        } catch (JsonParseException e) {
+            throw new IOException(where + ": " + MANIFEST + " is not valid: " + e.getMessage(), e);
+        }
+        if (m == null || !FORMAT.equals(m.format())) {
+            throw new IOException(where + ": " + MANIFEST + " field 'format' is not " + FORMAT);
+        }
+        if (m.formatVersion() != FORMAT_VERSION) {
+            throw new IOException(where + ": format version " + m.formatVersion() + " is not supported (this toxiscope "
+                    + "reads version " + FORMAT_VERSION + ")");
+        }
+        if (m.labels() == null || m.labels().isEmpty() || m.provenance() == null
+                || m.provenance().extraction() == null) {
+            throw new IOException(where + ": " + MANIFEST + " lacks 'labels' or 'provenance.extraction'");
+        }
+        Method method;
+        try {
+            method = Method.parse(m.method());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IOException(where + ": " + MANIFEST + " field 'method': unknown method '" + m.method() + "'", e);
+        }
+        List<LabelClassifier> classifiers = new ArrayList<>();
+        for (LabelEntry e : m.labels()) {
+            Scorer scorer = scorer(where, method, e, entries);
+            classifiers.add(new LabelClassifier(e.name(), scorer,
+                    e.thresholds() == null ? Thresholds.global(scorer.defaultThreshold()) : e.thresholds()));
+        }
+        Map<String, BinaryMetrics> metrics = new LinkedHashMap<>();
+        if (m.metrics() != null) {
+            m.metrics().forEach((k, v) -> metrics.put(k, new BinaryMetrics(v.tp(), v.fp(), v.fn(), v.tn())));
+        }
+        return new ClassifierBundle(method, classifiers, m.provenance(), metrics, where);
+    }
+
+    private static Scorer scorer(String where, Method method, LabelEntry e, Map<String, byte[]> entries)
+            throws IOException {
+        String field = MANIFEST + " label '" + e.name() + "'";
+        try {
+            if (method == Method.RULE) {
+                if (e.features() == null || e.features().isEmpty()) {
+                    throw new IOException(where + ": " + field + " has no 'features'");
+                }
+                return new FeatureRule(e.features().stream().map(FeatureRef::parse).toList());
+            }
+            byte[] bytes = e.model() == null ? null : entries.get(e.model());
+            if (bytes == null) {
+                throw new IOException(where + ": " + field + " names model entry '" + e.model()
+                        + "', which is not in the file");
+            }
+            Model<?> model;
+            try {
+                model = Model.deserializeFromStream(new ByteArrayInputStream(bytes));
+            } catch (IOException ex) {
+                throw new IOException(where + ": entry " + e.model() + " is not a Tribuo model: " + ex.getMessage(), ex);
+            }
+            return LinearClassifier.of(model, method, ValueTransform.valueOf(e.values()));
+        } catch (IllegalArgumentException | NullPointerException | IllegalStateException ex) {
+            throw new IOException(where + ": " + field + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    private static byte[] readEntry(ZipInputStream zip, String where, String name) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = zip.read(buf)) > 0; ) {
+            total += n;
+            if (total > MAX_ENTRY_BYTES) {
+                throw new IOException(where + ": entry " + name + " is larger than " + MAX_ENTRY_BYTES + " bytes");
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,18 @@
+package org.toxiscope.classify;
+
+import java.util.List;
+
+/** Scores one label of the rows of a feature table: higher means more likely positive. */
+public interface Scorer {
+
+    /** The layers the scorer reads; the feature table must hold them all. */
+    int[] layers();
+
+    double score(FeatureTable table, int row);
+
+    /** The threshold a score is compared with ({@code score >= threshold} is positive) when none was tuned. */
+    double defaultThreshold();
+
+    /** Up to {@code max} features with the largest positive contributions to the row's score, largest first. */
+    List<Contribution> explain(FeatureTable table, int row, int max);
+}

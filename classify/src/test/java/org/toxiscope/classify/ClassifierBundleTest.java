@@ -1,0 +1,144 @@
+package org.toxiscope.classify;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ClassifierBundleTest {
+
+    static final ExtractionProvenance EXTRACTION = new ExtractionProvenance("Qwen/Qwen3-1.7B-Base", "cfg-aaa",
+            "Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50", Map.of(12, "sae12-bbb", 13, "sae13-ccc"), 50, true, "max");
+
+    private final FeatureTable data = Tables.synthetic(600, 3, "en", "de");
+    private final FeatureTable unseen = Tables.synthetic(200, 4, "en", "de");
+
+    private static void assertSamePredictions(ClassifierBundle a, ClassifierBundle b, FeatureTable t) {
+        for (int r = 0; r < t.size(); r++) {
+            assertEquals(a.predictAll(t, r), b.predictAll(t, r), "row " + r);
+        }
+    }
+
+    @Test
+    void logregBundleRoundTrips(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = new TrainConfig(Method.LOGREG, TrainConfig.LayerChoice.BEST, 0, 0, 1.0, 0.2, 42, true,
+                LinearSettings.defaults(Method.LOGREG, 42));
+        ClassifierBundle bundle = ClassifierTrainer.train(data, cfg, EXTRACTION, "data-sha", "0.1.0").bundle();
+        Path file = dir.resolve("toxic.tsc");
+        bundle.save(file);
+        ClassifierBundle loaded = ClassifierBundle.load(file);
+
+        assertEquals(Method.LOGREG, loaded.method());
+        assertEquals(List.of("toxic", "insult"), loaded.labelNames());
+        assertArrayEquals(new int[] {12}, loaded.layers());
+        assertEquals(bundle.provenance(), loaded.provenance());
+        assertEquals(bundle.metrics(), loaded.metrics());
+        assertEquals(bundle.classifiers().get(0).thresholds(), loaded.classifiers().get(0).thresholds());
+        assertSamePredictions(bundle, loaded, unseen);
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void ruleBundleRoundTrips(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = new TrainConfig(Method.RULE, TrainConfig.LayerChoice.BEST, 0, 5, 1.0, 0.2, 42, false, null);
+        ClassifierBundle bundle = ClassifierTrainer.train(data, cfg, EXTRACTION, "data-sha", "0.1.0").bundle();
+        Path file = dir.resolve("rule.tsc");
+        bundle.save(file);
+        ClassifierBundle loaded = ClassifierBundle.load(file);
+        assertEquals(((FeatureRule) bundle.classifiers().get(0).scorer()).features(),
+                ((FeatureRule) loaded.classifiers().get(0).scorer()).features());
+        assertSamePredictions(bundle, loaded, unseen);
+    }
+
+    @Test
+    void mismatchedSaeOrModelIsRefused(@TempDir Path dir) throws IOException {
+        TrainConfig cfg = TrainConfig.defaults(Method.RULE);
+        Path file = dir.resolve("rule.tsc");
+        ClassifierTrainer.train(data, cfg, EXTRACTION, "data-sha", "0.1.0").bundle().save(file);
+        ClassifierBundle loaded = ClassifierBundle.load(file);
+
+        assertDoesNotThrow(() -> loaded.checkCompatible("cfg-aaa", Map.of(12, "sae12-bbb")));
+        assertDoesNotThrow(() -> loaded.checkCompatible(EXTRACTION));
+
+        IllegalArgumentException sae = assertThrows(IllegalArgumentException.class,
+                () -> loaded.checkCompatible("cfg-aaa", Map.of(12, "sae12-zzz")));
+        assertTrue(sae.getMessage().contains(file.toString()), sae.getMessage());
+        assertTrue(sae.getMessage().contains("SAE for layer 12 has sha256 sae12-zzz"), sae.getMessage());
+        assertTrue(sae.getMessage().contains("sae12-bbb"), sae.getMessage());
+
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> loaded.checkCompatible("cfg-aaa", Map.of(13, "sae13-ccc")));
+        assertTrue(missing.getMessage().contains("no SAE given for layer 12"), missing.getMessage());
+
+        IllegalArgumentException model = assertThrows(IllegalArgumentException.class,
+                () -> loaded.checkCompatible("cfg-other", Map.of(12, "sae12-bbb")));
+        assertTrue(model.getMessage().contains("model config sha256 is cfg-other"), model.getMessage());
+
+        ExtractionProvenance otherK = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa", EXTRACTION.saeId(),
+                EXTRACTION.saeSha256(), 100, true, "max");
+        IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> loaded.checkCompatible(otherK));
+        assertTrue(k.getMessage().contains("SAE k is 100"), k.getMessage());
+    }
+
+    @Test
+    void badFilesGiveClearErrors(@TempDir Path dir) throws IOException {
+        Path junk = dir.resolve("junk.tsc");
+        Files.writeString(junk, "not a zip at all");
+        IOException e = assertThrows(IOException.class, () -> ClassifierBundle.load(junk));
+        assertTrue(e.getMessage().contains(junk.toString()) && e.getMessage().contains("bundle.json"), e.getMessage());
+
+        IOException none = assertThrows(IOException.class, () -> ClassifierBundle.load(dir.resolve("absent.tsc")));
+        assertTrue(none.getMessage().contains("no such file"), none.getMessage());
+    }
+
+    @Test
+    void singleExamplePrediction() throws IOException {
+        TrainConfig cfg = TrainConfig.defaults(Method.LOGREG);
+        ClassifierBundle bundle = ClassifierTrainer.train(data, cfg, EXTRACTION, "data-sha", "0.1.0").bundle();
+        FeatureTable one = FeatureTable.single(new int[] {12}, "x", "en", Tables.fires(1, 3, 5, 7, 60));
+        Prediction p = bundle.predict(one, 0);
+        assertTrue(p.toxic(), p.toString());
+        assertTrue(p.topFeatures().startsWith("L12:f"), p.topFeatures());
+    }
+
+    @Test
+    void manifestWithMissingOrWrongFieldsIsRefusedClearly(@TempDir Path dir) throws IOException {
+        String[] manifests = {
+            "{\"format\":\"toxiscope-classifier\",\"format_version\":1,\"method\":\"rule\",\"labels\":[{\"name\":\"toxic\","
+                + "\"features\":[\"L99999999999:f1\"]}],\"provenance\":{\"extraction\":{\"k\":50}}}",
+            "{\"format\":\"toxiscope-classifier\",\"format_version\":1,\"method\":\"knn\",\"labels\":[{\"name\":\"toxic\"}],"
+                + "\"provenance\":{\"extraction\":{}}}",
+            "{\"format\":\"toxiscope-classifier\",\"format_version\":1,\"method\":\"logreg\",\"labels\":[{\"name\":\"toxic\","
+                + "\"model\":\"model-toxic.tribuo\"}],\"provenance\":{\"extraction\":{}}}",
+            "{\"format\":\"toxiscope-classifier\",\"format_version\":7}",
+            "{\"format\":[1,2]}",
+        };
+        String[] expected = {"label 'toxic'", "unknown method 'knn'", "model-toxic.tribuo", "format version 7",
+            "bundle.json"};
+        for (int i = 0; i < manifests.length; i++) {
+            Path file = dir.resolve("bad" + i + ".tsc");
+            try (var zip = new ZipOutputStream(Files.newOutputStream(file))) {
+                zip.putNextEntry(new ZipEntry("bundle.json"));
+                zip.write(manifests[i].getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+            IOException e = assertThrows(IOException.class, () -> ClassifierBundle.load(file), manifests[i]);
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains(expected[i]), e.getMessage());
+        }
+    }
+}
