@@ -24,6 +24,7 @@ final class RecordMapper {
     private String textColumn;
     private List<String> labelColumns;
     private String langColumn;
+    private String idColumn;
     private long recordNo;
 
     RecordMapper(CorpusFile file, ColumnMapping mapping, List<String> header) {
@@ -49,6 +50,8 @@ final class RecordMapper {
         }
         langColumn = mapping.langColumn() != null ? mapping.langColumn()
                 : mapping.lang() != null ? null : find(columns, LANG_DEFAULTS);
+        // A column named "id" (Jigsaw, most JSONL dumps) is the record id unless --id-column says otherwise.
+        idColumn = mapping.idColumn() != null ? mapping.idColumn() : find(columns, List.of("id"));
         if (strict) {
             List<String> named = new ArrayList<>(labelColumns);
             named.add(textColumn);
@@ -123,12 +126,12 @@ final class RecordMapper {
     }
 
     private String id(RawRow row) {
-        if (mapping.idColumn() == null) {
+        if (idColumn == null) {
             return file.name() + ":" + recordNo;
         }
-        String id = required(row, mapping.idColumn());
+        String id = required(row, idColumn);
         if (id.isBlank()) {
-            throw new DatasetException(file.display(), row.line(), mapping.idColumn(), "empty id");
+            throw new DatasetException(file.display(), row.line(), idColumn, "empty id");
         }
         return id;
     }

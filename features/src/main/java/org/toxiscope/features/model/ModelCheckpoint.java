@@ -3,11 +3,8 @@ package org.toxiscope.features.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -15,7 +12,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.toxiscope.features.io.CheckpointWeights;
 import org.toxiscope.features.io.HfCache;
-import org.toxiscope.features.io.TensorInfo;
 
 /**
  * A Hugging Face model folder (config.json, tokenizer.json, safetensors single file or shards), given as a path or a
@@ -86,9 +82,8 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
             if (!weights.has(name)) {
                 throw new IOException(dir + ": tensor '" + name + "' is missing from the checkpoint");
             }
-            TensorInfo info = weights.info(name);
-            ByteBuffer data = weights.readF32(name);
-            return manager.create(data, new Shape(info.shape()), DataType.FLOAT32);
+            // Converted straight into engine memory: no Java buffer (nor the read-only mapping) backs the array.
+            return weights.loadF32(manager, name);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
