@@ -88,15 +88,8 @@ class MetricsTest {
 
     @Test
     void bestThresholdPrefersTheHighestOnEqualF1() {
-        // 0.9 toxic, 0.5 clean, 0.2 toxic: F1 at 0.9 = 2/3, at 0.5 = 2/4, at 0.2 = 4/5; make 0.2 equal to 0.9 by
-        // using two toxic at the top instead: 0.9 T, 0.9 T, 0.5 F, 0.5 F, 0.2 T, 0.2 T -> 0.9: 4/6, 0.2: 8/10.
-        // Simpler tie: 0.9 T, 0.5 F, 0.4 F, 0.3 T, 0.3 T. F1: 0.9 -> 2/4, 0.5 -> 2/5, 0.4 -> 2/6, 0.3 -> 6/8.
-        // Tie case: 0.9 T, 0.8 F, 0.7 T -> 0.9: 2/3; 0.8: 2/4; 0.7: 4/5. Use 0.9 T, 0.8 T, 0.7 F, 0.6 F, 0.5 T,
-        // 0.4 T: 0.8 -> 4/6 = 2/3 (TP 2, FP 0, P 4), 0.4 -> 8/10 = 4/5; no tie either, so build one directly:
-        // 0.9 T, 0.5 F, 0.1 T: 0.9 -> 2*1/(1+2) = 2/3; 0.5 -> 2/(2+2) = 1/2; 0.1 -> 4/(3+2) = 4/5. Swap in 0.1 F:
-        // 0.9 T, 0.1 F: 0.9 -> 2/(1+1) = 1; 0.1 -> 2/(2+1) = 2/3. Two equal maxima need equal F1 at two thresholds:
-        // 0.9 T, 0.8 F, 0.7 T, 0.6 F, 0.5 F, 0.4 T ... F1 at 0.9 = 2/4 (P=3), at 0.7 = 4/(3+3) = 2/3, at 0.4 =
-        // 6/(6+3) = 2/3: a tie between 0.7 and 0.4, and the higher threshold 0.7 must win.
+        // P = 3. F1 = 2TP / (TP + FP + P): 0.9 -> 2/4, 0.8 -> 2/5, 0.7 -> 4/6, 0.6 -> 4/7, 0.5 -> 4/8,
+        // 0.4 -> 6/9. 0.7 and 0.4 tie at 2/3; the higher threshold must win.
         List<Prediction> rows = List.of(
                 new Prediction("1", "x", true, 0.9, true), new Prediction("2", "x", false, 0.8, true),
                 new Prediction("3", "x", true, 0.7, true), new Prediction("4", "x", false, 0.6, false),
