@@ -32,9 +32,10 @@ import picocli.CommandLine.Option;
                     + "(one self-contained page with charts, no JavaScript)."},
         subcommands = {EvalCurveCommand.class, EvalLayersCommand.class, EvalLanguagesCommand.class},
         footer = {"", "Example:",
-            "  toxiscope eval --labelled labelled.jsonl --gold-column gold --report eval-report",
-            "  toxiscope eval --labelled rule.csv --name rule --labelled logreg.csv --name logreg \\",
-            "      --gold-column is_toxic --pred-column none --threshold 0.6 --report compare",
+            "  toxiscope eval --labelled labelled.jsonl --gold-column gold --report ev",
+            "  toxiscope eval --labelled rule.csv --name rule \\",
+            "      --labelled logreg.csv --name logreg --gold-column is_toxic \\",
+            "      --pred-column none --threshold 0.6 --report compare",
             "",
             "Columns named 'none' are not used. A language asked for with --languages but absent from the data "
                     + "is reported with n = 0 and empty metrics; rows without a language count as 'und'."})

@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 @Command(name = "curve", mixinStandardHelpOptions = true,
         description = "Data-efficiency curve: trains on fractions of the discovery data (several seeds) and reports "
                 + "F1 per fraction as a share of the full-data F1. Not available in this build yet.",
-        footer = {"", "Example:", "  toxiscope eval curve --model qwen3-0.6b --sae sae-res --layers all "
-                + "--data train.jsonl --test test.jsonl --method rule --report curve"})
+        footer = {"", "Example:", "  toxiscope eval curve --model qwen3-0.6b --sae sae-res --layers all \\",
+            "      --data train.jsonl --test test.jsonl --method rule --report curve"})
 final class EvalCurveCommand implements Callable<Integer> {
 
     @Mixin

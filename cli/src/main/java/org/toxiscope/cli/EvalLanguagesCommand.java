@@ -8,8 +8,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "languages", mixinStandardHelpOptions = true,
         description = "Jaccard overlap of the top-K toxic features between every language pair per layer, and "
                 + "features discovered in one language evaluated on the others. Not available in this build yet.",
-        footer = {"", "Example:", "  toxiscope eval languages --model qwen3-0.6b --sae sae-res --layers all "
-                + "--data train.jsonl --test test.jsonl --report languages"})
+        footer = {"", "Example:", "  toxiscope eval languages --model qwen3-0.6b --sae sae-res --layers all \\",
+            "      --data train.jsonl --test test.jsonl --report languages"})
 final class EvalLanguagesCommand implements Callable<Integer> {
 
     @Mixin

@@ -1,9 +1,6 @@
 package org.toxiscope.eval;
 
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -85,13 +82,29 @@ public final class Predictions {
 
     /** The rows of one language, in input order (empty when the language does not occur). */
     public Predictions forLanguage(String lang) {
-        List<Prediction> rows = new ArrayList<>();
-        for (int i = 0; i < size(); i++) {
-            if (Objects.equals(langs[i], lang)) {
-                rows.add(get(i));
+        int count = 0;
+        for (String l : langs) {
+            if (l.equals(lang)) {
+                count++;
             }
         }
-        return of(rows);
+        String[] i2 = new String[count];
+        String[] l2 = new String[count];
+        boolean[] g2 = new boolean[count];
+        double[] s2 = new double[count];
+        boolean[] p2 = new boolean[count];
+        int k = 0;
+        for (int i = 0; i < size(); i++) {
+            if (langs[i].equals(lang)) {
+                i2[k] = ids[i];
+                l2[k] = langs[i];
+                g2[k] = gold[i];
+                s2[k] = scores[i];
+                p2[k] = predicted[i];
+                k++;
+            }
+        }
+        return new Predictions(i2, l2, g2, s2, p2);
     }
 
     /** Row i as a record. */
