@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             EvalCommand.class,
+            BenchCommand.class,
         })
 public final class Toxiscope implements Runnable {
 
