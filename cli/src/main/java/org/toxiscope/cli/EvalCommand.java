@@ -137,9 +137,15 @@ public final class EvalCommand implements Callable<Integer> {
         List<ClassifierEvaluation> evaluations = new ArrayList<>();
         for (int i = 0; i < labelled.size(); i++) {
             String name = names.isEmpty() ? labelled.get(i).getFileName().toString() : names.get(i);
+            if (evaluations.stream().anyMatch(e -> e.name().equals(name))) {
+                throw new IllegalArgumentException("two classifiers named " + name + "; tell them apart with --name");
+            }
             PredictionSource source = new LabelledFileSource(labelled.get(i), columns);
             long start = System.nanoTime();
             Predictions predictions = source.read();
+            if (predictions.size() == 0) {
+                throw new IllegalArgumentException(labelled.get(i) + ": no predictions to evaluate");
+            }
             System.err.printf(Locale.ROOT, "eval: %s: %d predictions read from %s%n", name, predictions.size(),
                     labelled.get(i));
             ClassifierEvaluation evaluation = ClassifierEvaluation.evaluate(name, predictions, languages, config);

@@ -175,4 +175,22 @@ class EvalReportTest {
         assertEquals("", svmSw[List.of(header).indexOf("auroc")], "one-class language: empty cell");
         assertEquals("", svmSw[List.of(header).indexOf("ece")], "margins are not probabilities: empty cell");
     }
+
+    @Test
+    void classifierWithoutToxicExamplesStillRenders(@TempDir Path dir) throws Exception {
+        List<Prediction> clean = List.of(new Prediction("1", "en", false, 0.2, false),
+                new Prediction("2", "de", false, 0.7, true));
+        EvalReport report = new EvalReport("clean only", new JsonObject(), CONFIG)
+                .add(ClassifierEvaluation.evaluate("c", Predictions.of(clean), Set.of(), CONFIG));
+        report.write(dir);
+        String html = Files.readString(dir.resolve(EvalReport.INDEX_HTML));
+        assertTrue(html.contains("No curve for c: the data lack one of the classes."));
+        assertTrue(html.contains("n/a (no toxic example)"));
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve(EvalReport.REPORT_JSON)))
+                .getAsJsonObject();
+        JsonObject overall = json.getAsJsonArray("classifiers").get(0).getAsJsonObject().getAsJsonObject("overall");
+        assertTrue(overall.get("auroc").isJsonNull());
+        assertTrue(overall.get("roc").isJsonNull());
+        assertEquals(0.0, overall.get("f1").getAsDouble());
+    }
 }
