@@ -1,18 +1,20 @@
 package org.toxiscope.cli;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code toxiscope bench ...}: speed and memory figures, printed, never asserted in tests. */
+/** {@code toxiscope bench}: parent of the benchmark subcommands, each printing its figures (never asserted in tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks that print their figures (speed, memory).",
-        subcommands = {BenchForwardCommand.class, BenchDataCommand.class})
+        description = "Speed and memory benchmarks; each subcommand prints its figures to stdout.",
+        subcommands = {BenchForwardCommand.class, BenchDataCommand.class, BenchEvalCommand.class},
+        footer = {"", "Example:", "  toxiscope bench forward --batch 4 --seq 128"})
 final class BenchCommand implements Runnable {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        spec.commandLine().usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

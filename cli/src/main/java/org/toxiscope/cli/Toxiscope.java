@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             DataCommand.class,
             FeaturesCommand.class,
+            EvalCommand.class,
         })
 public final class Toxiscope implements Runnable {
 

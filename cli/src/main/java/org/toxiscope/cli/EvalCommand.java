@@ -1,0 +1,195 @@
+package org.toxiscope.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.toxiscope.eval.BinaryMetrics;
+import org.toxiscope.eval.ClassifierEvaluation;
+import org.toxiscope.eval.EvalReport;
+import org.toxiscope.eval.LabelledFileSource;
+import org.toxiscope.eval.MetricsConfig;
+import org.toxiscope.eval.PredictionColumns;
+import org.toxiscope.eval.PredictionSource;
+import org.toxiscope.eval.Predictions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code toxiscope eval}: metrics of one or more classifiers on a labelled test set, overall and per language,
+ * written as a report folder (report.json, per_language.csv, index.html); a one-line summary per classifier on stdout.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "How good is a classifier, in which languages, and at what threshold: accuracy, precision, recall, F1 "
+                    + "(toxic class), macro-F1, AUROC, average precision, confusion matrix, seeded bootstrap "
+                    + "confidence intervals, calibration and the best-F1 threshold, overall and per language.",
+            "Several --labelled files (one per classifier, same test set) are compared side by side.",
+            "Writes DIR/report.json (every number and the provenance), DIR/per_language.csv and DIR/index.html "
+                    + "(one self-contained page with charts, no JavaScript)."},
+        subcommands = {EvalCurveCommand.class, EvalLayersCommand.class, EvalLanguagesCommand.class},
+        footer = {"", "Example:",
+            "  toxiscope eval --labelled labelled.jsonl --gold-column gold --report ev",
+            "  toxiscope eval --labelled rule.csv --name rule \\",
+            "      --labelled logreg.csv --name logreg --gold-column is_toxic \\",
+            "      --pred-column none --threshold 0.6 --report compare",
+            "",
+            "Columns named 'none' are not used. A language asked for with --languages but absent from the data "
+                    + "is reported with n = 0 and empty metrics; rows without a language count as 'und'."})
+public final class EvalCommand implements Callable<Integer> {
+
+    private static final String NONE = "none";
+
+    @Option(names = "--labelled", paramLabel = "FILE",
+            description = "Labelled output (e.g. of toxiscope label): .jsonl, .ndjson, .csv or .tsv with gold, "
+                    + "score and prediction columns. Repeat to compare classifiers.")
+    List<Path> labelled = new ArrayList<>();
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Name of each --labelled classifier in the report, in the same order (default: file name).")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--classifier", paramLabel = "BUNDLE.tsc",
+            description = "Classifier bundle to run on --data (repeatable). Not available in this build yet.")
+    List<Path> classifiers = new ArrayList<>();
+
+    @Option(names = "--data", paramLabel = "TEST", description = "Labelled test set for --classifier.")
+    Path data;
+
+    @Option(names = "--gold-column", paramLabel = "COLUMN", description = "Column with the gold label (required "
+            + "with --labelled): true/false, 1/0, yes/no or toxic/clean.")
+    String goldColumn;
+
+    @Option(names = "--score-column", paramLabel = "COLUMN", defaultValue = "toxic_score",
+            description = "Column with the classifier's score, higher = more toxic (default: ${DEFAULT-VALUE}).")
+    String scoreColumn;
+
+    @Option(names = "--pred-column", paramLabel = "COLUMN", defaultValue = "toxic",
+            description = "Column with the classifier's decision (default: ${DEFAULT-VALUE}); 'none' to use "
+                    + "score >= --threshold.")
+    String predColumn;
+
+    @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5",
+            description = "Decision threshold when --pred-column is none (default: ${DEFAULT-VALUE}).")
+    double threshold;
+
+    @Option(names = "--lang-column", paramLabel = "COLUMN", defaultValue = "lang",
+            description = "Column with the language code (default: ${DEFAULT-VALUE}).")
+    String langColumn;
+
+    @Option(names = "--id-column", paramLabel = "COLUMN", defaultValue = "id",
+            description = "Column with the row id (default: ${DEFAULT-VALUE}; missing ids become file and line).")
+    String idColumn;
+
+    @Option(names = "--languages", paramLabel = "LANG", split = ",",
+            description = "Languages to report even when the data has none of them, comma-separated.")
+    List<String> languages = new ArrayList<>();
+
+    @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "1000",
+            description = "Bootstrap resamples for the F1 and AUROC intervals, 0 for none (default: ${DEFAULT-VALUE}).")
+    int bootstrap;
+
+    @Option(names = "--seed", paramLabel = "SEED", defaultValue = "42",
+            description = "Bootstrap seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--confidence", paramLabel = "LEVEL", defaultValue = "0.95",
+            description = "Confidence level of the intervals (default: ${DEFAULT-VALUE}).")
+    double confidence;
+
+    @Option(names = "--title", paramLabel = "TEXT", description = "Report title.")
+    String title;
+
+    @Option(names = "--report", paramLabel = "DIR", description = "Output folder (created if needed; required).")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!classifiers.isEmpty() || data != null) {
+            throw new UnsupportedOperationException("--classifier/--data is not available in this build yet; "
+                    + "label the test set with toxiscope label and pass the output with --labelled");
+        }
+        if (labelled.isEmpty()) {
+            throw new IllegalArgumentException("give --labelled FILE (or --classifier with --data)");
+        }
+        if (report == null) {
+            throw new IllegalArgumentException("--report DIR is required");
+        }
+        if (goldColumn == null) {
+            throw new IllegalArgumentException("--gold-column is required with --labelled");
+        }
+        if (!names.isEmpty() && names.size() != labelled.size()) {
+            throw new IllegalArgumentException(names.size() + " --name for " + labelled.size() + " --labelled files");
+        }
+        if (goldColumn.equals(predColumn)) {
+            throw new IllegalArgumentException("--gold-column " + goldColumn + " is also the prediction column; name "
+                    + "the prediction column with --pred-column, or --pred-column none to use --threshold");
+        }
+        PredictionColumns columns = new PredictionColumns(goldColumn, column(scoreColumn), column(predColumn),
+                column(langColumn), column(idColumn), threshold);
+        MetricsConfig config = new MetricsConfig(bootstrap, seed, confidence, MetricsConfig.DEFAULT.calibrationBins(),
+                MetricsConfig.DEFAULT.maxCurvePoints());
+
+        JsonArray provenanceOfClassifiers = new JsonArray();
+        List<ClassifierEvaluation> evaluations = new ArrayList<>();
+        for (int i = 0; i < labelled.size(); i++) {
+            String name = names.isEmpty() ? labelled.get(i).getFileName().toString() : names.get(i);
+            if (evaluations.stream().anyMatch(e -> e.name().equals(name))) {
+                throw new IllegalArgumentException("two classifiers named " + name + "; tell them apart with --name");
+            }
+            PredictionSource source = new LabelledFileSource(labelled.get(i), columns);
+            long start = System.nanoTime();
+            Predictions predictions = source.read();
+            if (predictions.size() == 0) {
+                throw new IllegalArgumentException(labelled.get(i) + ": no predictions to evaluate");
+            }
+            System.err.printf(Locale.ROOT, "eval: %s: %d predictions read from %s%n", name, predictions.size(),
+                    labelled.get(i));
+            ClassifierEvaluation evaluation = ClassifierEvaluation.evaluate(name, predictions, languages, config);
+            System.err.printf(Locale.ROOT, "eval: %s: metrics for %d languages in %.1f s%n", name,
+                    evaluation.languages().size(), (System.nanoTime() - start) / 1e9);
+            evaluations.add(evaluation);
+            JsonObject entry = new JsonObject();
+            entry.addProperty("name", name);
+            entry.add("source", source.provenance());
+            provenanceOfClassifiers.add(entry);
+        }
+        JsonObject provenance = new JsonObject();
+        provenance.addProperty("tool", "toxiscope eval");
+        String version = EvalCommand.class.getPackage().getImplementationVersion();
+        provenance.addProperty("version", version == null ? "development build" : version);
+        provenance.addProperty("mode", "labelled output");
+        provenance.add("classifiers", provenanceOfClassifiers);
+
+        EvalReport out = new EvalReport(title != null ? title : "toxiscope eval: "
+                + String.join(" vs ", evaluations.stream().map(ClassifierEvaluation::name).toList()), provenance, config);
+        evaluations.forEach(out::add);
+        out.write(report);
+        for (ClassifierEvaluation e : evaluations) {
+            System.out.println(summary(e));
+        }
+        System.err.println("eval: wrote " + report.resolve(EvalReport.INDEX_HTML));
+        return 0;
+    }
+
+    private static String column(String name) {
+        return NONE.equals(name) ? null : name;
+    }
+
+    private static String summary(ClassifierEvaluation e) {
+        BinaryMetrics m = e.overall();
+        return String.format(Locale.ROOT, "%s: n=%d toxic=%d accuracy=%s F1=%s%s macro-F1=%s AUROC=%s%s AP=%s",
+                e.name(), m.n(), m.positives(), fmt(m.accuracy()), fmt(m.f1()),
+                m.f1Ci() == null ? "" : " [" + fmt(m.f1Ci().low()) + ", " + fmt(m.f1Ci().high()) + "]",
+                fmt(m.macroF1()), fmt(m.auroc()),
+                m.aurocCi() == null ? "" : " [" + fmt(m.aurocCi().low()) + ", " + fmt(m.aurocCi().high()) + "]",
+                fmt(m.averagePrecision()));
+    }
+
+    private static String fmt(Double v) {
+        return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
+    }
+}

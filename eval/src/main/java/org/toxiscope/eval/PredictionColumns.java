@@ -1,0 +1,98 @@
+package org.toxiscope.eval;
+
+import com.google.gson.JsonObject;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Which columns of a labelled table hold the gold label, score, hard prediction, language and id, and how one row
+ * becomes a {@link Prediction}. score and predicted may each be null, not both: without a score column the score is
+ * the 0/1 prediction; without a prediction column, score >= threshold counts as toxic. lang and id may be null
+ * (language unknown; id = the row's location).
+ */
+public record PredictionColumns(String gold, String score, String predicted, String lang, String id,
+                                double threshold) {
+
+    public PredictionColumns {
+        if (gold == null || gold.isBlank()) {
+            throw new IllegalArgumentException("a gold label column is required");
+        }
+        if (score == null && predicted == null) {
+            throw new IllegalArgumentException("need a score column, a prediction column or both");
+        }
+        if (gold.equals(predicted) || gold.equals(score)) {
+            throw new IllegalArgumentException("the gold column " + gold + " is also the score or prediction column");
+        }
+    }
+
+    /**
+     * The prediction of one row given as column name to text (null or missing = empty cell); where names the row
+     * in errors, e.g. "out.csv line 12".
+     */
+    public Prediction toPrediction(Map<String, String> row, String where) {
+        boolean goldValue = parseBoolean(required(row, gold, where), gold, where);
+        Double scoreValue = null;
+        if (score != null) {
+            String text = required(row, score, where);
+            try {
+                scoreValue = Double.parseDouble(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + ": column " + score + ": '" + clip(text)
+                        + "' is not a number");
+            }
+            if (!Double.isFinite(scoreValue)) {
+                throw new IllegalArgumentException(where + ": column " + score + ": score " + text + " is not finite");
+            }
+        }
+        boolean predictedValue = predicted != null ? parseBoolean(required(row, predicted, where), predicted, where)
+                : scoreValue >= threshold;
+        double s = scoreValue != null ? scoreValue : predictedValue ? 1 : 0;
+        String langValue = lang == null ? null : row.get(lang);
+        String idValue = id == null || blank(row.get(id)) ? where : row.get(id);
+        return new Prediction(idValue, blank(langValue) ? null : langValue.trim(), goldValue, s, predictedValue);
+    }
+
+    /** The mapping as JSON, for provenance. */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("gold", gold);
+        o.addProperty("score", score);
+        o.addProperty("predicted", predicted);
+        if (predicted == null) {
+            o.addProperty("threshold", threshold);
+        }
+        o.addProperty("lang", lang);
+        o.addProperty("id", id);
+        return o;
+    }
+
+    private static String required(Map<String, String> row, String column, String where) {
+        String value = row.get(column);
+        if (blank(value)) {
+            throw new IllegalArgumentException(where + ": column " + column + " is "
+                    + (row.containsKey(column) ? "empty" : "missing (columns: " + String.join(", ", row.keySet()) + ")"));
+        }
+        return value;
+    }
+
+    /** true/false, 1/0 (also 1.0/0.0), yes/no, t/f, y/n, toxic/clean; case-insensitive. */
+    static boolean parseBoolean(String text, String column, String where) {
+        switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "1.0", "yes", "t", "y", "toxic":
+                return true;
+            case "false", "0", "0.0", "no", "f", "n", "clean":
+                return false;
+            default:
+                throw new IllegalArgumentException(where + ": column " + column + ": cannot read '" + clip(text)
+                        + "' as a label (expected true/false, 1/0, yes/no or toxic/clean)");
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+}

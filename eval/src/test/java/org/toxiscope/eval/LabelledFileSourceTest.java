@@ -1,0 +1,90 @@
+package org.toxiscope.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LabelledFileSourceTest {
+
+    private static final PredictionColumns COLUMNS =
+            new PredictionColumns("gold", "toxic_score", "toxic", "lang", "id", 0.5);
+
+    @Test
+    void readsJsonLinesWithTypedValues(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("out.jsonl");
+        Files.writeString(file, """
+                {"id": "a", "text": "x", "lang": "en", "gold": true, "toxic_score": 0.9, "toxic": true}
+
+                {"id": "b", "text": "y", "lang": null, "gold": 0, "toxic_score": 0.2, "toxic": "no"}
+                """);
+        LabelledFileSource source = new LabelledFileSource(file, COLUMNS);
+        Predictions p = source.read();
+        assertEquals(2, p.size());
+        assertEquals(new Prediction("a", "en", true, 0.9, true), p.get(0));
+        assertEquals(new Prediction("b", Predictions.UNKNOWN_LANGUAGE, false, 0.2, false), p.get(1));
+        assertEquals(2, source.provenance().get("rows").getAsInt());
+        assertEquals(64, source.provenance().get("sha256").getAsString().length());
+    }
+
+    @Test
+    void readsCsvAndDerivesDecisionsFromTheThreshold(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("out.csv");
+        Files.writeString(file, "id,text,gold,toxic_score\nr1,\"hello, world\",1,0.7\nr2,bye,0,0.3\n");
+        Predictions p = new LabelledFileSource(file,
+                new PredictionColumns("gold", "toxic_score", null, "lang", null, 0.5)).read();
+        assertTrue(p.predicted(0));
+        assertFalse(p.predicted(1));
+        assertEquals("out.csv line 2", Path.of(p.id(0)).getFileName().toString());
+        assertEquals(Predictions.UNKNOWN_LANGUAGE, p.lang(0));
+    }
+
+    @Test
+    void withoutScoreColumnTheScoreIsTheDecision() {
+        Prediction p = new PredictionColumns("gold", null, "toxic", null, null, 0.5)
+                .toPrediction(java.util.Map.of("gold", "toxic", "toxic", "clean"), "row 1");
+        assertEquals(0.0, p.score());
+        assertTrue(p.gold());
+        assertNull(p.lang());
+    }
+
+    @Test
+    void badValuesNameFileLineAndColumn(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("bad.jsonl");
+        Files.writeString(file, "{\"gold\": true, \"toxic_score\": 0.4, \"toxic\": false}\n"
+                + "{\"gold\": \"maybe\", \"toxic_score\": 0.4, \"toxic\": false}\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LabelledFileSource(file, COLUMNS).read());
+        assertTrue(e.getMessage().contains("bad.jsonl line 2: column gold: cannot read 'maybe'"), e.getMessage());
+
+        Files.writeString(file, "{\"gold\": true, \"toxic\": false}\n");
+        e = assertThrows(IllegalArgumentException.class, () -> new LabelledFileSource(file, COLUMNS).read());
+        assertTrue(e.getMessage().contains("line 1: column toxic_score is missing (columns: gold, toxic)"),
+                e.getMessage());
+
+        Files.writeString(file, "{\"gold\": true, \"toxic_score\": \"NaN\", \"toxic\": false}\n");
+        e = assertThrows(IllegalArgumentException.class, () -> new LabelledFileSource(file, COLUMNS).read());
+        assertTrue(e.getMessage().contains("line 1: column toxic_score: score NaN is not finite"), e.getMessage());
+
+        Files.writeString(file, "{\"gold\": true,\n");
+        e = assertThrows(IllegalArgumentException.class, () -> new LabelledFileSource(file, COLUMNS).read());
+        assertTrue(e.getMessage().contains("bad.jsonl line 1: not valid JSON"), e.getMessage());
+
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(csv, "gold,toxic_score,toxic\n1,0.5\n");
+        e = assertThrows(IllegalArgumentException.class, () -> new LabelledFileSource(csv, COLUMNS).read());
+        assertTrue(e.getMessage().contains("bad.csv line 2: 2 fields, header has 3"), e.getMessage());
+    }
+
+    @Test
+    void goldColumnCannotDoubleAsPrediction() {
+        assertThrows(IllegalArgumentException.class, () -> new PredictionColumns("toxic", null, "toxic", null, null,
+                0.5));
+    }
+}
