@@ -2,28 +2,55 @@ package org.toxiscope.cli;
 
 import java.io.PrintStream;
 
-/** Prints records done and rate to stderr at most once a second, and a closing line; cheap enough to call per record. */
+/**
+ * Prints records done, rate and (when the total is known) ETA to stderr at most once a second, and a closing line;
+ * cheap enough to call per record.
+ */
 final class RecordProgress {
 
     private final String task;
     private final PrintStream err;
+    private final long total;
     private final long start = System.nanoTime();
     private long nextReport = start + 1_000_000_000L;
     private long count;
 
     RecordProgress(String task, PrintStream err) {
+        this(task, err, -1);
+    }
+
+    /** With {@code total} records expected (-1: unknown), lines also show the share done and the ETA. */
+    RecordProgress(String task, PrintStream err, long total) {
         this.task = task;
         this.err = err;
+        this.total = total;
     }
 
     void step() {
         count++;
-        if ((count & 1023) == 0) {
-            long now = System.nanoTime();
-            if (now >= nextReport) {
-                nextReport = now + 1_000_000_000L;
-                err.printf("%s: %,d records, %,.0f records/s%n", task, count, rate(now));
-            }
+        if ((count & 63) == 0) {
+            report(System.nanoTime());
+        }
+    }
+
+    /** Sets the running count to {@code n} (for work reported in chunks). */
+    void stepTo(long n) {
+        count = n;
+        report(System.nanoTime());
+    }
+
+    private void report(long now) {
+        if (now < nextReport) {
+            return;
+        }
+        nextReport = now + 1_000_000_000L;
+        double rate = rate(now);
+        if (total > 0) {
+            long eta = rate > 0 ? (long) ((total - count) / rate) : -1;
+            err.printf("%s: %,d/%,d records (%.0f%%), %,.1f records/s, ETA %s%n", task, count, total,
+                    100.0 * count / total, rate, eta < 0 ? "?" : String.format("%d:%02d", eta / 60, eta % 60));
+        } else {
+            err.printf("%s: %,d records, %,.1f records/s%n", task, count, rate);
         }
     }
 
@@ -40,6 +67,6 @@ final class RecordProgress {
     }
 
     void done() {
-        err.printf("%s: %,d records in %.1f s (%,.0f records/s)%n", task, count, seconds(), rate(System.nanoTime()));
+        err.printf("%s: %,d records in %.1f s (%,.1f records/s)%n", task, count, seconds(), rate(System.nanoTime()));
     }
 }

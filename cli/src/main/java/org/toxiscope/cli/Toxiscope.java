@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             DataCommand.class,
             FeaturesCommand.class,
+            DiscoverCommand.class,
+            TrainCommand.class,
+            LabelCommand.class,
             EvalCommand.class,
         })
 public final class Toxiscope implements Runnable {

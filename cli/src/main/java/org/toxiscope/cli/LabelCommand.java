@@ -1,0 +1,197 @@
+package org.toxiscope.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.classify.ExtractionProvenance;
+import org.toxiscope.classify.FeatureTable;
+import org.toxiscope.classify.FeatureTables;
+import org.toxiscope.classify.Prediction;
+import org.toxiscope.datasets.Corpus;
+import org.toxiscope.datasets.CorpusWriter;
+import org.toxiscope.datasets.RecordStream;
+import org.toxiscope.datasets.TextRecord;
+import org.toxiscope.features.SparseVector;
+import org.toxiscope.features.extract.ExtractionSettings;
+import org.toxiscope.features.extract.FeatureSession;
+import org.toxiscope.features.extract.Pooling;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code toxiscope label}: streams a dataset through model, SAE and classifier and writes it back with predictions. */
+@Command(name = "label", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Label a whole dataset with a trained classifier bundle. Every input column is kept, in order; "
+                + "appended: toxic_score, toxic (0/1) and top_features (the features behind a positive prediction, "
+                + "e.g. L14:f2311@tok5=3.2;...). With a multi-label bundle, <label>_score and <label> follow for "
+                + "each further label. The model, SAE and layers come from the bundle (--model/--sae override where "
+                + "the files now live; a model or SAE other than the training one is refused). Output is written to "
+                + "OUT.partial and renamed when complete; --resume continues an interrupted run."},
+        footer = {"", "Example:",
+            "  toxiscope label --classifier toxic.tsc --input comments.csv --text-column comment_text \\",
+            "      --output comments.labelled.csv"})
+final class LabelCommand implements Callable<Integer> {
+
+    @Option(names = "--classifier", required = true, paramLabel = "toxic.tsc", description = "Bundle from train.")
+    Path classifier;
+
+    @Option(names = "--input", required = true, paramLabel = "IN", description = "Dataset to label (any format data reads).")
+    List<String> input;
+
+    @Mixin
+    DatasetOptions columns;
+
+    @Option(names = "--output", required = true, paramLabel = "OUT", description = "Labelled output (format from its name).")
+    Path output;
+
+    @Option(names = "--resume", description = "Continue an interrupted run's OUT.partial instead of starting over.")
+    boolean resume;
+
+    @Option(names = "--model", paramLabel = "DIR_OR_ID", description = "Where the bundle's model now lives.")
+    String model;
+
+    @Option(names = "--sae", paramLabel = "PATH_OR_ID", description = "Where the bundle's SAE now lives.")
+    String sae;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]", description = "Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--max-tokens", defaultValue = "0", paramLabel = "N",
+            description = "Cut texts to N tokens, counting how many were cut (default 0: no limit).")
+    int maxTokens;
+
+    @Option(names = "--batch-tokens", defaultValue = "4096", paramLabel = "N", description = "Padded tokens per batch.")
+    int batchTokens;
+
+    @Option(names = "--chunk", defaultValue = "256", paramLabel = "N", description = "Records per chunk written at once.")
+    int chunk;
+
+    @Option(names = "--stop-after", hidden = true, paramLabel = "N",
+            description = "Testing: stop (as if killed) after N records, leaving the partial output.")
+    Long stopAfter;
+
+    @Override
+    public Integer call() throws Exception {
+        ClassifierBundle bundle = ClassifierBundle.load(classifier);
+        ExtractionProvenance trained = bundle.provenance().extraction();
+        List<Integer> layers = new ArrayList<>();
+        for (int l : bundle.layers()) {
+            layers.add(l);
+        }
+        ExtractionSettings settings = new ExtractionSettings(Pooling.parse(trained.pooling()), false, maxTokens,
+                batchTokens, ExtractionSettings.DEFAULT.maxBatch());
+        String modelSpec = model != null ? model : trained.modelId();
+        String saeSpec = sae != null ? sae : trained.saeId();
+        Corpus corpus = columns.corpus(input);
+        long total = countRecords(corpus);
+        List<String> labels = bundle.labelNames();
+        List<String> appended = new ArrayList<>(List.of("toxic_score", "toxic", "top_features"));
+        for (String extra : labels.subList(1, labels.size())) {
+            appended.add(extra + "_score");
+            appended.add(extra);
+        }
+        RecordProgress progress = new RecordProgress("label", System.err, total);
+        long skipped = 0;
+        try (FeatureSession session = FeatureSession.open(modelSpec, ModelOptions.parseDevice(device), saeSpec, layers,
+                trained.k() > 0 ? trained.k() : null, trained.relu() ? Boolean.TRUE : Boolean.FALSE, settings,
+                Long.MAX_VALUE);
+             RecordStream records = corpus.read()) {
+            bundle.checkCompatible(FeatureTables.provenance(session, saeSpec));
+            int[] layerArray = bundle.layers();
+            CorpusWriter writer = null;
+            List<TextRecord> batch = new ArrayList<>(chunk);
+            long seen = 0;
+            try {
+                while (records.hasNext()) {
+                    TextRecord r = records.next();
+                    seen++;
+                    if (writer == null) {
+                        List<String> outColumns = CorpusWriter.columns(r, appended);
+                        writer = resume ? CorpusWriter.resume(output, outColumns) : CorpusWriter.create(output, outColumns);
+                        if (writer.doneCount() > 0) {
+                            System.err.printf("label: resuming after %,d records already written%n", writer.doneCount());
+                        }
+                    }
+                    if (writer.isDone(r.id())) {
+                        skipped++;
+                        progress.step();
+                    } else {
+                        batch.add(r);
+                    }
+                    boolean stop = stopAfter != null && seen >= stopAfter;
+                    if (batch.size() == chunk || !records.hasNext() || stop) {
+                        labelBatch(session, bundle, layerArray, batch, writer, progress);
+                        batch.clear();
+                    }
+                    if (stop) {
+                        writer.close();
+                        System.err.printf("label: stopped after %,d records as asked; --resume continues%n", seen);
+                        return 3;
+                    }
+                }
+                if (writer == null) {
+                    throw new IllegalArgumentException(input + ": no records to label");
+                }
+                writer.commit();
+            } finally {
+                if (writer != null) {
+                    writer.close();
+                }
+            }
+            progress.done();
+            if (session.truncatedCount() > 0) {
+                System.err.printf("label: %,d texts were cut to --max-tokens %d%n", session.truncatedCount(), maxTokens);
+            }
+            if (records.rejected() > 0) {
+                System.err.printf("label: %,d records rejected (see --rejects)%n", records.rejected());
+            }
+        }
+        System.err.printf("label: wrote %s (%,d records resumed from an earlier run)%n", output, skipped);
+        return 0;
+    }
+
+    private static long countRecords(Corpus corpus) {
+        // One cheap read ahead of the model run gives the progress line a total and an ETA.
+        long n = 0;
+        try (RecordStream records = corpus.read()) {
+            while (records.hasNext()) {
+                records.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static void labelBatch(FeatureSession session, ClassifierBundle bundle, int[] layers, List<TextRecord> batch,
+                                   CorpusWriter writer, RecordProgress progress) throws java.io.IOException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Map<Integer, SparseVector>> pooled = session.pooled(batch.stream().map(TextRecord::text).toList());
+        for (int i = 0; i < batch.size(); i++) {
+            TextRecord r = batch.get(i);
+            FeatureTable one = FeatureTable.single(layers, r.id(), r.lang(), FeatureTables.byLayer(pooled.get(i), layers));
+            List<Prediction> predictions = bundle.predictAll(one, 0);
+            Map<String, String> values = new LinkedHashMap<>();
+            Prediction primary = predictions.get(0);
+            values.put("toxic_score", score(primary.score()));
+            values.put("toxic", primary.toxic() ? "1" : "0");
+            values.put("top_features", primary.topFeatures());
+            for (Prediction p : predictions.subList(1, predictions.size())) {
+                values.put(p.label() + "_score", score(p.score()));
+                values.put(p.label(), p.toxic() ? "1" : "0");
+            }
+            writer.write(r, values);
+            progress.step();
+        }
+    }
+
+    private static String score(double s) {
+        return String.format(Locale.ROOT, "%.6f", s);
+    }
+}
