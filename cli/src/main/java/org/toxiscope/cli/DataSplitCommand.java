@@ -20,7 +20,9 @@ import org.toxiscope.datasets.StratifiedSplit;
 import org.toxiscope.datasets.TextRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code toxiscope data split}: writes deterministic (language, label)-stratified, deduplicated splits of a corpus. */
 @Command(name = "split", mixinStandardHelpOptions = true,
@@ -39,6 +41,9 @@ final class DataSplitCommand implements Callable<Integer> {
 
     @Mixin
     DatasetOptions dataset;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder for the split files.")
     Path output;
@@ -60,10 +65,10 @@ final class DataSplitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SplitSpec spec = SplitSpec.parse(splits);
+        SplitSpec splitSpec = SplitSpec.parse(splits);
         String suffix = extension();
         Corpus corpus = dataset.corpus(inputs);
-        StratifiedSplit plan = StratifiedSplit.plan(corpus, spec, dataset.seed(), !keepDuplicates);
+        StratifiedSplit plan = StratifiedSplit.plan(corpus, splitSpec, dataset.seed(), !keepDuplicates);
         ColumnMapping mapping = corpus.mapping();
         List<String> appended = new ArrayList<>();
         if (!plan.columns().contains("lang")) {
@@ -76,11 +81,11 @@ final class DataSplitCommand implements Callable<Integer> {
         columns.addAll(appended);
 
         List<CorpusWriter> writers = new ArrayList<>();
-        long[] counts = new long[spec.names().size()];
+        long[] counts = new long[splitSpec.names().size()];
         long rejected;
-        RecordProgress progress = new RecordProgress("data split", System.err);
+        RecordProgress progress = new RecordProgress("data split", spec.commandLine().getErr());
         try {
-            for (String name : spec.names()) {
+            for (String name : splitSpec.names()) {
                 writers.add(CorpusWriter.create(output.resolve(name + suffix), columns));
             }
             StratifiedSplit.Assigner assigner = plan.assigner();
@@ -115,15 +120,16 @@ final class DataSplitCommand implements Callable<Integer> {
         Map<String, Object> summary = new LinkedHashMap<>();
         Map<String, Object> files = new LinkedHashMap<>();
         for (int i = 0; i < counts.length; i++) {
-            files.put(spec.names().get(i), Map.of("file", output.resolve(spec.names().get(i) + suffix).toString(),
-                    "records", counts[i]));
+            String name = splitSpec.names().get(i);
+            files.put(name, Map.of("file", output.resolve(name + suffix).toString(), "records", counts[i]));
         }
         summary.put("splits", files);
         summary.put("duplicates", plan.duplicates());
         summary.put("rejected", rejected);
         summary.put("seed", dataset.seed());
         summary.put("by_stratum", plan.quotas());
-        System.out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary));
+        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary);
+        spec.commandLine().getOut().println(json);
         return 0;
     }
 

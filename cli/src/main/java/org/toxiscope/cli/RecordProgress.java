@@ -1,17 +1,17 @@
 package org.toxiscope.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /** Prints records done and rate to stderr at most once a second, and a closing line; cheap enough to call per record. */
 final class RecordProgress {
 
     private final String task;
-    private final PrintStream err;
+    private final PrintWriter err;
     private final long start = System.nanoTime();
     private long nextReport = start + 1_000_000_000L;
     private long count;
 
-    RecordProgress(String task, PrintStream err) {
+    RecordProgress(String task, PrintWriter err) {
         this.task = task;
         this.err = err;
     }
@@ -23,6 +23,7 @@ final class RecordProgress {
             if (now >= nextReport) {
                 nextReport = now + 1_000_000_000L;
                 err.printf("%s: %,d records, %,.0f records/s%n", task, count, rate(now));
+                err.flush();
             }
         }
     }
@@ -41,5 +42,6 @@ final class RecordProgress {
 
     void done() {
         err.printf("%s: %,d records in %.1f s (%,.0f records/s)%n", task, count, seconds(), rate(System.nanoTime()));
+        err.flush();
     }
 }
