@@ -83,13 +83,13 @@ final class DataSplitCommand implements Callable<Integer> {
         List<CorpusWriter> writers = new ArrayList<>();
         long[] counts = new long[splitSpec.names().size()];
         long rejected;
-        RecordProgress progress = new RecordProgress("data split", spec.commandLine().getErr());
         try {
             for (String name : splitSpec.names()) {
                 writers.add(CorpusWriter.create(output.resolve(name + suffix), columns));
             }
             StratifiedSplit.Assigner assigner = plan.assigner();
             try (RecordStream records = corpus.read()) {
+                RecordProgress progress = new RecordProgress("data split", spec.commandLine().getErr(), records::progress);
                 for (TextRecord r : records) {
                     progress.step();
                     int split = assigner.assign(r);
@@ -107,6 +107,7 @@ final class DataSplitCommand implements Callable<Integer> {
                     counts[split]++;
                 }
                 rejected = records.rejected();
+                progress.done();
             }
             for (CorpusWriter w : writers) {
                 w.commit();
@@ -116,7 +117,6 @@ final class DataSplitCommand implements Callable<Integer> {
                 w.close();
             }
         }
-        progress.done();
         Map<String, Object> summary = new LinkedHashMap<>();
         Map<String, Object> files = new LinkedHashMap<>();
         for (int i = 0; i < counts.length; i++) {

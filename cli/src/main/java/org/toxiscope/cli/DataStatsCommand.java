@@ -39,17 +39,17 @@ final class DataStatsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Corpus corpus = dataset.corpus(inputs);
-        RecordProgress progress = new RecordProgress("data stats", spec.commandLine().getErr());
         CorpusStats stats = new CorpusStats();
         StatsReport report;
         try (RecordStream records = corpus.read()) {
+            RecordProgress progress = new RecordProgress("data stats", spec.commandLine().getErr(), records::progress);
             for (TextRecord r : records) {
                 stats.add(r);
                 progress.step();
             }
             report = stats.report(records.rejected(), corpus.files().size());
+            progress.done();
         }
-        progress.done();
         if (report.rejected() > 0) {
             PrintWriter err = spec.commandLine().getErr();
             err.printf("data stats: %,d rejected records written to %s%n", report.rejected(), dataset.rejectsFile());

@@ -1,19 +1,25 @@
 package org.toxiscope.cli;
 
 import java.io.PrintWriter;
+import java.util.function.DoubleSupplier;
 
-/** Prints records done and rate to stderr at most once a second, and a closing line; cheap enough to call per record. */
+/**
+ * Prints records done, rate and ETA (from the share of input bytes read) to stderr at most once a second, and a closing
+ * line; cheap enough to call per record.
+ */
 final class RecordProgress {
 
     private final String task;
     private final PrintWriter err;
+    private final DoubleSupplier fractionDone;
     private final long start = System.nanoTime();
     private long nextReport = start + 1_000_000_000L;
     private long count;
 
-    RecordProgress(String task, PrintWriter err) {
+    RecordProgress(String task, PrintWriter err, DoubleSupplier fractionDone) {
         this.task = task;
         this.err = err;
+        this.fractionDone = fractionDone;
     }
 
     void step() {
@@ -22,7 +28,10 @@ final class RecordProgress {
             long now = System.nanoTime();
             if (now >= nextReport) {
                 nextReport = now + 1_000_000_000L;
-                err.printf("%s: %,d records, %,.0f records/s%n", task, count, rate(now));
+                double f = fractionDone.getAsDouble();
+                double elapsed = (now - start) / 1e9;
+                String eta = f > 0 && f < 1 ? String.format(", %.0f%%, ETA %.0f s", 100 * f, elapsed * (1 - f) / f) : "";
+                err.printf("%s: %,d records, %,.0f records/s%s%n", task, count, rate(now), eta);
                 err.flush();
             }
         }
