@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
                 + "columns already. Prints the counts per split as JSON.",
         footer = {"", "Example:",
             "  toxiscope data split --input data/ --output splits/ --splits train=0.8,validation=0.1,test=0.1 --seed 7",
-            "  toxiscope data split --input jigsaw.csv.gz --lang en --output out/ --format csv --compress gz"})
+            "  toxiscope data split --input jigsaw.csv.gz --lang en --output out/ --format csv --compress gz",
+            "  toxiscope data split --input big/ --output splits/ --resume   # after an interrupted run"})
 final class DataSplitCommand implements Callable<Integer> {
 
     @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR",
@@ -63,6 +64,10 @@ final class DataSplitCommand implements Callable<Integer> {
     @Option(names = "--keep-duplicates", description = "Keep repeated texts instead of leaving them out.")
     boolean keepDuplicates;
 
+    @Option(names = "--resume", description = "Continue the outputs an interrupted run left (NAME.EXT.partial), "
+            + "skipping records already written; the files end byte-identical to an uninterrupted run.")
+    boolean resume;
+
     @Override
     public Integer call() throws IOException {
         SplitSpec splitSpec = SplitSpec.parse(splits);
@@ -85,7 +90,13 @@ final class DataSplitCommand implements Callable<Integer> {
         long rejected;
         try {
             for (String name : splitSpec.names()) {
-                writers.add(CorpusWriter.create(output.resolve(name + suffix), columns));
+                Path file = output.resolve(name + suffix);
+                CorpusWriter writer = resume ? CorpusWriter.resume(file, columns) : CorpusWriter.create(file, columns);
+                if (writer.doneCount() > 0) {
+                    spec.commandLine().getErr().printf("data split: resuming %s after %,d records%n", file,
+                            writer.doneCount());
+                }
+                writers.add(writer);
             }
             StratifiedSplit.Assigner assigner = plan.assigner();
             try (RecordStream records = corpus.read()) {
@@ -103,7 +114,10 @@ final class DataSplitCommand implements Callable<Integer> {
                     if (appended.contains("id")) {
                         extra.put("id", r.id());
                     }
-                    writers.get(split).write(r, extra);
+                    CorpusWriter writer = writers.get(split);
+                    if (!writer.isDone(r.id())) {
+                        writer.write(r, extra);
+                    }
                     counts[split]++;
                 }
                 rejected = records.rejected();

@@ -10,11 +10,14 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusStats;
+import org.toxiscope.datasets.CorpusWriter;
+import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.SampleCorpus;
 import org.toxiscope.datasets.StatsReport;
 import picocli.CommandLine;
@@ -90,6 +93,37 @@ class DataCommandsTest {
                 "--seed", "3");
         assertEquals(0, again.exit(), again.err());
         assertEquals(-1L, Files.mismatch(out.resolve("train.csv.gz"), dir.resolve("again/train.csv.gz")));
+    }
+
+    @Test
+    void splitResumesAnInterruptedRunToTheSameBytes() throws Exception {
+        Path sample = SampleCorpus.copyTo(dir);
+        String[] args = {"data", "split", "--input", sample.toString(), "--id-column", "id", "--splits",
+            "train=0.5,test=0.5", "--format", "tsv", "--compress", "zst", "--output"};
+        Run whole = run(concat(args, dir.resolve("whole").toString()));
+        assertEquals(0, whole.exit(), whole.err());
+
+        // An interrupted run: the first 40 train records reached the partial file, nothing was committed.
+        Path resumed = dir.resolve("resumed");
+        ColumnMapping byId = ColumnMapping.defaults().withId("id");
+        try (RecordStream done = Corpus.of(dir.resolve("whole/train.tsv.zst"), byId).read();
+             CorpusWriter w = CorpusWriter.create(resumed.resolve("train.tsv.zst"), List.of("id", "text", "lang", "toxic"))) {
+            for (int i = 0; i < 40; i++) {
+                w.write(done.next(), Map.of());
+            }
+        }
+        Run again = run(concat(concat(args, resumed.toString()), "--resume"));
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.err().contains("resuming"), again.err());
+        for (String name : List.of("train.tsv.zst", "test.tsv.zst")) {
+            assertEquals(-1L, Files.mismatch(dir.resolve("whole").resolve(name), resumed.resolve(name)), name);
+        }
+    }
+
+    private static String[] concat(String[] a, String b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
     }
 
     @Test
