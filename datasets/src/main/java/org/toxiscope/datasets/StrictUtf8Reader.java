@@ -64,6 +64,11 @@ final class StrictUtf8Reader extends Reader {
     /** Decodes the next chunk; false at end of input. */
     private boolean fill() throws IOException {
         chars.clear();
+        if (flushed && !pendingReplacement) {
+            // a decoder cannot run again once flushed; readers may ask again after the end
+            chars.flip();
+            return false;
+        }
         if (pendingReplacement) {
             chars.put(REPLACEMENT);
             pendingReplacement = false;
