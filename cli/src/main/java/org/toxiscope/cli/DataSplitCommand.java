@@ -20,7 +20,9 @@ import org.toxiscope.datasets.StratifiedSplit;
 import org.toxiscope.datasets.TextRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code toxiscope data split}: writes deterministic (language, label)-stratified, deduplicated splits of a corpus. */
 @Command(name = "split", mixinStandardHelpOptions = true,
@@ -30,7 +32,8 @@ import picocli.CommandLine.Option;
                 + "columns already. Prints the counts per split as JSON.",
         footer = {"", "Example:",
             "  toxiscope data split --input data/ --output splits/ --splits train=0.8,validation=0.1,test=0.1 --seed 7",
-            "  toxiscope data split --input jigsaw.csv.gz --lang en --output out/ --format csv --compress gz"})
+            "  toxiscope data split --input jigsaw.csv.gz --lang en --output out/ --format csv --compress gz",
+            "  toxiscope data split --input big/ --output splits/ --resume   # after an interrupted run"})
 final class DataSplitCommand implements Callable<Integer> {
 
     @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR",
@@ -39,6 +42,9 @@ final class DataSplitCommand implements Callable<Integer> {
 
     @Mixin
     DatasetOptions dataset;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--output", required = true, paramLabel = "DIR", description = "Folder for the split files.")
     Path output;
@@ -58,12 +64,16 @@ final class DataSplitCommand implements Callable<Integer> {
     @Option(names = "--keep-duplicates", description = "Keep repeated texts instead of leaving them out.")
     boolean keepDuplicates;
 
+    @Option(names = "--resume", description = "Continue the outputs an interrupted run left (NAME.EXT.partial), "
+            + "skipping records already written; the files end byte-identical to an uninterrupted run.")
+    boolean resume;
+
     @Override
     public Integer call() throws IOException {
-        SplitSpec spec = SplitSpec.parse(splits);
+        SplitSpec splitSpec = SplitSpec.parse(splits);
         String suffix = extension();
         Corpus corpus = dataset.corpus(inputs);
-        StratifiedSplit plan = StratifiedSplit.plan(corpus, spec, dataset.seed(), !keepDuplicates);
+        StratifiedSplit plan = StratifiedSplit.plan(corpus, splitSpec, dataset.seed(), !keepDuplicates);
         ColumnMapping mapping = corpus.mapping();
         List<String> appended = new ArrayList<>();
         if (!plan.columns().contains("lang")) {
@@ -76,15 +86,21 @@ final class DataSplitCommand implements Callable<Integer> {
         columns.addAll(appended);
 
         List<CorpusWriter> writers = new ArrayList<>();
-        long[] counts = new long[spec.names().size()];
+        long[] counts = new long[splitSpec.names().size()];
         long rejected;
-        RecordProgress progress = new RecordProgress("data split", System.err);
         try {
-            for (String name : spec.names()) {
-                writers.add(CorpusWriter.create(output.resolve(name + suffix), columns));
+            for (String name : splitSpec.names()) {
+                Path file = output.resolve(name + suffix);
+                CorpusWriter writer = resume ? CorpusWriter.resume(file, columns) : CorpusWriter.create(file, columns);
+                if (writer.doneCount() > 0) {
+                    spec.commandLine().getErr().printf("data split: resuming %s after %,d records%n", file,
+                            writer.doneCount());
+                }
+                writers.add(writer);
             }
             StratifiedSplit.Assigner assigner = plan.assigner();
             try (RecordStream records = corpus.read()) {
+                RecordProgress progress = new RecordProgress("data split", spec.commandLine().getErr(), records::progress);
                 for (TextRecord r : records) {
                     progress.step();
                     int split = assigner.assign(r);
@@ -98,10 +114,14 @@ final class DataSplitCommand implements Callable<Integer> {
                     if (appended.contains("id")) {
                         extra.put("id", r.id());
                     }
-                    writers.get(split).write(r, extra);
+                    CorpusWriter writer = writers.get(split);
+                    if (!writer.isDone(r.id())) {
+                        writer.write(r, extra);
+                    }
                     counts[split]++;
                 }
                 rejected = records.rejected();
+                progress.done();
             }
             for (CorpusWriter w : writers) {
                 w.commit();
@@ -111,19 +131,19 @@ final class DataSplitCommand implements Callable<Integer> {
                 w.close();
             }
         }
-        progress.done();
         Map<String, Object> summary = new LinkedHashMap<>();
         Map<String, Object> files = new LinkedHashMap<>();
         for (int i = 0; i < counts.length; i++) {
-            files.put(spec.names().get(i), Map.of("file", output.resolve(spec.names().get(i) + suffix).toString(),
-                    "records", counts[i]));
+            String name = splitSpec.names().get(i);
+            files.put(name, Map.of("file", output.resolve(name + suffix).toString(), "records", counts[i]));
         }
         summary.put("splits", files);
         summary.put("duplicates", plan.duplicates());
         summary.put("rejected", rejected);
         summary.put("seed", dataset.seed());
         summary.put("by_stratum", plan.quotas());
-        System.out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary));
+        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary);
+        spec.commandLine().getOut().println(json);
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package org.toxiscope.cli;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.toxiscope.datasets.Corpus;
@@ -9,7 +10,9 @@ import org.toxiscope.datasets.StatsReport;
 import org.toxiscope.datasets.TextRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code toxiscope data stats}: records per language x label, text lengths, duplicates and rejects of a corpus. */
 @Command(name = "stats", mixinStandardHelpOptions = true,
@@ -27,27 +30,32 @@ final class DataStatsCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions dataset;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--json", description = "Print the report as JSON for scripts.")
     boolean json;
 
     @Override
     public Integer call() {
         Corpus corpus = dataset.corpus(inputs);
-        RecordProgress progress = new RecordProgress("data stats", System.err);
         CorpusStats stats = new CorpusStats();
         StatsReport report;
         try (RecordStream records = corpus.read()) {
+            RecordProgress progress = new RecordProgress("data stats", spec.commandLine().getErr(), records::progress);
             for (TextRecord r : records) {
                 stats.add(r);
                 progress.step();
             }
             report = stats.report(records.rejected(), corpus.files().size());
+            progress.done();
         }
-        progress.done();
         if (report.rejected() > 0) {
-            System.err.printf("data stats: %,d rejected records written to %s%n", report.rejected(), dataset.rejectsFile());
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("data stats: %,d rejected records written to %s%n", report.rejected(), dataset.rejectsFile());
+            err.flush();
         }
-        System.out.println(json ? report.toJson() : report.toText());
+        spec.commandLine().getOut().println(json ? report.toJson() : report.toText());
         return 0;
     }
 }

@@ -3,11 +3,14 @@ package org.toxiscope.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.OnError;
 import org.toxiscope.datasets.Sampling;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /** The corpus flags every command that reads a dataset shares: column mapping, bad-record policy, sampling. */
 public final class DatasetOptions {
@@ -96,13 +99,13 @@ public final class DatasetOptions {
     }
 
     /** Accepts fail/skip in any case. */
-    static final class OnErrorConverter implements picocli.CommandLine.ITypeConverter<OnError> {
+    static final class OnErrorConverter implements ITypeConverter<OnError> {
         @Override
         public OnError convert(String value) {
-            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
                 case "fail" -> OnError.FAIL;
                 case "skip" -> OnError.SKIP;
-                default -> throw new picocli.CommandLine.TypeConversionException("expected fail or skip, got '" + value + "'");
+                default -> throw new TypeConversionException("expected fail or skip, got '" + value + "'");
             };
         }
     }

@@ -63,10 +63,11 @@ final class DiscoverCommand implements Callable<Integer> {
         if (discoveryFraction < 1.0) {
             corpus = corpus.sample(Sampling.fraction(discoveryFraction, columns.seed));
         }
-        RecordProgress progress = new RecordProgress("discover", System.err);
         DeltaTable table;
+        RecordProgress progress;
         try (FeatureSession session = Sessions.open(model, sae, features, true);
              RecordStream records = corpus.read()) {
+            progress = RecordProgress.toStderr("discover", records::progress);
             int[] layers = session.saes().keySet().stream().mapToInt(Integer::intValue).toArray();
             FiringCounts counts = new FiringCounts(layers);
             List<TextRecord> batch = new ArrayList<>(chunk);

@@ -65,11 +65,11 @@ final class FeaturesCommand implements Callable<Integer> {
         List<Integer> layers = sae.layerList();
         Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
         Files.createDirectories(output.toAbsolutePath().getParent());
-        RecordProgress progress = new RecordProgress("features", System.err);
         try (FeatureSession session = FeatureSession.open(model.model, model.device(), sae.sae, layers, sae.k,
                 sae.relu, featureOptions.settings(perToken), featureOptions.maxMemoryBytes());
              RecordStream records = data.corpus(input).read();
              Writer out = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
+            RecordProgress progress = RecordProgress.toStderr("features", records::progress);
             if (session.passes() > 1) {
                 System.err.printf("features: the SAEs of %d layers exceed --max-memory; %d passes per chunk%n",
                         layers.size(), session.passes());

@@ -88,19 +88,19 @@ final class LabelCommand implements Callable<Integer> {
         String modelSpec = model != null ? model : trained.modelId();
         String saeSpec = sae != null ? sae : trained.saeId();
         Corpus corpus = columns.corpus(input);
-        long total = countRecords(corpus);
         List<String> labels = bundle.labelNames();
         List<String> appended = new ArrayList<>(List.of("toxic_score", "toxic", "top_features"));
         for (String extra : labels.subList(1, labels.size())) {
             appended.add(extra + "_score");
             appended.add(extra);
         }
-        RecordProgress progress = new RecordProgress("label", System.err, total);
         long skipped = 0;
+        RecordProgress progress;
         try (FeatureSession session = FeatureSession.open(modelSpec, ModelOptions.parseDevice(device), saeSpec, layers,
                 trained.k() > 0 ? trained.k() : null, trained.relu() ? Boolean.TRUE : Boolean.FALSE, settings,
                 Long.MAX_VALUE);
              RecordStream records = corpus.read()) {
+            progress = RecordProgress.toStderr("label", records::progress);
             bundle.checkCompatible(FeatureTables.provenance(session, saeSpec));
             int[] layerArray = bundle.layers();
             CorpusWriter writer = null;
@@ -153,18 +153,6 @@ final class LabelCommand implements Callable<Integer> {
         }
         System.err.printf("label: wrote %s (%,d records resumed from an earlier run)%n", output, skipped);
         return 0;
-    }
-
-    private static long countRecords(Corpus corpus) {
-        // One cheap read ahead of the model run gives the progress line a total and an ETA.
-        long n = 0;
-        try (RecordStream records = corpus.read()) {
-            while (records.hasNext()) {
-                records.next();
-                n++;
-            }
-        }
-        return n;
     }
 
     private static void labelBatch(FeatureSession session, ClassifierBundle bundle, int[] layers, List<TextRecord> batch,

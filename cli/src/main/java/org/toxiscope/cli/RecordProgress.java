@@ -1,34 +1,35 @@
 package org.toxiscope.cli;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.function.DoubleSupplier;
 
 /**
- * Prints records done, rate and (when the total is known) ETA to stderr at most once a second, and a closing line;
- * cheap enough to call per record.
+ * Prints records done, rate and ETA (from the share of input bytes read) to stderr at most once a second, and a
+ * closing line; cheap enough to call per record.
  */
 final class RecordProgress {
 
     private final String task;
-    private final PrintStream err;
-    private final long total;
+    private final PrintWriter err;
+    private final DoubleSupplier fractionDone;
     private final long start = System.nanoTime();
     private long nextReport = start + 1_000_000_000L;
     private long count;
 
-    RecordProgress(String task, PrintStream err) {
-        this(task, err, -1);
-    }
-
-    /** With {@code total} records expected (-1: unknown), lines also show the share done and the ETA. */
-    RecordProgress(String task, PrintStream err, long total) {
+    RecordProgress(String task, PrintWriter err, DoubleSupplier fractionDone) {
         this.task = task;
         this.err = err;
-        this.total = total;
+        this.fractionDone = fractionDone;
+    }
+
+    /** Progress on the process's stderr. */
+    static RecordProgress toStderr(String task, DoubleSupplier fractionDone) {
+        return new RecordProgress(task, new PrintWriter(System.err, true), fractionDone);
     }
 
     void step() {
         count++;
-        if ((count & 63) == 0) {
+        if ((count & 15) == 0) {
             report(System.nanoTime());
         }
     }
@@ -44,14 +45,11 @@ final class RecordProgress {
             return;
         }
         nextReport = now + 1_000_000_000L;
-        double rate = rate(now);
-        if (total > 0) {
-            long eta = rate > 0 ? (long) ((total - count) / rate) : -1;
-            err.printf("%s: %,d/%,d records (%.0f%%), %,.1f records/s, ETA %s%n", task, count, total,
-                    100.0 * count / total, rate, eta < 0 ? "?" : String.format("%d:%02d", eta / 60, eta % 60));
-        } else {
-            err.printf("%s: %,d records, %,.1f records/s%n", task, count, rate);
-        }
+        double f = fractionDone.getAsDouble();
+        double elapsed = (now - start) / 1e9;
+        String eta = f > 0 && f < 1 ? String.format(", %.0f%%, ETA %.0f s", 100 * f, elapsed * (1 - f) / f) : "";
+        err.printf("%s: %,d records, %,.1f records/s%s%n", task, count, rate(now), eta);
+        err.flush();
     }
 
     private double rate(long now) {
@@ -68,5 +66,6 @@ final class RecordProgress {
 
     void done() {
         err.printf("%s: %,d records in %.1f s (%,.1f records/s)%n", task, count, seconds(), rate(System.nanoTime()));
+        err.flush();
     }
 }

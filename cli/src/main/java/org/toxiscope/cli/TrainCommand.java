@@ -93,10 +93,10 @@ final class TrainCommand implements Callable<Integer> {
         int top = topFeatures != null ? topFeatures : m == Method.RULE ? 1 : 0;
         TrainConfig config = new TrainConfig(m, eachLayer ? TrainConfig.LayerChoice.EACH : TrainConfig.LayerChoice.BEST,
                 compose, top, discoveryFraction, validationFraction, seed, perLanguageThresholds, linear);
-        RecordProgress progress = new RecordProgress("train: features", System.err);
         TrainResult result;
         try (FeatureSession session = Sessions.open(model, sae, features, true);
              RecordStream records = columns.corpus(data).read()) {
+            RecordProgress progress = RecordProgress.toStderr("train: features", records::progress);
             FeatureTables.Loaded loaded = FeatureTables.load(session, records, chunk, n -> progress.stepTo(n));
             progress.done();
             result = ClassifierTrainer.train(loaded.table(), config, FeatureTables.provenance(session, sae.sae),

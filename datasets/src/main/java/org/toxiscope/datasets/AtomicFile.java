@@ -2,6 +2,7 @@ package org.toxiscope.datasets;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,10 +30,15 @@ final class AtomicFile {
 
     /** Renames the temporary file onto the target, replacing it. */
     void commit() throws IOException {
+        move(temp, target);
+    }
+
+    /** Renames {@code from} onto {@code to} (same folder) atomically where the file system can, replacing it. */
+    static void move(Path from, Path to) throws IOException {
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

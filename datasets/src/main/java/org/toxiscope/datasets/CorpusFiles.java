@@ -10,6 +10,7 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /** Expands corpus inputs (files, folders, globs) into the sorted list of files they name, each with its layout. */
@@ -67,7 +68,7 @@ public final class CorpusFiles {
         return root.toString().isEmpty() ? Path.of(".") : root;
     }
 
-    private static List<CorpusFile> walk(Path root, java.util.function.Predicate<Path> wanted) {
+    private static List<CorpusFile> walk(Path root, Predicate<Path> wanted) {
         try (Stream<Path> paths = Files.walk(root)) {
             return paths.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().startsWith("."))

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -114,7 +115,7 @@ public final class CorpusWriter implements AutoCloseable {
             if (found.length < expected.length) {
                 return startFresh();
             }
-            if (!java.util.Arrays.equals(found, expected)) {
+            if (!Arrays.equals(found, expected)) {
                 throw new IllegalArgumentException(partial + ": the partial output has other columns than "
                         + columns + "; delete it or write to another file");
             }
@@ -198,8 +199,7 @@ public final class CorpusWriter implements AutoCloseable {
                 throw e;
             }
         } else if (compression == Compression.NONE) {
-            Files.move(partial, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.move(partial, target);
         } else {
             AtomicFile out = new AtomicFile(target);
             try (OutputStream z = compression.compress(new BufferedOutputStream(out.open(), 1 << 16))) {

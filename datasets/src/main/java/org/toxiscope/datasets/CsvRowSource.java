@@ -5,6 +5,7 @@ import com.opencsv.CSVReaderBuilder;
 import com.opencsv.RFC4180ParserBuilder;
 import com.opencsv.exceptions.CsvException;
 import com.opencsv.exceptions.CsvMalformedLineException;
+import com.opencsv.exceptions.CsvMultilineLimitBrokenException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ import java.util.Set;
  */
 final class CsvRowSource implements RowSource {
 
+    // A stray quote would otherwise pull the rest of the file into one field.
+    static final int MAX_RECORD_LINES = 10_000;
+
     private final String file;
     private final StrictUtf8Reader text;
     private final CSVReader csv;
@@ -31,6 +35,7 @@ final class CsvRowSource implements RowSource {
         this.text = new StrictUtf8Reader(in);
         this.csv = new CSVReaderBuilder(text)
                 .withCSVParser(new RFC4180ParserBuilder().withSeparator(separator).build())
+                .withMultilineLimit(MAX_RECORD_LINES)
                 .build();
         if (!columns.isEmpty()) {
             header = List.copyOf(columns);
@@ -86,6 +91,10 @@ final class CsvRowSource implements RowSource {
             String[] values;
             try {
                 values = csv.readNext();
+            } catch (CsvMultilineLimitBrokenException e) {
+                done = true;
+                return RawRow.bad(first, null, null, null, "quoted field runs over more than " + MAX_RECORD_LINES
+                        + " lines (a stray quote?); the rest of the file is not read");
             } catch (CsvMalformedLineException e) {
                 // opencsv gives up on the rest of the file after an unterminated quote: report it at the record's start
                 done = true;

@@ -17,10 +17,12 @@ final class LanguageCodes {
             + "sa sc sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk "
             + "ur uz ve vi vo wa wo xh yi yo za zh zu").split(" "));
 
-    // Three-letter words that name splits, folders or formats far more often than an ISO 639-3 language.
-    private static final Set<String> NOT_LANGUAGES = Set.of(
-            "all", "bin", "csv", "dat", "dev", "doc", "etc", "lib", "log", "neg", "new", "old", "opt", "out", "pos",
-            "raw", "run", "src", "tmp", "tsv", "usr", "val", "var", "zst");
+    // Three-letter names are accepted only for widely used languages: an open rule would read "big.csv" as a language.
+    private static final Set<String> ISO_639_3 = Set.of((
+            "afr amh ara arb arz ary asm aze bel ben bos bul cat ces ckb cmn cym dan deu ell eng est eus fas fil fin "
+            + "fra gle glg guj hau heb hin hrv hun hye ibo ind isl ita jav jpn kan kat kaz khm kir kor lao lav lit mal "
+            + "mar mkd mlt mon msa mya nep nld nor ori pan pol por pus ron rus sin slk slv som spa sqi srp swa swe tam "
+            + "tat tel tgk tgl tha tir tuk tur uig ukr urd uzb vie xho yor yue zho zsm zul").split(" "));
 
     private static final Pattern LEADING_CODE = Pattern.compile("^([A-Za-z]{2,3})(?:[-_.]|$)");
 
@@ -50,9 +52,6 @@ final class LanguageCodes {
             return null;
         }
         String c = m.group(1).toLowerCase(Locale.ROOT);
-        if (c.length() == 2) {
-            return ISO_639_1.contains(c) ? c : null;
-        }
-        return NOT_LANGUAGES.contains(c) ? null : c;
+        return ISO_639_1.contains(c) || ISO_639_3.contains(c) ? c : null;
     }
 }

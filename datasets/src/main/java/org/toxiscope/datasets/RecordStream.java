@@ -1,5 +1,6 @@
 package org.toxiscope.datasets;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -30,11 +31,19 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     private TextRecord pending;
     private long records;
     private long rejected;
+    private final long totalBytes;
+    private long finishedBytes;
+    private CountingInputStream counting;
 
     RecordStream(List<CorpusFile> files, ColumnMapping mapping, Predicate<TextRecord> filter) {
         this.files = files;
         this.mapping = mapping;
         this.filter = filter;
+        long total = 0;
+        for (CorpusFile f : files) {
+            total += f.path().toFile().length();
+        }
+        this.totalBytes = total;
         this.rejects = mapping.onError() == OnError.SKIP && mapping.rejects() != null
                 ? new RejectsWriter(mapping.rejects()) : null;
     }
@@ -93,7 +102,48 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     }
 
     private InputStream input() throws IOException {
-        return file.compression().decompress(Files.newInputStream(file.path()));
+        counting = new CountingInputStream(Files.newInputStream(file.path()));
+        return file.compression().decompress(counting);
+    }
+
+    /** The share of input bytes (compressed, as stored) read so far, in [0,1]; Parquet files count once finished. */
+    public double progress() {
+        long current = counting == null ? 0 : counting.count;
+        return totalBytes == 0 ? 1 : Math.min(1.0, (double) (finishedBytes + current) / totalBytes);
+    }
+
+    /** Counts the bytes read through it, for {@link #progress()}. */
+    private static final class CountingInputStream extends FilterInputStream {
+        long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long skipped = super.skip(n);
+            count += skipped;
+            return skipped;
+        }
     }
 
     @Override
@@ -136,6 +186,8 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
                 throw new DatasetException(file.display(), 0, null, "cannot close: " + e.getMessage());
             } finally {
                 source = null;
+                counting = null;
+                finishedBytes += file.path().toFile().length();
             }
         }
     }

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** The hand-written multilingual sample shipped in this jar (see sample/README.md): as a stream or as a file path. */
 public final class SampleCorpus {
@@ -31,7 +32,7 @@ public final class SampleCorpus {
         Path target = dir.resolve("multilingual.jsonl");
         try (InputStream in = open()) {
             byte[] bytes = in.readAllBytes();
-            if (Files.exists(target) && java.util.Arrays.equals(Files.readAllBytes(target), bytes)) {
+            if (Files.exists(target) && Arrays.equals(Files.readAllBytes(target), bytes)) {
                 return target;
             }
             AtomicFile file = new AtomicFile(target);

@@ -3,6 +3,7 @@ package org.toxiscope.datasets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -98,9 +99,21 @@ public final class StratifiedSplit {
     private record Ranks(Map<String, long[]> keys, long duplicates, List<String> columns) {
     }
 
+    /** The rank keys of one stratum, growing as the planning pass meets its records. */
+    private static final class KeyList {
+        long[] keys = new long[16];
+        int size;
+
+        void add(long key) {
+            if (size == keys.length) {
+                keys = Arrays.copyOf(keys, size * 2);
+            }
+            keys[size++] = key;
+        }
+    }
+
     private static Ranks rank(Corpus corpus, long seed, boolean dedupe) {
-        Map<String, long[]> growing = new TreeMap<>();
-        Map<String, Integer> sizes = new TreeMap<>();
+        Map<String, KeyList> byStratum = new HashMap<>();
         Deduplicator dedup = new Deduplicator();
         Set<String> columns = new LinkedHashSet<>();
         try (RecordStream records = corpus.read()) {
@@ -109,20 +122,12 @@ public final class StratifiedSplit {
                 if (dedupe && !dedup.firstSeen(r.text())) {
                     continue;
                 }
-                String s = stratumOf(r);
-                int size = sizes.getOrDefault(s, 0);
-                long[] keys = growing.computeIfAbsent(s, k -> new long[16]);
-                if (size == keys.length) {
-                    keys = Arrays.copyOf(keys, size * 2);
-                    growing.put(s, keys);
-                }
-                keys[size] = rankKey(r.id(), seed);
-                sizes.put(s, size + 1);
+                byStratum.computeIfAbsent(stratumOf(r), k -> new KeyList()).add(rankKey(r.id(), seed));
             }
         }
         Map<String, long[]> sorted = new TreeMap<>();
-        growing.forEach((s, keys) -> {
-            long[] k = Arrays.copyOf(keys, sizes.get(s));
+        byStratum.forEach((s, list) -> {
+            long[] k = Arrays.copyOf(list.keys, list.size);
             Arrays.sort(k);
             sorted.put(s, k);
         });

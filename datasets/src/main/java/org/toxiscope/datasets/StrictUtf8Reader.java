@@ -14,10 +14,12 @@ import java.util.ArrayDeque;
 /**
  * Decodes UTF-8, dropping a leading byte-order mark, and remembers the line of every malformed byte sequence
  * (replaced by U+FFFD) so that the record holding it can be rejected with its line instead of becoming mojibake.
+ * A line longer than {@link #MAX_LINE_CHARS} fails the read, so a binary or hostile file cannot exhaust the heap.
  */
 final class StrictUtf8Reader extends Reader {
 
     private static final char REPLACEMENT = '\uFFFD';
+    static final int MAX_LINE_CHARS = 1 << 24;
 
     private final InputStream in;
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -27,6 +29,7 @@ final class StrictUtf8Reader extends Reader {
     private final CharBuffer chars = CharBuffer.allocate(1 << 16).flip();
     private final ArrayDeque<Long> badLines = new ArrayDeque<>();
     private long newlinesDecoded;
+    private int lineLength;
     private boolean eof;
     private boolean flushed;
     private boolean pendingReplacement;
@@ -61,6 +64,11 @@ final class StrictUtf8Reader extends Reader {
     /** Decodes the next chunk; false at end of input. */
     private boolean fill() throws IOException {
         chars.clear();
+        if (flushed && !pendingReplacement) {
+            // a decoder cannot run again once flushed; readers may ask again after the end
+            chars.flip();
+            return false;
+        }
         if (pendingReplacement) {
             chars.put(REPLACEMENT);
             pendingReplacement = false;
@@ -101,11 +109,15 @@ final class StrictUtf8Reader extends Reader {
         return chars.hasRemaining();
     }
 
-    private void countNewlines(int from, int to) {
+    private void countNewlines(int from, int to) throws IOException {
         char[] a = chars.array();
         for (int i = from; i < to; i++) {
             if (a[i] == '\n') {
                 newlinesDecoded++;
+                lineLength = 0;
+            } else if (++lineLength > MAX_LINE_CHARS) {
+                throw new IOException("line " + (newlinesDecoded + 1) + " is longer than " + MAX_LINE_CHARS
+                        + " characters; is this a text corpus?");
             }
         }
     }

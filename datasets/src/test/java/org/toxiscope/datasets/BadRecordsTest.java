@@ -88,6 +88,27 @@ class BadRecordsTest {
     }
 
     @Test
+    void aStrayQuoteCannotSwallowTheFile() throws Exception {
+        StringBuilder sb = new StringBuilder("text,toxic\nok,0\n\"stray,1\n");
+        for (int i = 0; i < CsvRowSource.MAX_RECORD_LINES + 10; i++) {
+            sb.append("line ").append(i).append(",0\n");
+        }
+        Path f = write("stray.csv", sb.toString());
+        assertTrue(failure(f, ColumnMapping.defaults()).startsWith(f + ":3: quoted field runs over more than"));
+    }
+
+    @Test
+    void anEndlessLineIsRefusedBeforeItFillsTheHeap() throws Exception {
+        Path f = dir.resolve("binary.jsonl");
+        byte[] bytes = new byte[StrictUtf8Reader.MAX_LINE_CHARS + 100];
+        java.util.Arrays.fill(bytes, (byte) 'a');
+        bytes[0] = '{';
+        Files.write(f, bytes);
+        String message = failure(f, ColumnMapping.defaults());
+        assertTrue(message.startsWith(f + ": read error: line 1 is longer than"), message);
+    }
+
+    @Test
     void parquetRowsAreNumbered() throws Exception {
         Path p = dir.resolve("de-00000-of-00001.parquet");
         try (CorpusWriter w = CorpusWriter.create(p, List.of("text", "toxic"))) {

@@ -1,0 +1,148 @@
+package org.toxiscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.toxiscope.datasets.ColumnMapping;
+import org.toxiscope.datasets.Corpus;
+import org.toxiscope.datasets.CorpusStats;
+import org.toxiscope.datasets.CorpusWriter;
+import org.toxiscope.datasets.RecordStream;
+import org.toxiscope.datasets.SampleCorpus;
+import org.toxiscope.datasets.StatsReport;
+import picocli.CommandLine;
+
+class DataCommandsTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine cl = Toxiscope.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void statsJsonFollowsTheContract() throws Exception {
+        Files.createDirectories(dir.resolve("corpus/fr"));
+        Files.writeString(dir.resolve("corpus/de.csv"), "text,toxic\nhallo,0\ndu Idiot,1\nHallo ,0\n");
+        Files.writeString(dir.resolve("corpus/fr/train.jsonl"), "{\"text\":\"salut\",\"toxic\":false}\n");
+        Run r = run("data", "stats", "--input", dir.resolve("corpus").toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(4, json.get("records").getAsLong());
+        assertEquals(0, json.get("rejected").getAsLong());
+        assertEquals(1, json.get("duplicates").getAsLong());
+        JsonObject de = json.getAsJsonObject("by_language").getAsJsonObject("de");
+        assertEquals(1, de.get("toxic").getAsLong());
+        assertEquals(2, de.get("non_toxic").getAsLong());
+        assertEquals(1, json.getAsJsonObject("by_language").getAsJsonObject("fr").get("non_toxic").getAsLong());
+    }
+
+    @Test
+    void badRecordFailsWithFileAndLineOrIsSkippedIntoRejects() throws Exception {
+        Path f = dir.resolve("en.csv");
+        Files.writeString(f, "text,toxic\nfine,0\nbad,perhaps\nok,1\n");
+        Run failed = run("data", "stats", "--input", f.toString(), "--json");
+        assertEquals(1, failed.exit());
+        assertTrue(failed.err().contains(f + ":3: field 'toxic': label \"perhaps\""), failed.err());
+        assertEquals("", failed.out());
+
+        Path rejects = dir.resolve("rejects.jsonl");
+        Run skipped = run("data", "stats", "--input", f.toString(), "--on-error", "skip", "--rejects", rejects.toString(),
+                "--json");
+        assertEquals(0, skipped.exit(), skipped.err());
+        JsonObject json = JsonParser.parseString(skipped.out()).getAsJsonObject();
+        assertEquals(2, json.get("records").getAsLong());
+        assertEquals(1, json.get("rejected").getAsLong());
+        assertEquals(1, Files.readAllLines(rejects).size());
+    }
+
+    @Test
+    void splitWritesStratifiedFilesThatReadBack() throws Exception {
+        Path sample = SampleCorpus.copyTo(dir);
+        Path out = dir.resolve("splits");
+        Run r = run("data", "split", "--input", sample.toString(), "--id-column", "id", "--output", out.toString(),
+                "--splits", "train=0.5,test=0.5", "--format", "csv", "--compress", "gz", "--seed", "3");
+        assertEquals(0, r.exit(), r.err());
+        StatsReport train = CorpusStats.of(Corpus.of(out.resolve("train.csv.gz"), ColumnMapping.defaults().withId("id")));
+        StatsReport test = CorpusStats.of(Corpus.of(out.resolve("test.csv.gz"), ColumnMapping.defaults().withId("id")));
+        assertEquals(154, train.records());
+        assertEquals(154, test.records());
+        train.byLanguage().forEach((lang, c) -> assertEquals(List.of(11L, 11L), List.of(c.toxic(), c.nonToxic()), lang));
+        Run again = run("data", "split", "--input", sample.toString(), "--id-column", "id", "--output",
+                dir.resolve("again").toString(), "--splits", "train=0.5,test=0.5", "--format", "csv", "--compress", "gz",
+                "--seed", "3");
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(-1L, Files.mismatch(out.resolve("train.csv.gz"), dir.resolve("again/train.csv.gz")));
+    }
+
+    @Test
+    void splitResumesAnInterruptedRunToTheSameBytes() throws Exception {
+        Path sample = SampleCorpus.copyTo(dir);
+        String[] args = {"data", "split", "--input", sample.toString(), "--id-column", "id", "--splits",
+            "train=0.5,test=0.5", "--format", "tsv", "--compress", "zst", "--output"};
+        Run whole = run(concat(args, dir.resolve("whole").toString()));
+        assertEquals(0, whole.exit(), whole.err());
+
+        // An interrupted run: the first 40 train records reached the partial file, nothing was committed.
+        Path resumed = dir.resolve("resumed");
+        ColumnMapping byId = ColumnMapping.defaults().withId("id");
+        try (RecordStream done = Corpus.of(dir.resolve("whole/train.tsv.zst"), byId).read();
+             CorpusWriter w = CorpusWriter.create(resumed.resolve("train.tsv.zst"), List.of("id", "text", "lang", "toxic"))) {
+            for (int i = 0; i < 40; i++) {
+                w.write(done.next(), Map.of());
+            }
+        }
+        Run again = run(concat(concat(args, resumed.toString()), "--resume"));
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.err().contains("resuming"), again.err());
+        for (String name : List.of("train.tsv.zst", "test.tsv.zst")) {
+            assertEquals(-1L, Files.mismatch(dir.resolve("whole").resolve(name), resumed.resolve(name)), name);
+        }
+    }
+
+    private static String[] concat(String[] a, String b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
+    }
+
+    @Test
+    void sampleFlagCutsTheCorpus() {
+        Path sample = SampleCorpus.copyTo(dir);
+        Run r = run("data", "stats", "--input", sample.toString(), "--id-column", "id", "--sample", "70", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(70, json.get("records").getAsLong());
+        assertEquals(10, json.getAsJsonObject("by_language").getAsJsonObject("ru").get("toxic").getAsLong()
+                + json.getAsJsonObject("by_language").getAsJsonObject("ru").get("non_toxic").getAsLong());
+    }
+
+    @Test
+    void helpShowsAnExample() {
+        for (String cmd : List.of("stats", "split")) {
+            Run r = run("data", cmd, "--help");
+            assertEquals(0, r.exit());
+            assertTrue(r.out().contains("Example:") && r.out().contains("--label-column"), r.out());
+        }
+    }
+}
