@@ -72,7 +72,7 @@ final class LabelCommand implements Callable<Integer> {
     int chunk;
 
     @Option(names = "--stop-after", hidden = true, paramLabel = "N",
-            description = "Testing: stop (as if killed) after N records, leaving the partial output.")
+            description = "Testing: stop as if killed when record N is read, leaving the partial output.")
     Long stopAfter;
 
     @Override
@@ -111,27 +111,25 @@ final class LabelCommand implements Callable<Integer> {
                     TextRecord r = records.next();
                     seen++;
                     if (writer == null) {
+                        appended = avoidCollisions(appended, r);
                         List<String> outColumns = CorpusWriter.columns(r, appended);
                         writer = resume ? CorpusWriter.resume(output, outColumns) : CorpusWriter.create(output, outColumns);
                         if (writer.doneCount() > 0) {
                             System.err.printf("label: resuming after %,d records already written%n", writer.doneCount());
                         }
                     }
-                    if (writer.isDone(r.id())) {
-                        skipped++;
-                        progress.step();
-                    } else {
-                        batch.add(r);
-                    }
-                    boolean stop = stopAfter != null && seen >= stopAfter;
-                    if (batch.size() == chunk || !records.hasNext() || stop) {
-                        labelBatch(session, bundle, layerArray, batch, writer, progress);
-                        batch.clear();
-                    }
-                    if (stop) {
+                    // Done records stay in their chunk: the model then sees exactly the batches of an uninterrupted
+                    // run (same shapes, same float rounding), which keeps a resumed output byte-identical.
+                    batch.add(r);
+                    if (stopAfter != null && seen >= stopAfter) {
+                        // As a kill would: the chunk in hand is lost, what was flushed stays in the partial output.
                         writer.close();
                         System.err.printf("label: stopped after %,d records as asked; --resume continues%n", seen);
                         return 3;
+                    }
+                    if (batch.size() == chunk || !records.hasNext()) {
+                        skipped += labelBatch(session, bundle, layerArray, batch, appended, writer, progress);
+                        batch.clear();
                     }
                 }
                 if (writer == null) {
@@ -155,28 +153,59 @@ final class LabelCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void labelBatch(FeatureSession session, ClassifierBundle bundle, int[] layers, List<TextRecord> batch,
-                                   CorpusWriter writer, RecordProgress progress) throws java.io.IOException {
-        if (batch.isEmpty()) {
-            return;
+    /**
+     * Input columns stay untouched, so where the input already has a column of that name (a gold {@code toxic}
+     * label, typically) the prediction goes to NAME_pred instead.
+     */
+    private static List<String> avoidCollisions(List<String> appended, TextRecord first) {
+        List<String> out = new ArrayList<>();
+        for (String name : appended) {
+            String chosen = name;
+            while (first.fields().containsKey(chosen)) {
+                chosen = chosen + "_pred";
+            }
+            if (!chosen.equals(name)) {
+                System.err.printf("label: the input has a column '%s'; the prediction is written as '%s'%n", name, chosen);
+            }
+            out.add(chosen);
+        }
+        return out;
+    }
+
+    /** Labels a chunk and writes its records that an earlier run did not; returns how many were already done. */
+    private static long labelBatch(FeatureSession session, ClassifierBundle bundle, int[] layers, List<TextRecord> batch,
+                                   List<String> appended, CorpusWriter writer, RecordProgress progress)
+            throws java.io.IOException {
+        long done = batch.stream().filter(r -> writer.isDone(r.id())).count();
+        if (done == batch.size()) {
+            batch.forEach(r -> progress.step());
+            return done;
         }
         List<Map<Integer, SparseVector>> pooled = session.pooled(batch.stream().map(TextRecord::text).toList());
         for (int i = 0; i < batch.size(); i++) {
             TextRecord r = batch.get(i);
+            progress.step();
+            if (writer.isDone(r.id())) {
+                continue;
+            }
             FeatureTable one = FeatureTable.single(layers, r.id(), r.lang(), FeatureTables.byLayer(pooled.get(i), layers));
             List<Prediction> predictions = bundle.predictAll(one, 0);
-            Map<String, String> values = new LinkedHashMap<>();
+            List<String> cells = new ArrayList<>();
             Prediction primary = predictions.get(0);
-            values.put("toxic_score", score(primary.score()));
-            values.put("toxic", primary.toxic() ? "1" : "0");
-            values.put("top_features", primary.topFeatures());
+            cells.add(score(primary.score()));
+            cells.add(primary.toxic() ? "1" : "0");
+            cells.add(primary.topFeatures());
             for (Prediction p : predictions.subList(1, predictions.size())) {
-                values.put(p.label() + "_score", score(p.score()));
-                values.put(p.label(), p.toxic() ? "1" : "0");
+                cells.add(score(p.score()));
+                cells.add(p.toxic() ? "1" : "0");
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            for (int c = 0; c < cells.size(); c++) {
+                values.put(appended.get(c), cells.get(c));
             }
             writer.write(r, values);
-            progress.step();
         }
+        return done;
     }
 
     private static String score(double s) {
