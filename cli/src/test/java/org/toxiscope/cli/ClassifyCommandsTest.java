@@ -1,0 +1,157 @@
+package org.toxiscope.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.datasets.ColumnMapping;
+import org.toxiscope.datasets.Corpus;
+import org.toxiscope.datasets.RecordStream;
+import org.toxiscope.datasets.SampleCorpus;
+import org.toxiscope.datasets.TextRecord;
+import org.toxiscope.features.SharedFixtures;
+
+/**
+ * discover / train / label end to end on the tiny fixture model and the shipped multilingual sample. The model has
+ * random weights: these tests check the pipeline (features reach the classifier, rows and columns survive, resume is
+ * exact), not toxicity knowledge; "beats chance" holds because even random-weight SAE features carry word identity.
+ */
+class ClassifyCommandsTest {
+
+    @TempDir
+    static Path dir;
+
+    static Path train;
+    static Path test;
+    static List<TextRecord> testRecords;
+    static String model;
+    static String sae;
+
+    @BeforeAll
+    static void splitSample() throws Exception {
+        model = SharedFixtures.path("qwen3-tiny").toString();
+        sae = SharedFixtures.path("qwen3-tiny-sae").toString();
+        List<String> trainLines = new ArrayList<>();
+        List<String> testLines = new ArrayList<>();
+        List<String> lines = Files.readAllLines(SampleCorpus.path());
+        for (int i = 0; i < lines.size(); i++) {
+            (i % 4 == 3 ? testLines : trainLines).add(lines.get(i));
+        }
+        train = Files.write(dir.resolve("train.jsonl"), trainLines);
+        test = Files.write(dir.resolve("test.jsonl"), testLines);
+        try (RecordStream s = Corpus.of(test, ColumnMapping.defaults()).read()) {
+            testRecords = s.stream().toList();
+        }
+    }
+
+    private static String[] modelArgs(String... more) {
+        List<String> args = new ArrayList<>(List.of("--model", model, "--sae", sae, "--k", "8",
+                "--cache", dir.resolve("cache").toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rule", "logreg", "svm"})
+    void eachMethodTrainsLabelsAHeldOutSplitKeepingRowsAndBeatsChance(String method) throws Exception {
+        Path bundle = dir.resolve(method + ".tsc");
+        List<String> trainArgs = new ArrayList<>(List.of("--layer", "1", "--data", train.toString(), "--method", method,
+                "--output", bundle.toString()));
+        if (method.equals("rule")) {
+            trainArgs.addAll(List.of("--top-features", "10"));
+        }
+        var t = CliRunner.run(concat("train", modelArgs(trainArgs.toArray(String[]::new))));
+        assertEquals(0, t.exit(), t.err());
+        Path out = dir.resolve(method + "-labelled.csv");
+        var l = CliRunner.run("label", "--classifier", bundle.toString(), "--input", test.toString(), "--output",
+                out.toString());
+        assertEquals(0, l.exit(), l.err());
+        List<TextRecord> labelled;
+        try (RecordStream s = Corpus.of(out, ColumnMapping.defaults().withLabels(List.of("toxic"))).read()) {
+            labelled = s.stream().toList();
+        }
+        assertEquals(testRecords.size(), labelled.size(), "every row labelled");
+        int correct = 0;
+        for (int i = 0; i < labelled.size(); i++) {
+            TextRecord in = testRecords.get(i);
+            TextRecord o = labelled.get(i);
+            assertEquals(in.id(), o.id());
+            assertEquals(in.text(), o.text());
+            assertEquals(List.of("id", "text", "lang", "toxic", "toxic_score", "toxic_pred", "top_features"),
+                    List.copyOf(o.fields().keySet()), "input columns in order, then the appended ones");
+            assertEquals(in.fields().get("toxic"), o.fields().get("toxic"), "gold column untouched");
+            boolean predicted = o.fields().get("toxic_pred").equals("1");
+            if (predicted) {
+                assertTrue(o.fields().get("top_features").startsWith("L1:f"), o.fields().get("top_features"));
+            }
+            correct += predicted == in.toxic() ? 1 : 0;
+        }
+        double accuracy = (double) correct / labelled.size();
+        assertTrue(accuracy > 0.6, method + " accuracy " + accuracy + " on " + labelled.size() + " held-out texts");
+    }
+
+    @Test
+    void bundleRoundTripsAndAMismatchedSaeIsRefused() throws Exception {
+        Path bundle = dir.resolve("rt.tsc");
+        var t = CliRunner.run(concat("train", modelArgs("--layer", "1", "--data", train.toString(), "--method", "logreg",
+                "--output", bundle.toString())));
+        assertEquals(0, t.exit(), t.err());
+        ClassifierBundle loaded = ClassifierBundle.load(bundle);
+        assertEquals(List.of(1), java.util.Arrays.stream(loaded.layers()).boxed().toList());
+        assertEquals(model, loaded.provenance().extraction().modelId());
+        // The MoE fixture's SAE has the same shape but other weights: its file hash differs.
+        var l = CliRunner.run("label", "--classifier", bundle.toString(), "--input", test.toString(), "--output",
+                dir.resolve("x.csv").toString(), "--sae", SharedFixtures.path("qwen3moe-tiny-sae").toString());
+        assertEquals(1, l.exit());
+        assertTrue(l.err().contains("sha256") || l.err().toLowerCase().contains("sae"), l.err());
+        assertTrue(!Files.exists(dir.resolve("x.csv")));
+    }
+
+    @Test
+    void interruptedLabelResumesToAByteIdenticalOutput() throws Exception {
+        Path bundle = dir.resolve("resume.tsc");
+        assertEquals(0, CliRunner.run(concat("train", modelArgs("--layer", "1", "--data", train.toString(), "--method",
+                "logreg", "--output", bundle.toString()))).exit());
+        Path whole = dir.resolve("whole.jsonl");
+        Path resumed = dir.resolve("resumed.jsonl");
+        assertEquals(0, CliRunner.run("label", "--classifier", bundle.toString(), "--input", test.toString(),
+                "--output", whole.toString(), "--chunk", "16").exit());
+        var stopped = CliRunner.run("label", "--classifier", bundle.toString(), "--input", test.toString(),
+                "--output", resumed.toString(), "--chunk", "16", "--stop-after", "40");
+        assertEquals(3, stopped.exit(), stopped.err());
+        assertTrue(!Files.exists(resumed));
+        var r = CliRunner.run("label", "--classifier", bundle.toString(), "--input", test.toString(), "--output",
+                resumed.toString(), "--chunk", "16", "--resume");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("32 records resumed"), r.err());
+        assertEquals(-1L, Files.mismatch(whole, resumed));
+    }
+
+    @Test
+    void discoverWritesTheDeltaTableAndTop1Diff() throws Exception {
+        Path delta = dir.resolve("delta.csv");
+        var d = CliRunner.run(concat("discover", modelArgs("--layers", "1", "--data", train.toString(), "--output",
+                delta.toString())));
+        assertEquals(0, d.exit(), d.err());
+        List<String> rows = Files.readAllLines(delta);
+        assertEquals("layer,feature,toxic_rate,clean_rate,delta,rank", rows.get(0));
+        assertTrue(rows.size() > 10);
+        assertTrue(rows.get(1).startsWith("1,"));
+    }
+}
