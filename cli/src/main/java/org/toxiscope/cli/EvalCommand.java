@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.toxiscope.datasets.ColumnMapping;
+import org.toxiscope.datasets.Corpus;
+import org.toxiscope.datasets.OnError;
 import org.toxiscope.eval.BinaryMetrics;
 import org.toxiscope.eval.ClassifierEvaluation;
 import org.toxiscope.eval.EvalReport;
@@ -53,11 +56,31 @@ public final class EvalCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
 
     @Option(names = "--classifier", paramLabel = "BUNDLE.tsc",
-            description = "Classifier bundle to run on --data (repeatable). Not available in this build yet.")
+            description = "Classifier bundle to run on --data (repeatable: compared side by side).")
     List<Path> classifiers = new ArrayList<>();
 
-    @Option(names = "--data", paramLabel = "TEST", description = "Labelled test set for --classifier.")
-    Path data;
+    @Option(names = "--data", paramLabel = "TEST", description = "Labelled test set for --classifier (any format data reads).")
+    List<String> data = new ArrayList<>();
+
+    @Option(names = "--text-column", paramLabel = "COL", description = "--data: text column (default: text, "
+            + "comment_text, content or sentence).")
+    String textColumn;
+
+    @Option(names = "--label-column", paramLabel = "COL", description = "--data: gold label column (default: toxic "
+            + "or label).")
+    String labelColumn;
+
+    @Option(names = "--lang", paramLabel = "XX", description = "--data: one language code for every record.")
+    String lang;
+
+    @Option(names = "--model", paramLabel = "DIR_OR_ID", description = "--classifier: where the bundle's model now lives.")
+    String model;
+
+    @Option(names = "--sae", paramLabel = "PATH_OR_ID", description = "--classifier: where the bundle's SAE now lives.")
+    String sae;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]", description = "Default: ${DEFAULT-VALUE}.")
+    String device;
 
     @Option(names = "--gold-column", paramLabel = "COLUMN", description = "Column with the gold label (required "
             + "with --labelled): true/false, 1/0, yes/no or toxic/clean.")
@@ -67,21 +90,22 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Column with the classifier's score, higher = more toxic (default: ${DEFAULT-VALUE}).")
     String scoreColumn;
 
-    @Option(names = "--pred-column", paramLabel = "COLUMN", defaultValue = "toxic",
-            description = "Column with the classifier's decision (default: ${DEFAULT-VALUE}); 'none' to use "
-                    + "score >= --threshold.")
+    @Option(names = "--pred-column", paramLabel = "COLUMN",
+            description = "Column with the classifier's decision (default: toxic, or toxic_pred where the gold column "
+                    + "is toxic, as toxiscope label names it); 'none' to use score >= --threshold.")
     String predColumn;
 
     @Option(names = "--threshold", paramLabel = "T", defaultValue = "0.5",
             description = "Decision threshold when --pred-column is none (default: ${DEFAULT-VALUE}).")
     double threshold;
 
-    @Option(names = "--lang-column", paramLabel = "COLUMN", defaultValue = "lang",
-            description = "Column with the language code (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lang-column", paramLabel = "COLUMN",
+            description = "Column with the language code (default: lang; with --data also language, or a code in the "
+                    + "file path).")
     String langColumn;
 
-    @Option(names = "--id-column", paramLabel = "COLUMN", defaultValue = "id",
-            description = "Column with the row id (default: ${DEFAULT-VALUE}; missing ids become file and line).")
+    @Option(names = "--id-column", paramLabel = "COLUMN",
+            description = "Column with the row id (default: id; missing ids become file and line).")
     String idColumn;
 
     @Option(names = "--languages", paramLabel = "LANG", split = ",",
@@ -108,15 +132,31 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!classifiers.isEmpty() || data != null) {
-            throw new UnsupportedOperationException("--classifier/--data is not available in this build yet; "
-                    + "label the test set with toxiscope label and pass the output with --labelled");
+        if (report == null) {
+            throw new IllegalArgumentException("--report DIR is required");
+        }
+        MetricsConfig config = new MetricsConfig(bootstrap, seed, confidence, MetricsConfig.DEFAULT.calibrationBins(),
+                MetricsConfig.DEFAULT.maxCurvePoints());
+        if (!classifiers.isEmpty()) {
+            if (data.isEmpty() || !labelled.isEmpty()) {
+                throw new IllegalArgumentException("--classifier needs --data TEST (and no --labelled)");
+            }
+            if (!names.isEmpty() && names.size() != classifiers.size()) {
+                throw new IllegalArgumentException(names.size() + " --name for " + classifiers.size() + " --classifier");
+            }
+            List<String> bundleNames = new ArrayList<>();
+            List<PredictionSource> sources = new ArrayList<>();
+            ColumnMapping mapping = new ColumnMapping(textColumn, labelColumn == null ? List.of() : List.of(labelColumn),
+                    langColumn, lang, idColumn, ColumnMapping.DEFAULT_THRESHOLD, List.of(), OnError.FAIL, null);
+            for (int i = 0; i < classifiers.size(); i++) {
+                bundleNames.add(names.isEmpty() ? classifiers.get(i).getFileName().toString() : names.get(i));
+                sources.add(new BundlePredictionSource(classifiers.get(i), Corpus.of(data, mapping), model, sae,
+                        ModelOptions.parseDevice(device)));
+            }
+            return evaluate(bundleNames, sources, "classifier run", config);
         }
         if (labelled.isEmpty()) {
             throw new IllegalArgumentException("give --labelled FILE (or --classifier with --data)");
-        }
-        if (report == null) {
-            throw new IllegalArgumentException("--report DIR is required");
         }
         if (goldColumn == null) {
             throw new IllegalArgumentException("--gold-column is required with --labelled");
@@ -124,30 +164,39 @@ public final class EvalCommand implements Callable<Integer> {
         if (!names.isEmpty() && names.size() != labelled.size()) {
             throw new IllegalArgumentException(names.size() + " --name for " + labelled.size() + " --labelled files");
         }
+        String predColumn = this.predColumn != null ? this.predColumn
+                : goldColumn.equals("toxic") ? "toxic_pred" : "toxic";
         if (goldColumn.equals(predColumn)) {
             throw new IllegalArgumentException("--gold-column " + goldColumn + " is also the prediction column; name "
                     + "the prediction column with --pred-column, or --pred-column none to use --threshold");
         }
         PredictionColumns columns = new PredictionColumns(goldColumn, column(scoreColumn), column(predColumn),
-                column(langColumn), column(idColumn), threshold);
-        MetricsConfig config = new MetricsConfig(bootstrap, seed, confidence, MetricsConfig.DEFAULT.calibrationBins(),
-                MetricsConfig.DEFAULT.maxCurvePoints());
+                column(langColumn == null ? "lang" : langColumn), column(idColumn == null ? "id" : idColumn), threshold);
+        List<String> fileNames = new ArrayList<>();
+        List<PredictionSource> sources = new ArrayList<>();
+        for (int i = 0; i < labelled.size(); i++) {
+            fileNames.add(names.isEmpty() ? labelled.get(i).getFileName().toString() : names.get(i));
+            sources.add(new LabelledFileSource(labelled.get(i), columns));
+        }
+        return evaluate(fileNames, sources, "labelled output", config);
+    }
 
+    private int evaluate(List<String> classifierNames, List<PredictionSource> sources, String mode,
+                         MetricsConfig config) throws Exception {
         JsonArray provenanceOfClassifiers = new JsonArray();
         List<ClassifierEvaluation> evaluations = new ArrayList<>();
-        for (int i = 0; i < labelled.size(); i++) {
-            String name = names.isEmpty() ? labelled.get(i).getFileName().toString() : names.get(i);
+        for (int i = 0; i < sources.size(); i++) {
+            String name = classifierNames.get(i);
             if (evaluations.stream().anyMatch(e -> e.name().equals(name))) {
                 throw new IllegalArgumentException("two classifiers named " + name + "; tell them apart with --name");
             }
-            PredictionSource source = new LabelledFileSource(labelled.get(i), columns);
+            PredictionSource source = sources.get(i);
             long start = System.nanoTime();
             Predictions predictions = source.read();
             if (predictions.size() == 0) {
-                throw new IllegalArgumentException(labelled.get(i) + ": no predictions to evaluate");
+                throw new IllegalArgumentException(name + ": no predictions to evaluate");
             }
-            System.err.printf(Locale.ROOT, "eval: %s: %d predictions read from %s%n", name, predictions.size(),
-                    labelled.get(i));
+            System.err.printf(Locale.ROOT, "eval: %s: %d predictions%n", name, predictions.size());
             ClassifierEvaluation evaluation = ClassifierEvaluation.evaluate(name, predictions, languages, config);
             System.err.printf(Locale.ROOT, "eval: %s: metrics for %d languages in %.1f s%n", name,
                     evaluation.languages().size(), (System.nanoTime() - start) / 1e9);
@@ -161,7 +210,7 @@ public final class EvalCommand implements Callable<Integer> {
         provenance.addProperty("tool", "toxiscope eval");
         String version = EvalCommand.class.getPackage().getImplementationVersion();
         provenance.addProperty("version", version == null ? "development build" : version);
-        provenance.addProperty("mode", "labelled output");
+        provenance.addProperty("mode", mode);
         provenance.add("classifiers", provenanceOfClassifiers);
 
         EvalReport out = new EvalReport(title != null ? title : "toxiscope eval: "

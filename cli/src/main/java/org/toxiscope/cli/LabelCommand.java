@@ -7,19 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.toxiscope.classify.BundleSession;
 import org.toxiscope.classify.ClassifierBundle;
-import org.toxiscope.classify.ExtractionProvenance;
-import org.toxiscope.classify.FeatureTable;
-import org.toxiscope.classify.FeatureTables;
 import org.toxiscope.classify.Prediction;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusWriter;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
-import org.toxiscope.features.SparseVector;
-import org.toxiscope.features.extract.ExtractionSettings;
-import org.toxiscope.features.extract.FeatureSession;
-import org.toxiscope.features.extract.Pooling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -78,15 +72,6 @@ final class LabelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ClassifierBundle bundle = ClassifierBundle.load(classifier);
-        ExtractionProvenance trained = bundle.provenance().extraction();
-        List<Integer> layers = new ArrayList<>();
-        for (int l : bundle.layers()) {
-            layers.add(l);
-        }
-        ExtractionSettings settings = new ExtractionSettings(Pooling.parse(trained.pooling()), false, maxTokens,
-                batchTokens, ExtractionSettings.DEFAULT.maxBatch());
-        String modelSpec = model != null ? model : trained.modelId();
-        String saeSpec = sae != null ? sae : trained.saeId();
         Corpus corpus = columns.corpus(input);
         List<String> labels = bundle.labelNames();
         List<String> appended = new ArrayList<>(List.of("toxic_score", "toxic", "top_features"));
@@ -96,13 +81,10 @@ final class LabelCommand implements Callable<Integer> {
         }
         long skipped = 0;
         RecordProgress progress;
-        try (FeatureSession session = FeatureSession.open(modelSpec, ModelOptions.parseDevice(device), saeSpec, layers,
-                trained.k() > 0 ? trained.k() : null, trained.relu() ? Boolean.TRUE : Boolean.FALSE, settings,
-                Long.MAX_VALUE);
+        try (BundleSession session = BundleSession.open(bundle, model, sae, ModelOptions.parseDevice(device), maxTokens,
+                batchTokens);
              RecordStream records = corpus.read()) {
             progress = RecordProgress.toStderr("label", records::progress);
-            bundle.checkCompatible(FeatureTables.provenance(session, saeSpec));
-            int[] layerArray = bundle.layers();
             CorpusWriter writer = null;
             List<TextRecord> batch = new ArrayList<>(chunk);
             long seen = 0;
@@ -128,7 +110,7 @@ final class LabelCommand implements Callable<Integer> {
                         return 3;
                     }
                     if (batch.size() == chunk || !records.hasNext()) {
-                        skipped += labelBatch(session, bundle, layerArray, batch, appended, writer, progress);
+                        skipped += labelBatch(session, batch, appended, writer, progress);
                         batch.clear();
                     }
                 }
@@ -142,8 +124,9 @@ final class LabelCommand implements Callable<Integer> {
                 }
             }
             progress.done();
-            if (session.truncatedCount() > 0) {
-                System.err.printf("label: %,d texts were cut to --max-tokens %d%n", session.truncatedCount(), maxTokens);
+            if (session.features().truncatedCount() > 0) {
+                System.err.printf("label: %,d texts were cut to --max-tokens %d%n", session.features().truncatedCount(),
+                        maxTokens);
             }
             if (records.rejected() > 0) {
                 System.err.printf("label: %,d records rejected (see --rejects)%n", records.rejected());
@@ -173,31 +156,27 @@ final class LabelCommand implements Callable<Integer> {
     }
 
     /** Labels a chunk and writes its records that an earlier run did not; returns how many were already done. */
-    private static long labelBatch(FeatureSession session, ClassifierBundle bundle, int[] layers, List<TextRecord> batch,
-                                   List<String> appended, CorpusWriter writer, RecordProgress progress)
-            throws java.io.IOException {
+    private static long labelBatch(BundleSession session, List<TextRecord> batch, List<String> appended,
+                                   CorpusWriter writer, RecordProgress progress) throws java.io.IOException {
         long done = batch.stream().filter(r -> writer.isDone(r.id())).count();
         if (done == batch.size()) {
             batch.forEach(r -> progress.step());
             return done;
         }
-        List<Map<Integer, SparseVector>> pooled = session.pooled(batch.stream().map(TextRecord::text).toList());
+        List<List<Prediction>> predictions = session.predict(batch);
         for (int i = 0; i < batch.size(); i++) {
             TextRecord r = batch.get(i);
             progress.step();
             if (writer.isDone(r.id())) {
                 continue;
             }
-            FeatureTable one = FeatureTable.single(layers, r.id(), r.lang(), FeatureTables.byLayer(pooled.get(i), layers));
-            List<Prediction> predictions = bundle.predictAll(one, 0);
             List<String> cells = new ArrayList<>();
-            Prediction primary = predictions.get(0);
-            cells.add(score(primary.score()));
-            cells.add(primary.toxic() ? "1" : "0");
-            cells.add(primary.topFeatures());
-            for (Prediction p : predictions.subList(1, predictions.size())) {
+            for (Prediction p : predictions.get(i)) {
                 cells.add(score(p.score()));
                 cells.add(p.toxic() ? "1" : "0");
+                if (cells.size() == 2) {
+                    cells.add(p.topFeatures());
+                }
             }
             Map<String, String> values = new LinkedHashMap<>();
             for (int c = 0; c < cells.size(); c++) {
