@@ -103,7 +103,7 @@ class EvalCommandTest {
     @Test
     void goldColumnEqualToPredictionColumnIsRefused(@TempDir Path dir) throws Exception {
         Run r = run("eval", "--labelled", labelledOutput(dir, "a.jsonl", 1).toString(), "--gold-column", "toxic",
-                "--report", dir.resolve("r").toString());
+                "--pred-column", "toxic", "--report", dir.resolve("r").toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("--pred-column none"), r.err());
     }
