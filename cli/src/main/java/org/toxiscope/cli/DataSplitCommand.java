@@ -31,9 +31,11 @@ import picocli.CommandLine.Spec;
                 + "--keep-duplicates. Input columns are kept in order; lang and id are appended when they are not "
                 + "columns already. Prints the counts per split as JSON.",
         footer = {"", "Example:",
-            "  toxiscope data split --input data/ --output splits/ --splits train=0.8,validation=0.1,test=0.1 --seed 7",
-            "  toxiscope data split --input jigsaw.csv.gz --lang en --output out/ --format csv --compress gz",
-            "  toxiscope data split --input big/ --output splits/ --resume   # after an interrupted run"})
+            "  toxiscope data split --input data/ --output splits/ \\",
+            "      --splits train=0.8,validation=0.1,test=0.1 --seed 7",
+            "  toxiscope data split --input jigsaw.csv.gz --lang en \\",
+            "      --output out/ --format csv --compress gz",
+            "  toxiscope data split --input big/ --output splits/ --resume"})
 final class DataSplitCommand implements Callable<Integer> {
 
     @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR",

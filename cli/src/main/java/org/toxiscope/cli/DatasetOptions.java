@@ -40,7 +40,7 @@ public final class DatasetOptions {
             description = "Scores >= T are toxic (default ${DEFAULT-VALUE}).")
     double labelThreshold;
 
-    @Option(names = "--columns", paramLabel = "A,B,..", split = ",",
+    @Option(names = "--columns", paramLabel = "A,B,C", split = ",", hideParamSyntax = true,
             description = "Column names for CSV/TSV files without a header row (the first row is then data).")
     List<String> columns = new ArrayList<>();
 
