@@ -149,6 +149,10 @@ public final class StratifiedSplit {
         return names;
     }
 
+    public long seed() {
+        return seed;
+    }
+
     /** Every column the planning pass met, in first-seen order (files of one corpus may differ). */
     public List<String> columns() {
         return columns;
