@@ -117,6 +117,20 @@ class SplitSampleStatsTest {
     }
 
     @Test
+    void asciiShortcutHashesLikeTheGeneralPath() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        String alphabet = "aZ \t\n\u000b\u001f,.!'Q";
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String text = sb.toString();
+            assertEquals(TextHash.hash(TextHash.normalise(text)), TextHash.of(text), "'" + text + "'");
+        }
+    }
+
+    @Test
     void labelParserAcceptsTheCommonSpellingsAndScores() {
         LabelParser p = new LabelParser(0.5);
         Map<String, Boolean> cases = Map.of("1", true, "0", false, "TRUE", true, "no", false, "Toxic", true,
