@@ -96,6 +96,7 @@ public final class StratifiedSplit {
         return new Stratum(lastKey, quota);
     }
 
+    /** What the planning pass found: sorted rank keys per stratum, duplicates left out, columns met. */
     private record Ranks(Map<String, long[]> keys, long duplicates, List<String> columns) {
     }
 
