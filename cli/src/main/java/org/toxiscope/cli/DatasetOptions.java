@@ -56,11 +56,12 @@ public final class DatasetOptions {
     Path rejects;
 
     @Option(names = "--sample", paramLabel = "N",
-            description = "Use only N records, chosen stratified by (language, label) with --seed.")
+            description = "Use only N records, stratified by (language, label), chosen with --seed; "
+                    + "a larger N with the same seed contains the smaller sample.")
     Long sample;
 
     @Option(names = "--fraction", paramLabel = "F",
-            description = "Use only this fraction of each (language, label) stratum, chosen with --seed.")
+            description = "Use only this fraction of the records, stratified like --sample.")
     Double fraction;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",
