@@ -19,8 +19,11 @@ import picocli.CommandLine.Spec;
         description = "Counts records per language and label, text length percentiles (code points), duplicate texts "
                 + "(normalised) and rejected records. Progress goes to stderr, the report to stdout.",
         footer = {"", "Example:",
-            "  toxiscope data stats --input data/ --on-error skip --rejects rejects.jsonl --json",
-            "  toxiscope data stats --input train.csv.gz --text-column comment_text --label-column toxic --lang en"})
+            "  toxiscope data stats --input data/ --json",
+            "  toxiscope data stats --input 'data/*/train.jsonl.gz' \\",
+            "      --on-error skip --rejects rejects.jsonl --json",
+            "  toxiscope data stats --input train.csv.gz --lang en \\",
+            "      --text-column comment_text --label-column toxic --label-column insult"})
 final class DataStatsCommand implements Callable<Integer> {
 
     @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR",

@@ -40,7 +40,7 @@ public final class DatasetOptions {
             description = "Scores >= T are toxic (default ${DEFAULT-VALUE}).")
     double labelThreshold;
 
-    @Option(names = "--columns", paramLabel = "A,B,..", split = ",",
+    @Option(names = "--columns", paramLabel = "A,B,C", split = ",", hideParamSyntax = true,
             description = "Column names for CSV/TSV files without a header row (the first row is then data).")
     List<String> columns = new ArrayList<>();
 
@@ -56,11 +56,12 @@ public final class DatasetOptions {
     Path rejects;
 
     @Option(names = "--sample", paramLabel = "N",
-            description = "Use only N records, chosen stratified by (language, label) with --seed.")
+            description = "Use only N records, stratified by (language, label), chosen with --seed; "
+                    + "a larger N with the same seed contains the smaller sample.")
     Long sample;
 
     @Option(names = "--fraction", paramLabel = "F",
-            description = "Use only this fraction of each (language, label) stratum, chosen with --seed.")
+            description = "Use only this fraction of the records, stratified like --sample.")
     Double fraction;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42",

@@ -138,6 +138,23 @@ class DataCommandsTest {
     }
 
     @Test
+    void mappingFlagsReachTheReader() throws Exception {
+        Path f = dir.resolve("raw.tsv");
+        Files.writeString(f, "a1\tidiot\t0.9\na2\thello\t0.2\n");
+        Run r = run("data", "stats", "--input", f.toString(), "--columns", "key,body,score", "--text-column", "body",
+                "--label-column", "score", "--label-threshold", "0.8", "--lang", "en", "--id-column", "key", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonObject en = JsonParser.parseString(r.out()).getAsJsonObject().getAsJsonObject("by_language")
+                .getAsJsonObject("en");
+        assertEquals(1, en.get("toxic").getAsLong());
+        assertEquals(1, en.get("non_toxic").getAsLong());
+
+        Run both = run("data", "stats", "--input", f.toString(), "--lang", "en", "--lang-column", "x");
+        assertEquals(1, both.exit());
+        assertTrue(both.err().contains("not both"), both.err());
+    }
+
+    @Test
     void helpShowsAnExample() {
         for (String cmd : List.of("stats", "split")) {
             Run r = run("data", cmd, "--help");

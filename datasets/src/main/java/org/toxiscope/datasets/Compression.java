@@ -29,6 +29,18 @@ public enum Compression {
         return extension;
     }
 
+    /** The compression called {@code name} (none, gz/gzip, bz2/bzip2, xz, zst/zstd, any case). */
+    public static Compression named(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "none", "" -> NONE;
+            case "gz", "gzip" -> GZIP;
+            case "bz2", "bzip2" -> BZIP2;
+            case "xz" -> XZ;
+            case "zst", "zstd" -> ZSTD;
+            default -> throw new IllegalArgumentException("compression must be none, gz, bz2, xz or zst, got '" + name + "'");
+        };
+    }
+
     /** The compression a file name's last extension announces, NONE when it announces none. */
     public static Compression ofName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);

@@ -99,33 +99,42 @@ public final class CorpusWriter implements AutoCloseable {
     private Set<String> startFresh() throws IOException {
         String header = encoder.header(columns);
         Files.write(partial, header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8));
-        Files.write(idsFile, new byte[0]);
+        Files.write(idsFile, idsHeader());
         return Set.of();
     }
 
+    /** The first line of the ids file names the columns, so a resume with other columns is caught in every format. */
+    private byte[] idsHeader() {
+        return (GSON.toJson(columns) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     private Set<String> recover() throws IOException {
-        String header = encoder.header(columns);
-        long headerRecords = header == null ? 0 : 1;
-        if (header != null) {
-            byte[] expected = header.getBytes(StandardCharsets.UTF_8);
-            byte[] found;
-            try (InputStream in = Files.newInputStream(partial)) {
-                found = in.readNBytes(expected.length);
-            }
-            if (found.length < expected.length) {
-                return startFresh();
-            }
-            if (!Arrays.equals(found, expected)) {
-                throw new IllegalArgumentException(partial + ": the partial output has other columns than "
-                        + columns + "; delete it or write to another file");
-            }
+        byte[] idsHeader = idsHeader();
+        byte[] foundIdsHeader;
+        try (InputStream in = Files.newInputStream(idsFile)) {
+            foundIdsHeader = in.readNBytes(idsHeader.length);
         }
+        String header = encoder.header(columns);
+        byte[] expected = header == null ? new byte[0] : header.getBytes(StandardCharsets.UTF_8);
+        byte[] found;
+        try (InputStream in = Files.newInputStream(partial)) {
+            found = in.readNBytes(expected.length);
+        }
+        if (foundIdsHeader.length < idsHeader.length || found.length < expected.length) {
+            return startFresh(); // killed before anything but the headers could be written
+        }
+        if (!Arrays.equals(foundIdsHeader, idsHeader) || !Arrays.equals(found, expected)) {
+            throw new IllegalArgumentException(partial + ": the partial output has other columns than " + columns
+                    + "; delete it or write to another file");
+        }
+        long headerRecords = header == null ? 0 : 1;
         long complete = Math.min(PartialFile.countRecords(partial, encoder.quotesSpanNewlines()) - headerRecords,
-                PartialFile.countRecords(idsFile, false));
+                PartialFile.countRecords(idsFile, false) - 1);
         PartialFile.keepRecords(partial, encoder.quotesSpanNewlines(), complete + headerRecords);
-        PartialFile.keepRecords(idsFile, false, complete);
+        PartialFile.keepRecords(idsFile, false, complete + 1);
         Set<String> ids = new HashSet<>();
         try (BufferedReader in = Files.newBufferedReader(idsFile, StandardCharsets.UTF_8)) {
+            in.readLine();
             String line;
             while ((line = in.readLine()) != null) {
                 ids.add(GSON.fromJson(line, String.class));
@@ -154,24 +163,30 @@ public final class CorpusWriter implements AutoCloseable {
         return columns;
     }
 
-    /** Writes {@code record}'s fields and then {@code appended} values, each under its column (absent ones empty). */
-    public void write(TextRecord record, Map<String, String> appended) {
+    /**
+     * Writes {@code record}'s fields and then {@code appended} values, each under its column (absent ones empty);
+     * false, writing nothing, when the record's id is {@link #isDone done}.
+     */
+    public boolean write(TextRecord record, Map<String, String> appended) {
         List<String> values = new ArrayList<>(columns.size());
         for (String column : columns) {
             String v = appended.get(column);
             values.add(v != null ? v : record.fields().get(column));
         }
-        write(record.id(), values);
+        return write(record.id(), values);
     }
 
-    /** Writes one record given its id and its values in column order (null = absent). */
-    public void write(String id, List<String> values) {
+    /** Writes one record given its id and its values in column order (null = absent); false when the id is done. */
+    public boolean write(String id, List<String> values) {
         if (values.size() != columns.size()) {
             throw new IllegalArgumentException("record " + id + " has " + values.size() + " values for " + columns.size()
                     + " columns");
         }
         if (committed || records == null) {
             throw new IllegalStateException("writer for " + target + " is closed");
+        }
+        if (done.contains(id)) {
+            return false;
         }
         try {
             recordBuffer.write(encoder.encode(columns, values).getBytes(StandardCharsets.UTF_8));
@@ -181,6 +196,7 @@ public final class CorpusWriter implements AutoCloseable {
             if (recordBuffer.size() >= 1 << 16) {
                 flushBuffers();
             }
+            return true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + partial + ": " + e.getMessage(), e);
         }

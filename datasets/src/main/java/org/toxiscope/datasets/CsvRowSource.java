@@ -24,6 +24,7 @@ final class CsvRowSource implements RowSource {
     static final int MAX_RECORD_LINES = 10_000;
 
     private final String file;
+    private final String separator;
     private final StrictUtf8Reader text;
     private final CSVReader csv;
     private final List<String> header;
@@ -32,6 +33,7 @@ final class CsvRowSource implements RowSource {
 
     CsvRowSource(InputStream in, char separator, String file, List<String> columns) throws IOException {
         this.file = file;
+        this.separator = String.valueOf(separator);
         this.text = new StrictUtf8Reader(in);
         this.csv = new CSVReaderBuilder(text)
                 .withCSVParser(new RFC4180ParserBuilder().withSeparator(separator).build())
@@ -112,11 +114,11 @@ final class CsvRowSource implements RowSource {
                 continue; // blank line, not a record
             }
             if (text.invalidBetween(first, linesRead)) {
-                return RawRow.bad(first, null, String.join(",", values), fieldWithReplacement(values),
+                return RawRow.bad(first, null, String.join(separator, values), fieldWithReplacement(values),
                         "invalid UTF-8 byte sequence");
             }
             if (values.length != header.size()) {
-                return RawRow.bad(first, null, String.join(",", values), null,
+                return RawRow.bad(first, null, String.join(separator, values), null,
                         "expected " + header.size() + " fields, found " + values.length);
             }
             LinkedHashMap<String, String> fields = new LinkedHashMap<>(header.size() * 2);

@@ -16,6 +16,17 @@ public enum Format {
         return extension;
     }
 
+    /** The format called {@code name} (csv, tsv, jsonl/ndjson, parquet, any case). */
+    public static Format named(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "csv" -> CSV;
+            case "tsv" -> TSV;
+            case "jsonl", "ndjson" -> JSONL;
+            case "parquet" -> PARQUET;
+            default -> throw new IllegalArgumentException("format must be csv, tsv, jsonl or parquet, got '" + name + "'");
+        };
+    }
+
     /** The format a file name announces once its compression extension is removed, or null when it names none. */
     public static Format ofName(String name) {
         String lower = stripCompression(name).toLowerCase(Locale.ROOT);

@@ -24,6 +24,7 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     private final ColumnMapping mapping;
     private final RejectsWriter rejects;
     private final Predicate<TextRecord> filter;
+    private final long totalBytes;
     private int fileIndex;
     private CorpusFile file;
     private RowSource source;
@@ -31,7 +32,6 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     private TextRecord pending;
     private long records;
     private long rejected;
-    private final long totalBytes;
     private long finishedBytes;
     private CountingInputStream counting;
 

@@ -1,8 +1,9 @@
 package org.toxiscope.datasets;
 
 /**
- * A deterministic stratified subset: {@code count} records or a {@code fraction} of each (language, label) stratum,
- * chosen by a seeded hash of the record id. Same seed, larger subset: the smaller one is contained in it.
+ * A deterministic stratified subset: {@code count} records or round(N * {@code fraction}), shared out over the
+ * (language, label) strata in proportion and chosen within each by a seeded hash of the record id. Same seed, larger
+ * subset: the smaller one is contained in it.
  */
 public record Sampling(Long count, Double fraction, long seed) {
 

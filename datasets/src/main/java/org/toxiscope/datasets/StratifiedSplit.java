@@ -1,6 +1,5 @@
 package org.toxiscope.datasets;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
@@ -8,13 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * A deterministic assignment of records to splits within each (language, label) stratum. A first pass ranks every
- * record of a stratum by a seeded hash of its id (8 bytes a record, texts are not kept); split i takes the next
- * round(n * fraction_i) ranks. The result depends on the seed and the ids only, not on file order. Ids must be unique.
+ * record of a stratum by a seeded hash of its id (8 bytes a record, texts are not kept); each split takes the next
+ * ranks of every stratum, as many as its share of the stratum (see {@link #apportion}). The result depends on the seed and the ids only, not on file order. Ids must be unique.
  */
 public final class StratifiedSplit {
 
@@ -39,49 +39,73 @@ public final class StratifiedSplit {
         this.duplicates = duplicates;
     }
 
-    /** Plans splits of {@code corpus} (one pass); with {@code dedupe}, repeats of a seen text go to no split. */
+    /**
+     * Plans splits of {@code corpus} (one pass); with {@code dedupe}, repeats of a seen text go to no split. The first
+     * k splits together take round(N * their fractions) records, shared out over the strata in proportion.
+     */
     public static StratifiedSplit plan(Corpus corpus, SplitSpec spec, long seed, boolean dedupe) {
         Ranks ranks = rank(corpus, seed, dedupe);
-        Map<String, Stratum> strata = new LinkedHashMap<>();
-        for (Map.Entry<String, long[]> e : ranks.keys.entrySet()) {
-            long n = e.getValue().length;
-            long[] cumulative = new long[spec.fractions().size()];
-            double sum = 0;
-            for (int i = 0; i < cumulative.length; i++) {
-                sum += spec.fractions().get(i);
-                cumulative[i] = Math.min(n, Math.round(n * Math.min(1.0, sum)));
+        long[] sizes = ranks.sizes();
+        long[][] cumulative = new long[sizes.length][spec.fractions().size()];
+        double sum = 0;
+        for (int i = 0; i < spec.fractions().size(); i++) {
+            sum += spec.fractions().get(i);
+            long[] quotas = apportion(sizes, Math.round(ranks.total() * Math.min(1.0, sum)));
+            for (int s = 0; s < sizes.length; s++) {
+                cumulative[s][i] = quotas[s];
             }
-            strata.put(e.getKey(), stratum(e.getValue(), cumulative));
         }
-        return new StratifiedSplit(spec.names(), seed, dedupe, strata, ranks.duplicates, ranks.columns);
+        return new StratifiedSplit(spec.names(), seed, dedupe, strata(ranks, cumulative), ranks.duplicates,
+                ranks.columns);
     }
 
-    /** Plans a single stratified subset (one pass); an exact count is shared out by largest remainder. */
+    /** Plans a single stratified subset (one pass) of exactly the asked size, shared out over the strata in proportion. */
     public static StratifiedSplit sample(Corpus corpus, Sampling sampling) {
         Ranks ranks = rank(corpus, sampling.seed(), false);
-        long total = ranks.keys.values().stream().mapToLong(k -> k.length).sum();
-        Map<String, Long> quotas = new LinkedHashMap<>();
-        if (sampling.fraction() != null) {
-            ranks.keys.forEach((s, k) -> quotas.put(s, Math.round(k.length * sampling.fraction())));
-        } else {
-            long want = Math.min(sampling.count(), total);
-            long given = 0;
-            List<Map.Entry<String, Double>> remainders = new ArrayList<>();
-            for (Map.Entry<String, long[]> e : ranks.keys.entrySet()) {
-                double exact = total == 0 ? 0 : (double) e.getValue().length * want / total;
-                long floor = (long) Math.floor(exact);
-                quotas.put(e.getKey(), floor);
-                given += floor;
-                remainders.add(Map.entry(e.getKey(), exact - floor));
-            }
-            remainders.sort(Map.Entry.<String, Double>comparingByValue().reversed());
-            for (int i = 0; given < want; i++, given++) {
-                quotas.merge(remainders.get(i).getKey(), 1L, Long::sum);
+        long want = sampling.count() != null ? Math.min(sampling.count(), ranks.total())
+                : Math.round(ranks.total() * sampling.fraction());
+        long[] quotas = apportion(ranks.sizes(), want);
+        long[][] cumulative = new long[quotas.length][];
+        for (int s = 0; s < quotas.length; s++) {
+            cumulative[s] = new long[] {quotas[s]};
+        }
+        return new StratifiedSplit(List.of("sample"), sampling.seed(), false, strata(ranks, cumulative), 0,
+                ranks.columns);
+    }
+
+    /**
+     * Shares {@code seats} out over strata of the given sizes by Webster's method (a seat at a time to the stratum with
+     * the largest size / (2 * seats so far + 1), ties to the earlier one). Unlike largest remainder it is house-monotone:
+     * more seats never take one from a stratum, so a larger sample contains the smaller one and split boundaries nest.
+     */
+    static long[] apportion(long[] sizes, long seats) {
+        long[] quotas = new long[sizes.length];
+        PriorityQueue<Integer> next = new PriorityQueue<>((a, b) -> {
+            int c = Double.compare(sizes[b] / (2.0 * quotas[b] + 1), sizes[a] / (2.0 * quotas[a] + 1));
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        for (int s = 0; s < sizes.length; s++) {
+            if (sizes[s] > 0) {
+                next.add(s);
             }
         }
+        for (long given = 0; given < seats && !next.isEmpty(); given++) {
+            int s = next.poll();
+            quotas[s]++;
+            if (quotas[s] < sizes[s]) {
+                next.add(s);
+            }
+        }
+        return quotas;
+    }
+
+    private static Map<String, Stratum> strata(Ranks ranks, long[][] cumulative) {
         Map<String, Stratum> strata = new LinkedHashMap<>();
-        ranks.keys.forEach((s, k) -> strata.put(s, stratum(k, new long[] {quotas.get(s)})));
-        return new StratifiedSplit(List.of("sample"), sampling.seed(), false, strata, 0, ranks.columns);
+        int s = 0;
+        for (Map.Entry<String, long[]> e : ranks.keys.entrySet()) {
+            strata.put(e.getKey(), stratum(e.getValue(), cumulative[s++]));
+        }
+        return strata;
     }
 
     private static Stratum stratum(long[] sortedKeys, long[] cumulative) {
@@ -96,7 +120,16 @@ public final class StratifiedSplit {
         return new Stratum(lastKey, quota);
     }
 
+    /** What the planning pass found: sorted rank keys per stratum, duplicates left out, columns met. */
     private record Ranks(Map<String, long[]> keys, long duplicates, List<String> columns) {
+
+        long[] sizes() {
+            return keys.values().stream().mapToLong(k -> k.length).toArray();
+        }
+
+        long total() {
+            return keys.values().stream().mapToLong(k -> k.length).sum();
+        }
     }
 
     /** The rank keys of one stratum, growing as the planning pass meets its records. */
@@ -147,6 +180,10 @@ public final class StratifiedSplit {
 
     public List<String> names() {
         return names;
+    }
+
+    public long seed() {
+        return seed;
     }
 
     /** Every column the planning pass met, in first-seen order (files of one corpus may differ). */

@@ -33,7 +33,33 @@ public final class TextHash {
     }
 
     public static long of(String text) {
-        return hash(normalise(text));
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return hash(normalise(text));
+            }
+        }
+        return asciiHash(text);
+    }
+
+    /** {@code hash(normalise(text))} for ASCII text (which NFKC leaves alone) without building the normalised copy. */
+    private static long asciiHash(String text) {
+        long h = 0xcbf29ce484222325L;
+        boolean started = false;
+        boolean space = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                space = started;
+            } else {
+                if (space) {
+                    h = (h ^ ' ') * 0x100000001b3L;
+                    space = false;
+                }
+                h = (h ^ (c >= 'A' && c <= 'Z' ? c + 32 : c)) * 0x100000001b3L;
+                started = true;
+            }
+        }
+        return mix(h);
     }
 
     /** FNV-1a over the UTF-16 units, finished with the SplitMix64 mixer so that nearby inputs spread over all bits. */

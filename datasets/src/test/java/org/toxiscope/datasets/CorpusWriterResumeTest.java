@@ -69,6 +69,7 @@ class CorpusWriterResumeTest {
             assertEquals(1234, second.doneCount());
             assertTrue(second.isDone("r1233"));
             assertFalse(second.isDone("r1234"));
+            assertFalse(second.write("r5", all.get(5)), "a done id is never written twice");
             writeAll(out, 0, second);
             second.commit();
         }
@@ -102,7 +103,7 @@ class CorpusWriterResumeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"cols.csv"})
+    @ValueSource(strings = {"cols.csv", "cols.jsonl", "cols.parquet"})
     void resumingWithOtherColumnsIsRefused(String name) throws IOException {
         Path out = dir.resolve(name);
         try (CorpusWriter w = CorpusWriter.create(out, COLUMNS)) {

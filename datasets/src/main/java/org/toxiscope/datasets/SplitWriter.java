@@ -1,0 +1,107 @@
+package org.toxiscope.datasets;
+
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleConsumer;
+
+/**
+ * Writes each split of a {@link StratifiedSplit} plan to its own file {@code DIR/NAME.EXT}, keeping the input columns
+ * in order and appending {@code lang} and {@code id} where they are not columns already, so a split file carries the
+ * language and stable id it was split by. Resumable: see {@link CorpusWriter#resume}.
+ */
+public final class SplitWriter {
+
+    private SplitWriter() {
+    }
+
+    /** What a split run wrote: records per split, those an earlier interrupted run had written, left-out counts. */
+    public record Result(Map<String, Path> files, Map<String, Long> records, Map<String, Long> resumed,
+                         long duplicates, long rejected, long seed, Map<String, List<Long>> byStratum) {
+
+        /** {@code {"splits": {"train": {"file": ..., "records": N}}, "duplicates": D, "rejected": R, ...}}. */
+        public String toJson() {
+            Map<String, Object> splits = new LinkedHashMap<>();
+            files.forEach((name, file) -> splits.put(name, Map.of("file", file.toString(), "records", records.get(name))));
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("splits", splits);
+            json.put("duplicates", duplicates);
+            json.put("rejected", rejected);
+            json.put("seed", seed);
+            json.put("by_stratum", byStratum);
+            return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json);
+        }
+    }
+
+    /**
+     * Reads {@code corpus} once more and writes the records {@code plan} assigns; {@code onRecord} hears the share of
+     * input read after every record (for progress). With {@code resume}, records an interrupted run wrote are skipped.
+     */
+    public static Result write(Corpus corpus, StratifiedSplit plan, Path dir, String extension, boolean resume,
+                               DoubleConsumer onRecord) throws IOException {
+        List<String> appended = new ArrayList<>();
+        if (!plan.columns().contains("lang")) {
+            appended.add("lang");
+        }
+        if (corpus.mapping().idColumn() == null && !plan.columns().contains("id")) {
+            appended.add("id");
+        }
+        List<String> columns = new ArrayList<>(plan.columns());
+        columns.addAll(appended);
+
+        List<String> names = plan.names();
+        Map<String, Path> files = new LinkedHashMap<>();
+        Map<String, Long> resumed = new LinkedHashMap<>();
+        long[] counts = new long[names.size()];
+        long rejected;
+        List<CorpusWriter> writers = new ArrayList<>();
+        try {
+            for (String name : names) {
+                Path file = dir.resolve(name + extension);
+                CorpusWriter writer = resume ? CorpusWriter.resume(file, columns) : CorpusWriter.create(file, columns);
+                writers.add(writer);
+                files.put(name, file);
+                resumed.put(name, writer.doneCount());
+            }
+            StratifiedSplit.Assigner assigner = plan.assigner();
+            try (RecordStream records = corpus.read()) {
+                for (TextRecord r : records) {
+                    onRecord.accept(records.progress());
+                    int split = assigner.assign(r);
+                    if (split < 0) {
+                        continue;
+                    }
+                    CorpusWriter writer = writers.get(split);
+                    if (!writer.isDone(r.id())) {
+                        Map<String, String> extra = new LinkedHashMap<>(4);
+                        if (appended.contains("lang")) {
+                            extra.put("lang", r.lang());
+                        }
+                        if (appended.contains("id")) {
+                            extra.put("id", r.id());
+                        }
+                        writer.write(r, extra);
+                    }
+                    counts[split]++;
+                }
+                rejected = records.rejected();
+            }
+            for (CorpusWriter w : writers) {
+                w.commit();
+            }
+        } finally {
+            for (CorpusWriter w : writers) {
+                w.close();
+            }
+        }
+        Map<String, Long> records = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            records.put(names.get(i), counts[i]);
+        }
+        return new Result(files, records, resumed, plan.duplicates(), rejected, plan.seed(), plan.quotas());
+    }
+}
