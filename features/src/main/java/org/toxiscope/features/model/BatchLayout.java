@@ -14,6 +14,15 @@ record BatchLayout(NDArray tokens, NDArray positions, NDArray mask, int batch, i
     /** Large enough to zero a softmax term, small enough that a fully masked row (padding) stays finite. */
     private static final float MASKED = -1e30f;
 
+    /** [B, T] float32: 1 at real tokens, 0 at padding. */
+    NDArray realTokens() {
+        float[] real = new float[batch * width];
+        for (int b = 0; b < batch; b++) {
+            java.util.Arrays.fill(real, b * width + padding[b], (b + 1) * width, 1f);
+        }
+        return tokens.getManager().create(real, new Shape(batch, width));
+    }
+
     /** Lays out {@code tokens} (new tokens per sequence) after the keys {@code state} already holds. */
     static BatchLayout of(NDManager manager, int[][] tokens, DecodeState state) {
         int batch = tokens.length;

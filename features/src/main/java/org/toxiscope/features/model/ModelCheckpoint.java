@@ -72,7 +72,8 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
 
     /** Loads the model on {@code device}: blocks 0..lastBlock only, or everything with the head when -1. */
     public LanguageModel load(Device device, int lastBlock) {
-        return Qwen3Model.load(config, this, device, lastBlock);
+        return config.isHybrid() ? Qwen35Model.load(config, this, device, lastBlock)
+                : Qwen3Model.load(config, this, device, lastBlock);
     }
 
     @Override

@@ -28,7 +28,13 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
     }
 
     /** The model types this build can run. */
-    public static final List<String> SUPPORTED = List.of("qwen3", "qwen3_moe");
+    public static final List<String> SUPPORTED = List.of("qwen3", "qwen3_moe", "qwen3_5", "qwen3_5_text",
+            "qwen3_5_moe", "qwen3_5_moe_text", "qwen3_next");
+
+    /** Whether this is a hybrid Gated DeltaNet / gated-attention model (Qwen3.5, Qwen3-Next). */
+    public boolean isHybrid() {
+        return modelType.startsWith("qwen3_5") || modelType.equals("qwen3_next");
+    }
 
     /** Reads and checks {@code config.json}; unknown model types are refused, listing the supported ones. */
     public static ModelConfig read(Path configJson) throws IOException {
@@ -41,7 +47,8 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
         return parse(root, configJson.toString());
     }
 
-    static ModelConfig parse(JsonObject root, String source) throws IOException {
+    /** Parses a config.json object ({@code source} names it in errors). */
+    public static ModelConfig parse(JsonObject root, String source) throws IOException {
         // Multimodal releases nest the language model's settings in text_config.
         JsonObject text = root.has("text_config") && root.get("text_config").isJsonObject()
                 ? root.getAsJsonObject("text_config") : root;
@@ -62,7 +69,7 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                 : 10000.0;
         boolean tied = bool(text, "tie_word_embeddings", bool(root, "tie_word_embeddings", false));
         Moe moe = Moe.NONE;
-        if (type.endsWith("_moe")) {
+        if (type.endsWith("_moe") || type.endsWith("_moe_text") || type.equals("qwen3_next")) {
             Set<Integer> dense = new java.util.TreeSet<>();
             if (text.has("mlp_only_layers") && text.get("mlp_only_layers").isJsonArray()) {
                 for (JsonElement e : text.getAsJsonArray("mlp_only_layers")) {
@@ -70,7 +77,9 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                 }
             }
             moe = new Moe(required(text, "num_experts", source), required(text, "num_experts_per_tok", source),
-                    required(text, "moe_intermediate_size", source), bool(text, "norm_topk_prob", false),
+                    // Qwen3.5-MoE's router always renormalises the top-k weights (its config has no such key).
+                    required(text, "moe_intermediate_size", source),
+                    bool(text, "norm_topk_prob", type.startsWith("qwen3_5")),
                     text.has("decoder_sparse_step") ? text.get("decoder_sparse_step").getAsInt() : 1, Set.copyOf(dense));
         }
         return new ModelConfig(type, hidden, required(text, "num_hidden_layers", source), heads,

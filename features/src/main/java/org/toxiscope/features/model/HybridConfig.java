@@ -1,0 +1,81 @@
+package org.toxiscope.features.model;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The settings of a hybrid Qwen3.5 / Qwen3-Next text model beyond {@link ModelConfig}: which layers are full
+ * attention (the rest are Gated DeltaNet), the linear-attention head shapes and conv kernel, the rotary width of the
+ * gated full attention, and the shared expert of the MoE variants (0 when absent).
+ */
+public record HybridConfig(Set<Integer> fullAttentionLayers, int linearKeyHeads, int linearValueHeads,
+                           int linearKeyDim, int linearValueDim, int convKernel, int rotaryDim,
+                           boolean attentionOutputGate, int sharedExpertIntermediateSize) {
+
+    /** Reads the hybrid settings from the text config; an error names the missing or inconsistent field. */
+    public static HybridConfig of(ModelConfig config) {
+        JsonObject text = config.text();
+        Set<Integer> full = new TreeSet<>();
+        if (text.has("layer_types") && text.get("layer_types").isJsonArray()) {
+            JsonArray types = text.getAsJsonArray("layer_types");
+            if (types.size() != config.numLayers()) {
+                throw bad("layer_types", "has " + types.size() + " entries for " + config.numLayers() + " layers");
+            }
+            for (int i = 0; i < types.size(); i++) {
+                String type = types.get(i).getAsString();
+                if (type.equals("full_attention")) {
+                    full.add(i);
+                } else if (!type.equals("linear_attention")) {
+                    throw bad("layer_types", "entry " + i + " is '" + type + "'");
+                }
+            }
+        } else {
+            // Older configs give only the interval: every interval-th layer is full attention.
+            int interval = integer(text, "full_attention_interval", 4);
+            for (int i = interval - 1; i < config.numLayers(); i += interval) {
+                full.add(i);
+            }
+        }
+        int keyHeads = required(text, "linear_num_key_heads");
+        int valueHeads = required(text, "linear_num_value_heads");
+        if (valueHeads % keyHeads != 0) {
+            throw bad("linear_num_value_heads", valueHeads + " is not a multiple of linear_num_key_heads " + keyHeads);
+        }
+        JsonObject rope = text.has("rope_parameters") && text.get("rope_parameters").isJsonObject()
+                ? text.getAsJsonObject("rope_parameters") : new JsonObject();
+        double factor = rope.has("partial_rotary_factor") ? rope.get("partial_rotary_factor").getAsDouble()
+                : text.has("partial_rotary_factor") ? text.get("partial_rotary_factor").getAsDouble() : 1.0;
+        int rotaryDim = (int) (config.headDim() * factor);
+        if (rotaryDim <= 0 || rotaryDim % 2 != 0) {
+            throw bad("partial_rotary_factor", factor + " gives an odd or empty rotary width " + rotaryDim);
+        }
+        return new HybridConfig(Set.copyOf(full), keyHeads, valueHeads, required(text, "linear_key_head_dim"),
+                required(text, "linear_value_head_dim"), integer(text, "linear_conv_kernel_dim", 4), rotaryDim,
+                !text.has("attn_output_gate") || text.get("attn_output_gate").getAsBoolean(),
+                integer(text, "shared_expert_intermediate_size", 0));
+    }
+
+    /** Whether decoder block {@code layer} mixes tokens with Gated DeltaNet (otherwise gated full attention). */
+    public boolean isLinear(int layer) {
+        return !fullAttentionLayers.contains(layer);
+    }
+
+    private static int required(JsonObject o, String key) {
+        if (!o.has(key) || o.get(key).isJsonNull()) {
+            throw bad(key, "is missing");
+        }
+        return o.get(key).getAsInt();
+    }
+
+    private static int integer(JsonObject o, String key, int fallback) {
+        JsonElement e = o.get(key);
+        return e == null || e.isJsonNull() ? fallback : e.getAsInt();
+    }
+
+    private static IllegalArgumentException bad(String key, String problem) {
+        return new IllegalArgumentException("config.json (text config): field '" + key + "' " + problem);
+    }
+}
