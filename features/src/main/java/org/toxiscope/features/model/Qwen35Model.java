@@ -3,10 +3,12 @@ package org.toxiscope.features.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * Builds the hybrid Qwen3.5 / Qwen3.5-MoE text model (Hugging Face {@code Qwen3_5ForConditionalGeneration}'s language
- * model, {@code Qwen3_5ForCausalLM}, {@code Qwen3_5MoeForCausalLM}) into the {@link Qwen3Model} runtime: Gated DeltaNet
+ * model, {@code Qwen3_5ForCausalLM}, {@code Qwen3_5MoeForCausalLM}; also {@code Qwen3NextForCausalLM}, whose fused
+ * input projections are regrouped at load time) into the {@link Qwen3Model} runtime: Gated DeltaNet
  * blocks with every few layers a gated full-attention block with partial rotary embedding, RMSNorms with
  * zero-centred weights {@code (1 + w)}, a SwiGLU MLP or routed experts with a gated shared expert. Text weights are read
  * under {@code model.language_model.} (multimodal releases) or {@code model.}; vision and MTP weights are never read.
@@ -68,13 +70,43 @@ public final class Qwen35Model {
         // conv1d.weight is [channels, 1, kernel]: keep it as [kernel, channels] so tap j scales a [B, T, C] slice.
         NDArray conv = weights.load(p + "conv1d.weight", manager);
         NDArray convWeight = conv.reshape(conv.getShape().get(0), conv.getShape().get(2)).transpose();
-        return new GatedDeltaNet(index, Qwen3Model.linear(weights, p + "in_proj_qkv", manager),
-                Qwen3Model.linear(weights, p + "in_proj_z", manager), Qwen3Model.linear(weights, p + "in_proj_b", manager),
-                Qwen3Model.linear(weights, p + "in_proj_a", manager), convWeight,
+        NDArray[] in = weights.has(p + "in_proj_qkvz.weight") ? groupedProjections(h, weights, p, manager)
+                : new NDArray[] {Qwen3Model.linear(weights, p + "in_proj_qkv", manager),
+                    Qwen3Model.linear(weights, p + "in_proj_z", manager),
+                    Qwen3Model.linear(weights, p + "in_proj_b", manager),
+                    Qwen3Model.linear(weights, p + "in_proj_a", manager)};
+        return new GatedDeltaNet(index, in[0], in[1], in[2], in[3], convWeight,
                 weights.load(p + "dt_bias", manager), weights.load(p + "A_log", manager).exp().neg(),
                 new RmsNorm(weights.load(p + "norm.weight", manager), eps),
                 Qwen3Model.linear(weights, p + "out_proj", manager), h.linearKeyHeads(), h.linearValueHeads(),
                 h.linearKeyDim(), h.linearValueDim());
+    }
+
+    /**
+     * Qwen3-Next's fused in_proj_qkvz / in_proj_ba, whose rows are grouped per key head ({@code [q, k, v, z]} with
+     * {@code r = valueHeads / keyHeads} value heads per group, and {@code [b, a]}), as the transposed qkv, z, b and a
+     * projections of the split layout.
+     */
+    private static NDArray[] groupedProjections(HybridConfig h, Weights weights, String p, NDManager manager) {
+        long keys = h.linearKeyHeads();
+        long dk = h.linearKeyDim();
+        long r = h.linearValueHeads() / h.linearKeyHeads();
+        long values = r * h.linearValueDim();
+        NDArray qkvz = weights.load(p + "in_proj_qkvz.weight", manager);
+        long hidden = qkvz.getShape().get(1);
+        NDArray grouped = qkvz.reshape(keys, 2 * dk + 2 * values, hidden);
+        NDArray q = rows(grouped, 0, dk);
+        NDArray k = rows(grouped, dk, 2 * dk);
+        NDArray v = rows(grouped, 2 * dk, 2 * dk + values);
+        NDArray z = rows(grouped, 2 * dk + values, 2 * dk + 2 * values);
+        NDArray ba = weights.load(p + "in_proj_ba.weight", manager).reshape(keys, 2 * r, hidden);
+        return new NDArray[] {q.concat(k, 0).concat(v, 0).transpose(), z.transpose(), rows(ba, 0, r).transpose(),
+            rows(ba, r, 2 * r).transpose()};
+    }
+
+    /** Rows {@code from..to} of every group of [groups, rows, H], stacked group after group as [groups * n, H]. */
+    private static NDArray rows(NDArray grouped, long from, long to) {
+        return grouped.get(new NDIndex(":, {}:{}, :", from, to)).reshape(-1, grouped.getShape().get(2));
     }
 
     private static Attention attention(int index, ModelConfig c, HybridConfig h, Weights weights, String p,

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A tiny random Qwen3.5-MoE (routed experts with a gated shared expert on every layer) built in memory: shapes,
- * batch equal to one at a time, and the fused expert layout of the released checkpoints equal to per-expert tensors.
+ * batch equal to one at a time, the fused expert layout of the released checkpoints equal to per-expert tensors, and
+ * Qwen3-Next's grouped input projections equal to the split ones.
  */
 class Qwen35MoeTest {
 
@@ -68,6 +69,93 @@ class Qwen35MoeTest {
                 assertArrayEquals(batched[0], logits.get(0).toFloatArray(), 1e-5f);
                 assertArrayEquals(batched[1], logits.get(1).toFloatArray(), 1e-5f);
             }
+        }
+    }
+
+    @Test
+    void qwen3NextGroupedInputProjectionsEqualTheSplitLayout() throws Exception {
+        ModelConfig config = ModelConfig.parse(JsonParser.parseString(CONFIG).getAsJsonObject(), "tiny moe");
+        try (NDManager store = NDManager.newBaseManager(); NDManager manager = NDManager.newBaseManager()) {
+            Fixed split = new Fixed(new RandomQwenWeights(config), store);
+            float[] expected;
+            try (LanguageModel model = Qwen35Model.load(config, split, Device.cpu(), -1);
+                 DecodeState state = model.newState(manager, 2)) {
+                expected = model.forward(manager, PROMPTS, state, ForwardOptions.logitsOnly(Steering.NONE))
+                        .lastLogits().toFloatArray();
+            }
+            try (LanguageModel model = Qwen35Model.load(config, new Grouped(split, HybridConfig.of(config)),
+                    Device.cpu(), -1);
+                 DecodeState state = model.newState(manager, 2)) {
+                assertArrayEquals(expected, model.forward(manager, PROMPTS, state,
+                        ForwardOptions.logitsOnly(Steering.NONE)).lastLogits().toFloatArray(), 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void qwen3NextConfigWithoutLayerTypesPlacesFullAttentionEveryInterval() throws Exception {
+        ModelConfig config = ModelConfig.parse(JsonParser.parseString("""
+                {"model_type": "qwen3_next", "hidden_size": 32, "num_hidden_layers": 8, "vocab_size": 300,
+                 "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 16, "full_attention_interval": 4,
+                 "partial_rotary_factor": 0.25, "rope_theta": 10000000, "linear_num_key_heads": 2,
+                 "linear_num_value_heads": 4, "linear_key_head_dim": 8, "linear_value_head_dim": 8,
+                 "num_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 24, "norm_topk_prob": true,
+                 "decoder_sparse_step": 1, "mlp_only_layers": [], "shared_expert_intermediate_size": 40}""")
+                .getAsJsonObject(), "tiny next");
+        HybridConfig hybrid = HybridConfig.of(config);
+        assertEquals(Set.of(3, 7), hybrid.fullAttentionLayers());
+        assertEquals(4, hybrid.rotaryDim());
+        assertEquals(40, hybrid.sharedExpertIntermediateSize());
+        assertTrue(config.isHybrid() && config.isSparseLayer(0));
+    }
+
+    /** Presents the split linear-attention projections as Qwen3-Next's per-key-head in_proj_qkvz and in_proj_ba. */
+    private static final class Grouped implements Weights {
+        private static final Pattern FUSED = Pattern.compile("(.+\\.linear_attn)\\.in_proj_(qkvz|ba)\\.weight");
+        private final Weights split;
+        private final HybridConfig h;
+
+        Grouped(Weights split, HybridConfig h) {
+            this.split = split;
+            this.h = h;
+        }
+
+        @Override
+        public boolean has(String name) {
+            return FUSED.matcher(name).matches()
+                    || (!name.matches(".+in_proj_(qkv|z|a|b)\\.weight") && split.has(name));
+        }
+
+        @Override
+        public NDArray load(String name, NDManager manager) {
+            Matcher m = FUSED.matcher(name);
+            if (!m.matches()) {
+                return split.load(name, manager);
+            }
+            String p = m.group(1) + ".";
+            int keys = h.linearKeyHeads();
+            int dk = h.linearKeyDim();
+            int r = h.linearValueHeads() / keys;
+            int dv = r * h.linearValueDim();
+            NDList groups = new NDList();
+            if (m.group(2).equals("qkvz")) {
+                NDArray qkv = split.load(p + "in_proj_qkv.weight", manager);
+                NDArray z = split.load(p + "in_proj_z.weight", manager);
+                for (int g = 0; g < keys; g++) {
+                    groups.add(qkv.get(g * dk + ":" + (g + 1) * dk));
+                    groups.add(qkv.get((keys + g) * dk + ":" + (keys + g + 1) * dk));
+                    groups.add(qkv.get(2 * keys * dk + g * dv + ":" + (2 * keys * dk + (g + 1) * dv)));
+                    groups.add(z.get(g * dv + ":" + (g + 1) * dv));
+                }
+            } else {
+                NDArray b = split.load(p + "in_proj_b.weight", manager);
+                NDArray a = split.load(p + "in_proj_a.weight", manager);
+                for (int g = 0; g < keys; g++) {
+                    groups.add(b.get(g * r + ":" + (g + 1) * r));
+                    groups.add(a.get(g * r + ":" + (g + 1) * r));
+                }
+            }
+            return NDArrays.concat(groups, 0);
         }
     }
 
