@@ -49,13 +49,16 @@ final class BenchQwen35Command implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1", description = "Sequences per batch (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--seq", defaultValue = "256", description = "Prompt tokens per sequence (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seq", defaultValue = "256",
+            description = "Prompt tokens per sequence (default ${DEFAULT-VALUE}).")
     int seq;
 
-    @Option(names = "--decode-steps", defaultValue = "16", description = "Timed decode steps (default ${DEFAULT-VALUE}).")
+    @Option(names = "--decode-steps", defaultValue = "16",
+            description = "Timed decode steps (default ${DEFAULT-VALUE}).")
     int decodeSteps;
 
-    @Option(names = "--repeats", defaultValue = "2", description = "Timed prefills after one warm-up (default ${DEFAULT-VALUE}).")
+    @Option(names = "--repeats", defaultValue = "2",
+            description = "Timed prefills after one warm-up (default ${DEFAULT-VALUE}).")
     int repeats;
 
     @Override

@@ -35,7 +35,8 @@ record Attention(int index, NDArray qT, NDArray kT, NDArray vT, NDArray oT, RmsN
         NDArray scores = grouped.matMul(cache[0].expandDims(2).transpose(0, 1, 2, 4, 3))
                 .mul(1.0 / Math.sqrt(headDim)).add(layout.mask().expandDims(1));
         NDArray context = scores.softmax(-1).matMul(cache[1].expandDims(2));
-        NDArray merged = context.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
+        NDArray merged = context.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3)
+                .reshape(b, t, (long) heads * headDim);
         return (gate == null ? merged : merged.mul(Activation.sigmoid(gate))).matMul(oT);
     }
 

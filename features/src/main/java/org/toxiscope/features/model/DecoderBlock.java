@@ -2,7 +2,10 @@ package org.toxiscope.features.model;
 
 import ai.djl.ndarray.NDArray;
 
-/** One pre-norm decoder block: {@code h = x + mix(norm1(x)); out = h + mlp(norm2(h))}; the mixer is attention or linear attention. */
+/**
+ * One pre-norm decoder block: {@code h = x + mix(norm1(x)); out = h + mlp(norm2(h))}; the mixer is attention or
+ * linear attention.
+ */
 record DecoderBlock(RmsNorm inputNorm, TokenMixer mixer, RmsNorm postAttentionNorm, Mlp mlp) {
 
     NDArray apply(NDArray x, BatchLayout layout, DecodeState state) {

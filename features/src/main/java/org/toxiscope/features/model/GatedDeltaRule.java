@@ -10,8 +10,9 @@ import ai.djl.ndarray.types.Shape;
 /**
  * The gated delta rule of Gated DeltaNet, per head with state {@code S} [dk, dv]:
  * {@code S_t = a_t S_{t-1} + k_t (beta_t (v_t - a_t S_{t-1}^T k_t))^T}, {@code a_t = exp(g_t)}, output
- * {@code o_t = S_t^T q_t}. Inputs are [B, H, T, d] queries (normalised and scaled), keys (normalised) and values, and
- * [B, H, T] decays {@code g <= 0} and rates {@code beta}; a position with {@code g = beta = 0} leaves the state as it is.
+ * {@code o_t = S_t^T q_t}. Inputs are [B, H, T, d] queries (normalised and scaled), keys (normalised) and values,
+ * and [B, H, T] decays {@code g <= 0} and rates {@code beta}; a position with {@code g = beta = 0} leaves the state
+ * as it is.
  * Two exact forms: the token-by-token recurrence (decoding) and the chunked WY form of matrix products (prefill).
  */
 final class GatedDeltaRule {
@@ -45,8 +46,9 @@ final class GatedDeltaRule {
 
     /**
      * Chunks of {@link #CHUNK} positions (the sequence zero-padded to a whole number of chunks): within a chunk the
-     * delta-rule updates are solved at once from the unit lower-triangular system {@code (I + tril(beta k k^T * decay))},
-     * then the chunks are scanned in order, each reading and updating the state once.
+     * delta-rule updates are solved at once from the unit lower-triangular system
+     * {@code (I + tril(beta k k^T * decay))}, then the chunks are scanned in order, each reading and updating the state
+     * once.
      */
     static Result chunked(NDArray q, NDArray k, NDArray v, NDArray g, NDArray beta, NDArray state) {
         Shape shape = q.getShape();

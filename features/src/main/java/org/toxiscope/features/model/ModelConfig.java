@@ -97,13 +97,23 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                 && (layer + 1) % moe.decoderSparseStep() == 0;
     }
 
-    /** Parameters per decoder block, for memory estimates. */
+    /** Parameters per decoder block (the average over blocks for hybrid models), for memory estimates. */
     public long parametersPerLayer() {
-        long attention = (long) hiddenSize * headDim * (numHeads * 2L + numKvHeads * 2L);
+        long h = hiddenSize;
         long mlp = moe.numExperts() > 0
-                ? (long) moe.numExperts() * 3L * hiddenSize * moe.moeIntermediateSize() + (long) moe.numExperts() * hiddenSize
-                : 3L * hiddenSize * intermediateSize;
-        return attention + mlp;
+                ? (long) moe.numExperts() * 3L * h * moe.moeIntermediateSize() + (long) moe.numExperts() * h
+                : 3L * h * intermediateSize;
+        if (!isHybrid()) {
+            return h * headDim * (numHeads * 2L + numKvHeads * 2L) + mlp;
+        }
+        HybridConfig hybrid = HybridConfig.of(this);
+        long full = h * headDim * (numHeads * (hybrid.attentionOutputGate() ? 3L : 2L) + numKvHeads * 2L);
+        long keys = (long) hybrid.linearKeyHeads() * hybrid.linearKeyDim();
+        long values = (long) hybrid.linearValueHeads() * hybrid.linearValueDim();
+        long linear = h * (2 * keys + 3 * values + 2L * hybrid.linearValueHeads());
+        long shared = hybrid.sharedExpertIntermediateSize() > 0 ? 3L * h * hybrid.sharedExpertIntermediateSize() + h : 0;
+        int fullLayers = hybrid.fullAttentionLayers().size();
+        return (full * fullLayers + linear * (numLayers - fullLayers)) / numLayers + mlp + shared;
     }
 
     private static int required(JsonObject o, String key, String source) throws IOException {

@@ -6,12 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
 /**
- * Builds the hybrid Qwen3.5 / Qwen3.5-MoE text model (Hugging Face {@code Qwen3_5ForConditionalGeneration}'s language
- * model, {@code Qwen3_5ForCausalLM}, {@code Qwen3_5MoeForCausalLM}; also {@code Qwen3NextForCausalLM}, whose fused
- * input projections are regrouped at load time) into the {@link Qwen3Model} runtime: Gated DeltaNet
- * blocks with every few layers a gated full-attention block with partial rotary embedding, RMSNorms with
- * zero-centred weights {@code (1 + w)}, a SwiGLU MLP or routed experts with a gated shared expert. Text weights are read
- * under {@code model.language_model.} (multimodal releases) or {@code model.}; vision and MTP weights are never read.
+ * Builds the hybrid Qwen3.5 / Qwen3.5-MoE text model (Hugging Face {@code Qwen3_5ForConditionalGeneration}'s
+ * language model, {@code Qwen3_5ForCausalLM}, {@code Qwen3_5MoeForCausalLM}; also {@code Qwen3NextForCausalLM},
+ * whose fused input projections are regrouped at load time) into the {@link Qwen3Model} runtime: Gated DeltaNet
+ * blocks with every few layers a gated full-attention block with partial rotary embedding, RMSNorms with zero-centred
+ * weights {@code (1 + w)}, a SwiGLU MLP or routed experts with a gated shared expert. Text weights are read under
+ * {@code model.language_model.} (multimodal releases) or {@code model.}; vision and MTP weights are never read.
  */
 public final class Qwen35Model {
 
