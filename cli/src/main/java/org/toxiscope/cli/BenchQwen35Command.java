@@ -25,7 +25,10 @@ import picocli.CommandLine.Option;
                 + "16/8 heads of 128, MLP 6144, vocab 151936) and of the Qwen3.5-2B shape (24 layers, 3 Gated DeltaNet "
                 + "to 1 gated attention, hidden 2048, 8/2 heads of 256, linear 16/16 heads of 128, MLP 6144, vocab "
                 + "248320), one after the other. --layers cuts both to fewer blocks (same pattern) to save memory.",
-        footer = {"", "Example:", "  toxiscope bench qwen35 --batch 1 --seq 256 --decode-steps 16"})
+        footer = {"", "Speed depends on torch's thread count (set it with TOXISCOPE_JAVA_OPTS=-Dai.djl.pytorch.num_threads=N)",
+            "and on other load on the machine: best-of figures are the least disturbed.", "",
+            "Example:", "  toxiscope bench qwen35 --batch 1 --seq 256 --decode-steps 16",
+            "  toxiscope bench qwen35 --layers 8 --seq 128"})
 final class BenchQwen35Command implements Callable<Integer> {
 
     private static final String QWEN3_1_7B = """
@@ -90,37 +93,49 @@ final class BenchQwen35Command implements Callable<Integer> {
                     (System.nanoTime() - loadStart) / 1e9);
             int[][] prompts = randomTokens(batch, seq, config.vocabSize(), 7);
             prefill(model, manager, prompts);
-            long start = System.nanoTime();
+            double bestPrefill = Double.MAX_VALUE;
+            double totalPrefill = 0;
             for (int r = 0; r < repeats; r++) {
-                prefill(model, manager, prompts);
+                double seconds = prefill(model, manager, prompts);
+                bestPrefill = Math.min(bestPrefill, seconds);
+                totalPrefill += seconds;
             }
-            double prefillSeconds = (System.nanoTime() - start) / 1e9 / repeats;
-            double stepSeconds = decode(model, manager, prompts, config.vocabSize());
-            System.out.printf("  prefill: %.0f tokens/s (%.3f s per %d x %d batch)%n", batch * seq / prefillSeconds,
-                    prefillSeconds, batch, seq);
-            System.out.printf("  decode:  %.1f tokens/s (%.1f ms per step of %d sequences)%n", batch / stepSeconds,
-                    stepSeconds * 1e3, batch);
+            double[] steps = decode(model, manager, prompts, config.vocabSize());
+            System.out.printf("  prefill: %.1f tokens/s best, %.1f mean (%.2f s best per %d x %d batch)%n",
+                    batch * seq / bestPrefill, batch * seq * repeats / totalPrefill, bestPrefill, batch, seq);
+            System.out.printf("  decode:  %.2f tokens/s best, %.2f mean (%.0f ms best per step of %d sequences)%n",
+                    batch / steps[0], batch / steps[1], steps[0] * 1e3, batch);
         }
     }
 
-    private static void prefill(LanguageModel model, NDManager manager, int[][] prompts) {
+    /** Seconds for one prefill of {@code prompts} into a fresh state. */
+    private static double prefill(LanguageModel model, NDManager manager, int[][] prompts) {
         try (NDManager step = manager.newSubManager(); DecodeState state = model.newState(step, prompts.length)) {
+            long start = System.nanoTime();
             model.forward(step, prompts, state, ForwardOptions.logitsOnly(Steering.NONE)).lastLogits().toFloatArray();
+            return (System.nanoTime() - start) / 1e9;
         }
     }
 
-    /** Seconds per decode step after a prefill of {@code prompts}. */
-    private double decode(LanguageModel model, NDManager manager, int[][] prompts, int vocab) {
+    /** Best and mean seconds per decode step after a prefill of {@code prompts} (one untimed warm-up step). */
+    private double[] decode(LanguageModel model, NDManager manager, int[][] prompts, int vocab) {
         try (NDManager step = manager.newSubManager(); DecodeState state = model.newState(step, prompts.length)) {
             model.forward(step, prompts, state, ForwardOptions.logitsOnly(Steering.NONE));
-            long start = System.nanoTime();
-            for (int s = 0; s < decodeSteps; s++) {
+            double best = Double.MAX_VALUE;
+            double total = 0;
+            for (int s = 0; s <= decodeSteps; s++) {
                 try (NDManager local = step.newSubManager()) {
+                    long start = System.nanoTime();
                     model.forward(local, randomTokens(prompts.length, 1, vocab, s), state,
                             ForwardOptions.logitsOnly(Steering.NONE)).lastLogits().toFloatArray();
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    if (s > 0) {
+                        best = Math.min(best, seconds);
+                        total += seconds;
+                    }
                 }
             }
-            return (System.nanoTime() - start) / 1e9 / decodeSteps;
+            return new double[] {best, total / decodeSteps};
         }
     }
 
