@@ -25,9 +25,9 @@ record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT
         int b = layout.batch();
         int t = layout.width();
         NDManager manager = x.getManager();
-        NDArray real = layout.realTokens();
         // Padding must not reach the conv window or the state: zero its inputs, and below its rate and decay.
-        NDArray input = x.mul(real.expandDims(-1));
+        NDArray real = layout.padded() ? layout.realTokens() : null;
+        NDArray input = real == null ? x : x.mul(real.expandDims(-1));
         NDArray[] previous = state.linearState(index);
         int kernel = (int) convWeight.getShape().get(0);
         long channels = convWeight.getShape().get(1);
@@ -44,13 +44,17 @@ record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT
         NDArray k = l2Normalize(perValueHead(mixed.get(new NDIndex("..., {}:{}", keyWidth, 2 * keyWidth)), b, t));
         NDArray v = mixed.get(new NDIndex("..., {}:", 2 * keyWidth)).reshape(b, t, valueHeads, valueDim)
                 .transpose(0, 2, 1, 3);
-        NDArray realHeads = real.expandDims(1);
-        NDArray beta = Activation.sigmoid(input.matMul(bT)).transpose(0, 2, 1).mul(realHeads);
-        NDArray g = softplus(input.matMul(aT).add(dtBias)).mul(negA).transpose(0, 2, 1).mul(realHeads);
+        NDArray beta = Activation.sigmoid(input.matMul(bT)).transpose(0, 2, 1);
+        NDArray g = softplus(input.matMul(aT).add(dtBias)).mul(negA).transpose(0, 2, 1);
+        if (real != null) {
+            beta = beta.mul(real.expandDims(1));
+            g = g.mul(real.expandDims(1));
+        }
         NDArray s = previous != null ? previous[1] : manager.zeros(new Shape(b, valueHeads, keyDim, valueDim));
         GatedDeltaRule.Result r = t == 1 ? GatedDeltaRule.recurrent(q, k, v, g, beta, s)
                 : GatedDeltaRule.chunked(q, k, v, g, beta, s);
-        state.setLinearState(index, extended.get(new NDIndex(":, {}:", t)), r.state());
+        // A copy, so the state does not keep this whole step's conv input alive.
+        state.setLinearState(index, extended.get(new NDIndex(":, {}:", t)).duplicate(), r.state());
         NDArray z = input.matMul(zT).reshape(b, t, valueHeads, valueDim);
         NDArray o = norm.apply(r.output().transpose(0, 2, 1, 3)).mul(z.mul(Activation.sigmoid(z)));
         return o.reshape(b, t, (long) valueHeads * valueDim).matMul(outT);
@@ -61,14 +65,10 @@ record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT
      * padding positions reads {@code [0 x p, window, real tokens]}, so a ragged step continues every sequence exactly.
      */
     private static NDArray alignAfterWindow(NDArray joined, BatchLayout layout, int kernel) {
-        int[] padding = layout.padding();
-        boolean padded = false;
-        for (int p : padding) {
-            padded |= p > 0;
-        }
-        if (!padded) {
+        if (!layout.padded()) {
             return joined;
         }
+        int[] padding = layout.padding();
         int length = kernel - 1 + layout.width();
         long[] rows = new long[padding.length * length];
         for (int b = 0; b < padding.length; b++) {
