@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reproduces the golden outputs of the Qwen3.5 fixture (hybrid Gated DeltaNet / gated attention, weights under
- * {@code model.language_model.}): residual at block 2 within 5e-4, logits within 3e-3, identical greedy tokens.
+ * {@code model.language_model.}): residuals and logits within 1e-4 abs (the issue's bound; the fixture allows 5e-4
+ * and 3e-3), identical greedy tokens.
  */
 class Qwen35GoldenTest {
 
     private static final String MODEL = "qwen3_5-tiny";
-    private static final float RESIDUAL_TOLERANCE = 5e-4f;
-    private static final float LOGIT_TOLERANCE = 3e-3f;
+    private static final float RESIDUAL_TOLERANCE = 1e-4f;
+    private static final float LOGIT_TOLERANCE = 1e-4f;
 
     @Test
     void configIsReadFromTheNestedTextConfig() throws Exception {
