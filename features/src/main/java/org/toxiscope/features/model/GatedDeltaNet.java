@@ -33,10 +33,7 @@ record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT
         long channels = convWeight.getShape().get(1);
         NDArray window = previous != null ? previous[0] : manager.zeros(new Shape(b, kernel - 1, channels));
         NDArray extended = alignAfterWindow(window.concat(input.matMul(qkvT), 1), layout, kernel);
-        NDArray conv = extended.get(new NDIndex(":, 0:{}", t)).mul(convWeight.get(0));
-        for (int j = 1; j < kernel; j++) {
-            conv = conv.add(extended.get(new NDIndex(":, {}:{}", j, j + t)).mul(convWeight.get(j)));
-        }
+        NDArray conv = causalConv(extended, t);
         NDArray mixed = conv.mul(Activation.sigmoid(conv));
         long keyWidth = (long) keyHeads * keyDim;
         NDArray q = l2Normalize(perValueHead(mixed.get(new NDIndex("..., :{}", keyWidth)), b, t))
@@ -58,6 +55,15 @@ record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT
         NDArray z = input.matMul(zT).reshape(b, t, valueHeads, valueDim);
         NDArray o = norm.apply(r.output().transpose(0, 2, 1, 3)).mul(z.mul(Activation.sigmoid(z)));
         return o.reshape(b, t, (long) valueHeads * valueDim).matMul(outT);
+    }
+
+    /** Depthwise causal conv: output t is {@code sum_j w[j] * extended[t + j]} over the K taps, [B, T, C]. */
+    private NDArray causalConv(NDArray extended, int t) {
+        NDArray conv = extended.get(new NDIndex(":, 0:{}", t)).mul(convWeight.get(0));
+        for (int j = 1; j < convWeight.getShape().get(0); j++) {
+            conv = conv.add(extended.get(new NDIndex(":, {}:{}", j, j + t)).mul(convWeight.get(j)));
+        }
+        return conv;
     }
 
     /**
