@@ -15,7 +15,10 @@ public record HybridConfig(Set<Integer> fullAttentionLayers, int linearKeyHeads,
                            int linearKeyDim, int linearValueDim, int convKernel, int rotaryDim,
                            boolean attentionOutputGate, int sharedExpertIntermediateSize) {
 
-    /** Reads the hybrid settings from the text config; an error names the missing or inconsistent field. */
+    /**
+     * Reads the hybrid settings from the text config; an {@link IllegalArgumentException} names the missing or
+     * inconsistent field.
+     */
     public static HybridConfig of(ModelConfig config) {
         JsonObject text = config.text();
         Set<Integer> full = new TreeSet<>();
@@ -25,7 +28,8 @@ public record HybridConfig(Set<Integer> fullAttentionLayers, int linearKeyHeads,
                 throw bad("layer_types", "has " + types.size() + " entries for " + config.numLayers() + " layers");
             }
             for (int i = 0; i < types.size(); i++) {
-                String type = types.get(i).getAsString();
+                JsonElement entry = types.get(i);
+                String type = entry.isJsonPrimitive() ? entry.getAsString() : String.valueOf(entry);
                 if (type.equals("full_attention")) {
                     full.add(i);
                 } else if (!type.equals("linear_attention")) {
@@ -41,20 +45,19 @@ public record HybridConfig(Set<Integer> fullAttentionLayers, int linearKeyHeads,
         }
         int keyHeads = required(text, "linear_num_key_heads");
         int valueHeads = required(text, "linear_num_value_heads");
-        if (valueHeads % keyHeads != 0) {
+        if (valueHeads <= 0 || keyHeads <= 0 || valueHeads % keyHeads != 0) {
             throw bad("linear_num_value_heads", valueHeads + " is not a multiple of linear_num_key_heads " + keyHeads);
         }
         JsonObject rope = text.has("rope_parameters") && text.get("rope_parameters").isJsonObject()
                 ? text.getAsJsonObject("rope_parameters") : new JsonObject();
-        double factor = rope.has("partial_rotary_factor") ? rope.get("partial_rotary_factor").getAsDouble()
-                : text.has("partial_rotary_factor") ? text.get("partial_rotary_factor").getAsDouble() : 1.0;
+        double factor = number(rope.has("partial_rotary_factor") ? rope : text, "partial_rotary_factor", 1.0);
         int rotaryDim = (int) (config.headDim() * factor);
         if (rotaryDim <= 0 || rotaryDim % 2 != 0) {
             throw bad("partial_rotary_factor", factor + " gives an odd or empty rotary width " + rotaryDim);
         }
         return new HybridConfig(Set.copyOf(full), keyHeads, valueHeads, required(text, "linear_key_head_dim"),
                 required(text, "linear_value_head_dim"), integer(text, "linear_conv_kernel_dim", 4), rotaryDim,
-                !text.has("attn_output_gate") || text.get("attn_output_gate").getAsBoolean(),
+                !text.has("attn_output_gate") || !"false".equals(String.valueOf(text.get("attn_output_gate"))),
                 integer(text, "shared_expert_intermediate_size", 0));
     }
 
@@ -67,12 +70,36 @@ public record HybridConfig(Set<Integer> fullAttentionLayers, int linearKeyHeads,
         if (!o.has(key) || o.get(key).isJsonNull()) {
             throw bad(key, "is missing");
         }
-        return o.get(key).getAsInt();
+        return integer(o, key, 0);
     }
 
+    /** A positive integer, or {@code fallback} where the key is absent. */
     private static int integer(JsonObject o, String key, int fallback) {
         JsonElement e = o.get(key);
-        return e == null || e.isJsonNull() ? fallback : e.getAsInt();
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        try {
+            int value = e.getAsInt();
+            if (value > 0) {
+                return value;
+            }
+        } catch (RuntimeException notANumber) {
+            // Reported below with the value as found.
+        }
+        throw bad(key, "is not a positive integer: " + e);
+    }
+
+    private static double number(JsonObject o, String key, double fallback) {
+        JsonElement e = o.get(key);
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        try {
+            return e.getAsDouble();
+        } catch (RuntimeException notANumber) {
+            throw bad(key, "is not a number: " + e);
+        }
     }
 
     private static IllegalArgumentException bad(String key, String problem) {

@@ -82,13 +82,21 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                     bool(text, "norm_topk_prob", type.startsWith("qwen3_5")),
                     text.has("decoder_sparse_step") ? text.get("decoder_sparse_step").getAsInt() : 1, Set.copyOf(dense));
         }
-        return new ModelConfig(type, hidden, required(text, "num_hidden_layers", source), heads,
+        ModelConfig config = new ModelConfig(type, hidden, required(text, "num_hidden_layers", source), heads,
                 text.has("num_key_value_heads") ? text.get("num_key_value_heads").getAsInt() : heads, headDim,
                 text.has("intermediate_size") ? text.get("intermediate_size").getAsInt() : 0,
                 required(text, "vocab_size", source),
                 text.has("rms_norm_eps") ? text.get("rms_norm_eps").getAsDouble() : 1e-6, theta, tied,
                 firstInt(text.has("eos_token_id") ? text.get("eos_token_id") : root.get("eos_token_id"), -1),
                 moe, text);
+        if (config.isHybrid()) {
+            try {
+                HybridConfig.of(config);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(source + ": " + e.getMessage(), e);
+            }
+        }
+        return config;
     }
 
     /** Whether decoder block {@code layer} uses the sparse expert MLP (Qwen3-MoE's rule). */

@@ -92,23 +92,6 @@ class Qwen35MoeTest {
         }
     }
 
-    @Test
-    void qwen3NextConfigWithoutLayerTypesPlacesFullAttentionEveryInterval() throws Exception {
-        ModelConfig config = ModelConfig.parse(JsonParser.parseString("""
-                {"model_type": "qwen3_next", "hidden_size": 32, "num_hidden_layers": 8, "vocab_size": 300,
-                 "num_attention_heads": 2, "num_key_value_heads": 1, "head_dim": 16, "full_attention_interval": 4,
-                 "partial_rotary_factor": 0.25, "rope_theta": 10000000, "linear_num_key_heads": 2,
-                 "linear_num_value_heads": 4, "linear_key_head_dim": 8, "linear_value_head_dim": 8,
-                 "num_experts": 4, "num_experts_per_tok": 2, "moe_intermediate_size": 24, "norm_topk_prob": true,
-                 "decoder_sparse_step": 1, "mlp_only_layers": [], "shared_expert_intermediate_size": 40}""")
-                .getAsJsonObject(), "tiny next");
-        HybridConfig hybrid = HybridConfig.of(config);
-        assertEquals(Set.of(3, 7), hybrid.fullAttentionLayers());
-        assertEquals(4, hybrid.rotaryDim());
-        assertEquals(40, hybrid.sharedExpertIntermediateSize());
-        assertTrue(config.isHybrid() && config.isSparseLayer(0));
-    }
-
     /** Presents the split linear-attention projections as Qwen3-Next's per-key-head in_proj_qkvz and in_proj_ba. */
     private static final class Grouped implements Weights {
         private static final Pattern FUSED = Pattern.compile("(.+\\.linear_attn)\\.in_proj_(qkvz|ba)\\.weight");
