@@ -3,6 +3,7 @@ package org.toxiscope.features.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 
 /**
  * One forward step over a left-padded batch: the new tokens [B, T], their absolute positions [B, T], and the additive
@@ -13,6 +14,20 @@ record BatchLayout(NDArray tokens, NDArray positions, NDArray mask, int batch, i
 
     /** Large enough to zero a softmax term, small enough that a fully masked row (padding) stays finite. */
     private static final float MASKED = -1e30f;
+
+    /** Whether any row of this step is padded. */
+    boolean padded() {
+        return Arrays.stream(padding).anyMatch(p -> p > 0);
+    }
+
+    /** [B, T] float32: 1 at real tokens, 0 at padding. */
+    NDArray realTokens() {
+        float[] real = new float[batch * width];
+        for (int b = 0; b < batch; b++) {
+            Arrays.fill(real, b * width + padding[b], (b + 1) * width, 1f);
+        }
+        return tokens.getManager().create(real, new Shape(batch, width));
+    }
 
     /** Lays out {@code tokens} (new tokens per sequence) after the keys {@code state} already holds. */
     static BatchLayout of(NDManager manager, int[][] tokens, DecodeState state) {

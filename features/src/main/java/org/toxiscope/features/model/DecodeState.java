@@ -6,14 +6,16 @@ import java.util.Arrays;
 
 /**
  * What incremental decoding carries between steps for a batch: the key/value cache of every attention layer
- * ([B, kvHeads, S, headDim], owned by this state's manager), which of the S key columns are real tokens, and each
- * sequence's next position. Close it to free the cache.
+ * ([B, kvHeads, S, headDim]), the conv and recurrent state of every linear-attention layer, all owned by this state's
+ * manager; which of the S key columns are real tokens, and each sequence's next position. Close it to free them.
  */
 public final class DecodeState implements AutoCloseable {
 
     private final NDManager manager;
     private final NDArray[] keys;
     private final NDArray[] values;
+    private final NDArray[] convStates;
+    private final NDArray[] recurrentStates;
     private boolean[][] valid;
     private final int[] next;
     private int length;
@@ -22,6 +24,8 @@ public final class DecodeState implements AutoCloseable {
         this.manager = parent.newSubManager();
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
+        this.convStates = new NDArray[layers];
+        this.recurrentStates = new NDArray[layers];
         this.valid = new boolean[batch][0];
         this.next = new int[batch];
     }
@@ -54,6 +58,25 @@ public final class DecodeState implements AutoCloseable {
         keys[layer].attach(manager);
         values[layer].attach(manager);
         return new NDArray[] {keys[layer], values[layer]};
+    }
+
+    /** The conv state and recurrent state of linear-attention {@code layer}, or null before its first step. */
+    NDArray[] linearState(int layer) {
+        return convStates[layer] == null ? null : new NDArray[] {convStates[layer], recurrentStates[layer]};
+    }
+
+    /** Replaces the states of linear-attention {@code layer} with this step's (taken over by this state). */
+    void setLinearState(int layer, NDArray conv, NDArray recurrent) {
+        NDArray oldConv = convStates[layer];
+        NDArray oldRecurrent = recurrentStates[layer];
+        conv.attach(manager);
+        recurrent.attach(manager);
+        convStates[layer] = conv;
+        recurrentStates[layer] = recurrent;
+        if (oldConv != null) {
+            oldConv.close();
+            oldRecurrent.close();
+        }
     }
 
     /** Records a finished step: its padding per row and width. */

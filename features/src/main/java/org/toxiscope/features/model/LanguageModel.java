@@ -1,5 +1,6 @@
 package org.toxiscope.features.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 
 /**
@@ -7,6 +8,15 @@ import ai.djl.ndarray.NDManager;
  * new tokens of each sequence (ragged: the batch is left-padded) and a {@link DecodeState} carrying the earlier ones.
  */
 public interface LanguageModel extends AutoCloseable {
+
+    /**
+     * Builds the runtime {@code config}'s model type needs (Qwen3 / Qwen3-MoE, or the hybrid Qwen3.5 family) from
+     * {@code weights}: blocks {@code 0..lastBlock} only, or everything with the head when -1.
+     */
+    static LanguageModel load(ModelConfig config, Weights weights, Device device, int lastBlock) {
+        return config.isHybrid() ? Qwen35Model.load(config, weights, device, lastBlock)
+                : Qwen3Model.load(config, weights, device, lastBlock);
+    }
 
     ModelConfig config();
 

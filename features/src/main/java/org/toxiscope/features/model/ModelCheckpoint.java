@@ -68,7 +68,7 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
 
     /** Loads the model on {@code device}: blocks 0..lastBlock only, or everything with the head when -1. */
     public LanguageModel load(Device device, int lastBlock) {
-        return Qwen3Model.load(config, this, device, lastBlock);
+        return LanguageModel.load(config, this, device, lastBlock);
     }
 
     @Override

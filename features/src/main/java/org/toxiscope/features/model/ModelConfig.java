@@ -28,7 +28,13 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
     }
 
     /** The model types this build can run. */
-    public static final List<String> SUPPORTED = List.of("qwen3", "qwen3_moe");
+    public static final List<String> SUPPORTED = List.of("qwen3", "qwen3_moe", "qwen3_5", "qwen3_5_text",
+            "qwen3_5_moe", "qwen3_5_moe_text", "qwen3_next");
+
+    /** Whether this is a hybrid Gated DeltaNet / gated-attention model (Qwen3.5, Qwen3-Next). */
+    public boolean isHybrid() {
+        return modelType.startsWith("qwen3_5") || modelType.equals("qwen3_next");
+    }
 
     /** Reads and checks {@code config.json}; unknown model types are refused, listing the supported ones. */
     public static ModelConfig read(Path configJson) throws IOException {
@@ -41,7 +47,8 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
         return parse(root, configJson.toString());
     }
 
-    static ModelConfig parse(JsonObject root, String source) throws IOException {
+    /** Parses a config.json object ({@code source} names it in errors). */
+    public static ModelConfig parse(JsonObject root, String source) throws IOException {
         // Multimodal releases nest the language model's settings in text_config.
         JsonObject text = root.has("text_config") && root.get("text_config").isJsonObject()
                 ? root.getAsJsonObject("text_config") : root;
@@ -62,7 +69,7 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                 : 10000.0;
         boolean tied = bool(text, "tie_word_embeddings", bool(root, "tie_word_embeddings", false));
         Moe moe = Moe.NONE;
-        if (type.endsWith("_moe")) {
+        if (type.endsWith("_moe") || type.endsWith("_moe_text") || type.equals("qwen3_next")) {
             Set<Integer> dense = new java.util.TreeSet<>();
             if (text.has("mlp_only_layers") && text.get("mlp_only_layers").isJsonArray()) {
                 for (JsonElement e : text.getAsJsonArray("mlp_only_layers")) {
@@ -70,16 +77,26 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                 }
             }
             moe = new Moe(required(text, "num_experts", source), required(text, "num_experts_per_tok", source),
-                    required(text, "moe_intermediate_size", source), bool(text, "norm_topk_prob", false),
+                    // Qwen3.5-MoE's router always renormalises the top-k weights (its config has no such key).
+                    required(text, "moe_intermediate_size", source),
+                    bool(text, "norm_topk_prob", type.startsWith("qwen3_5")),
                     text.has("decoder_sparse_step") ? text.get("decoder_sparse_step").getAsInt() : 1, Set.copyOf(dense));
         }
-        return new ModelConfig(type, hidden, required(text, "num_hidden_layers", source), heads,
+        ModelConfig config = new ModelConfig(type, hidden, required(text, "num_hidden_layers", source), heads,
                 text.has("num_key_value_heads") ? text.get("num_key_value_heads").getAsInt() : heads, headDim,
                 text.has("intermediate_size") ? text.get("intermediate_size").getAsInt() : 0,
                 required(text, "vocab_size", source),
                 text.has("rms_norm_eps") ? text.get("rms_norm_eps").getAsDouble() : 1e-6, theta, tied,
                 firstInt(text.has("eos_token_id") ? text.get("eos_token_id") : root.get("eos_token_id"), -1),
                 moe, text);
+        if (config.isHybrid()) {
+            try {
+                HybridConfig.of(config);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(source + ": " + e.getMessage(), e);
+            }
+        }
+        return config;
     }
 
     /** A dense Qwen3 shape with the usual defaults (eps 1e-6, rope theta 1e6, tied), for benchmarks and tests. */
@@ -95,13 +112,23 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                 && (layer + 1) % moe.decoderSparseStep() == 0;
     }
 
-    /** Parameters per decoder block, for memory estimates. */
+    /** Parameters per decoder block (the average over blocks for hybrid models), for memory estimates. */
     public long parametersPerLayer() {
-        long attention = (long) hiddenSize * headDim * (numHeads * 2L + numKvHeads * 2L);
+        long h = hiddenSize;
         long mlp = moe.numExperts() > 0
-                ? (long) moe.numExperts() * 3L * hiddenSize * moe.moeIntermediateSize() + (long) moe.numExperts() * hiddenSize
-                : 3L * hiddenSize * intermediateSize;
-        return attention + mlp;
+                ? (long) moe.numExperts() * 3L * h * moe.moeIntermediateSize() + (long) moe.numExperts() * h
+                : 3L * h * intermediateSize;
+        if (!isHybrid()) {
+            return h * headDim * (numHeads * 2L + numKvHeads * 2L) + mlp;
+        }
+        HybridConfig hybrid = HybridConfig.of(this);
+        long full = h * headDim * (numHeads * (hybrid.attentionOutputGate() ? 3L : 2L) + numKvHeads * 2L);
+        long keys = (long) hybrid.linearKeyHeads() * hybrid.linearKeyDim();
+        long values = (long) hybrid.linearValueHeads() * hybrid.linearValueDim();
+        long linear = h * (2 * keys + 3 * values + 2L * hybrid.linearValueHeads());
+        long shared = hybrid.sharedExpertIntermediateSize() > 0 ? 3L * h * hybrid.sharedExpertIntermediateSize() + h : 0;
+        int fullLayers = hybrid.fullAttentionLayers().size();
+        return (full * fullLayers + linear * (numLayers - fullLayers)) / numLayers + mlp + shared;
     }
 
     private static int required(JsonObject o, String key, String source) throws IOException {

@@ -9,8 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The Qwen3 and Qwen3-MoE decoder (Hugging Face {@code Qwen3ForCausalLM} / {@code Qwen3MoeForCausalLM}) on DJL:
- * embeddings, n pre-norm blocks, final norm, tied or untied unembedding; float32 compute.
+ * The Qwen3-family decoder on DJL: embeddings, n pre-norm blocks, final norm, tied or untied unembedding; float32
+ * compute. {@link #load} builds Qwen3 and Qwen3-MoE (Hugging Face {@code Qwen3ForCausalLM} /
+ * {@code Qwen3MoeForCausalLM}); {@link Qwen35Model#load} builds the hybrid Qwen3.5 blocks into the same runtime.
  */
 public final class Qwen3Model implements LanguageModel {
 
@@ -22,7 +23,7 @@ public final class Qwen3Model implements LanguageModel {
     /** [V, H], as stored: {@code W @ h^T} runs about twice as fast on CPU as {@code h @ W^T} for small batches. */
     private final NDArray unembedding;
 
-    private Qwen3Model(ModelConfig config, NDManager manager, NDArray embeddings, DecoderBlock[] blocks,
+    Qwen3Model(ModelConfig config, NDManager manager, NDArray embeddings, DecoderBlock[] blocks,
                        RmsNorm finalNorm, NDArray unembedding) {
         this.config = config;
         this.manager = manager;
@@ -52,7 +53,7 @@ public final class Qwen3Model implements LanguageModel {
                         linear(weights, p + "self_attn.o_proj", manager),
                         new RmsNorm(weights.load(p + "self_attn.q_norm.weight", manager), eps),
                         new RmsNorm(weights.load(p + "self_attn.k_norm.weight", manager), eps),
-                        config.numHeads(), config.numKvHeads(), config.headDim(), rope);
+                        config.numHeads(), config.numKvHeads(), config.headDim(), rope, false);
                 Mlp mlp = config.isSparseLayer(i) ? sparseMoe(config, weights, p + "mlp.", manager)
                         : swiGlu(weights, p + "mlp.", manager);
                 blocks[i] = new DecoderBlock(new RmsNorm(weights.load(p + "input_layernorm.weight", manager), eps),
@@ -62,8 +63,7 @@ public final class Qwen3Model implements LanguageModel {
             NDArray unembedding = null;
             if (head) {
                 norm = new RmsNorm(weights.load("model.norm.weight", manager), eps);
-                unembedding = config.tieWordEmbeddings() || !weights.has("lm_head.weight")
-                        ? embeddings : weights.load("lm_head.weight", manager);
+                unembedding = unembedding(config, weights, embeddings, manager);
             }
             return new Qwen3Model(config, manager, embeddings, blocks, norm, unembedding);
         } catch (RuntimeException e) {
@@ -72,20 +72,38 @@ public final class Qwen3Model implements LanguageModel {
         }
     }
 
-    private static NDArray linear(Weights weights, String name, NDManager manager) {
+    static NDArray linear(Weights weights, String name, NDManager manager) {
         // HF stores Linear weights as [out, in]; keep the transposed view so every projection is x @ W.
         return weights.load(name + ".weight", manager).transpose();
     }
 
-    private static SwiGlu swiGlu(Weights weights, String prefix, NDManager manager) {
+    /** [V, H]: the lm_head, or the embeddings where they are tied. */
+    static NDArray unembedding(ModelConfig config, Weights weights, NDArray embeddings, NDManager manager) {
+        return config.tieWordEmbeddings() || !weights.has("lm_head.weight")
+                ? embeddings : weights.load("lm_head.weight", manager);
+    }
+
+    static SwiGlu swiGlu(Weights weights, String prefix, NDManager manager) {
         return new SwiGlu(linear(weights, prefix + "gate_proj", manager), linear(weights, prefix + "up_proj", manager),
                 linear(weights, prefix + "down_proj", manager));
     }
 
-    private static SparseMoe sparseMoe(ModelConfig config, Weights weights, String prefix, NDManager manager) {
+    static SparseMoe sparseMoe(ModelConfig config, Weights weights, String prefix, NDManager manager) {
         SwiGlu[] experts = new SwiGlu[config.moe().numExperts()];
-        for (int e = 0; e < experts.length; e++) {
-            experts[e] = swiGlu(weights, prefix + "experts." + e + ".", manager);
+        if (weights.has(prefix + "experts.gate_up_proj")) {
+            // Fused layout (Qwen3.5-MoE): gate_up_proj [E, 2I, H] (gate rows first), down_proj [E, H, I].
+            NDArray gateUp = weights.load(prefix + "experts.gate_up_proj", manager);
+            NDArray down = weights.load(prefix + "experts.down_proj", manager);
+            long inter = gateUp.getShape().get(1) / 2;
+            for (int e = 0; e < experts.length; e++) {
+                NDArray w = gateUp.get(e);
+                experts[e] = new SwiGlu(w.get(new NDIndex(":{}", inter)).transpose(),
+                        w.get(new NDIndex("{}:", inter)).transpose(), down.get(e).transpose());
+            }
+        } else {
+            for (int e = 0; e < experts.length; e++) {
+                experts[e] = swiGlu(weights, prefix + "experts." + e + ".", manager);
+            }
         }
         return new SparseMoe(linear(weights, prefix + "gate", manager), experts, config.moe().expertsPerToken(),
                 config.moe().normTopkProb());

@@ -1,0 +1,132 @@
+package org.toxiscope.features.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+
+/**
+ * Builds the hybrid Qwen3.5 / Qwen3.5-MoE text model (Hugging Face {@code Qwen3_5ForConditionalGeneration}'s
+ * language model, {@code Qwen3_5ForCausalLM}, {@code Qwen3_5MoeForCausalLM}; also {@code Qwen3NextForCausalLM},
+ * whose fused input projections are regrouped at load time) into the {@link Qwen3Model} runtime: Gated DeltaNet
+ * blocks with every few layers a gated full-attention block with partial rotary embedding, RMSNorms with zero-centred
+ * weights {@code (1 + w)}, a SwiGLU MLP or routed experts with a gated shared expert. Text weights are read under
+ * {@code model.language_model.} (multimodal releases) or {@code model.}; vision and MTP weights are never read.
+ */
+public final class Qwen35Model {
+
+    private Qwen35Model() {
+    }
+
+    /**
+     * Loads the embeddings and blocks {@code 0..lastBlock} (all blocks and the head when {@code lastBlock} is -1 or
+     * the last block) onto {@code device}.
+     */
+    public static Qwen3Model load(ModelConfig config, Weights weights, Device device, int lastBlock) {
+        HybridConfig hybrid = HybridConfig.of(config);
+        int n = lastBlock < 0 || lastBlock >= config.numLayers() - 1 ? config.numLayers() : lastBlock + 1;
+        boolean head = n == config.numLayers();
+        String prefix = textPrefix(weights);
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            float eps = (float) config.rmsNormEps();
+            NDArray embeddings = weights.load(prefix + "embed_tokens.weight", manager);
+            RotaryEmbedding rope = new RotaryEmbedding(manager, hybrid.rotaryDim(), config.ropeTheta());
+            DecoderBlock[] blocks = new DecoderBlock[n];
+            for (int i = 0; i < n; i++) {
+                String p = prefix + "layers." + i + ".";
+                TokenMixer mixer = hybrid.isLinear(i)
+                        ? gatedDeltaNet(i, hybrid, weights, p + "linear_attn.", manager, eps)
+                        : attention(i, config, hybrid, weights, p + "self_attn.", manager, rope, eps);
+                blocks[i] = new DecoderBlock(norm(weights, p + "input_layernorm", manager, eps), mixer,
+                        norm(weights, p + "post_attention_layernorm", manager, eps),
+                        mlp(i, config, hybrid, weights, p + "mlp.", manager));
+            }
+            RmsNorm finalNorm = null;
+            NDArray unembeddingT = null;
+            if (head) {
+                finalNorm = norm(weights, prefix + "norm", manager, eps);
+                unembeddingT = Qwen3Model.unembedding(config, weights, embeddings, manager);
+            }
+            return new Qwen3Model(config, manager, embeddings, blocks, finalNorm, unembeddingT);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** {@code model.language_model.} where the checkpoint is a multimodal release, else {@code model.}. */
+    static String textPrefix(Weights weights) {
+        return weights.has("model.language_model.embed_tokens.weight") ? "model.language_model." : "model.";
+    }
+
+    /** A zero-centred RMSNorm: the stored weight is {@code w} and the scale is {@code 1 + w}. */
+    private static RmsNorm norm(Weights weights, String name, NDManager manager, float eps) {
+        return new RmsNorm(weights.load(name + ".weight", manager).add(1f), eps);
+    }
+
+    private static GatedDeltaNet gatedDeltaNet(int index, HybridConfig h, Weights weights, String p,
+                                               NDManager manager, float eps) {
+        // conv1d.weight is [channels, 1, kernel]: keep it as [kernel, channels] so tap j scales a [B, T, C] slice.
+        NDArray conv = weights.load(p + "conv1d.weight", manager);
+        NDArray convWeight = conv.reshape(conv.getShape().get(0), conv.getShape().get(2)).transpose();
+        NDArray[] in = weights.has(p + "in_proj_qkvz.weight") ? groupedProjections(h, weights, p, manager)
+                : new NDArray[] {Qwen3Model.linear(weights, p + "in_proj_qkv", manager),
+                    Qwen3Model.linear(weights, p + "in_proj_z", manager),
+                    Qwen3Model.linear(weights, p + "in_proj_b", manager),
+                    Qwen3Model.linear(weights, p + "in_proj_a", manager)};
+        return new GatedDeltaNet(index, in[0], in[1], in[2], in[3], convWeight,
+                weights.load(p + "dt_bias", manager), weights.load(p + "A_log", manager).exp().neg(),
+                new RmsNorm(weights.load(p + "norm.weight", manager), eps),
+                Qwen3Model.linear(weights, p + "out_proj", manager), h.linearKeyHeads(), h.linearValueHeads(),
+                h.linearKeyDim(), h.linearValueDim());
+    }
+
+    /**
+     * Qwen3-Next's fused in_proj_qkvz / in_proj_ba, whose rows are grouped per key head ({@code [q, k, v, z]} with
+     * {@code r = valueHeads / keyHeads} value heads per group, and {@code [b, a]}), as the transposed qkv, z, b and a
+     * projections of the split layout.
+     */
+    private static NDArray[] groupedProjections(HybridConfig h, Weights weights, String p, NDManager manager) {
+        long keys = h.linearKeyHeads();
+        long dk = h.linearKeyDim();
+        long r = h.linearValueHeads() / h.linearKeyHeads();
+        long values = r * h.linearValueDim();
+        NDArray qkvz = weights.load(p + "in_proj_qkvz.weight", manager);
+        long hidden = qkvz.getShape().get(1);
+        NDArray grouped = qkvz.reshape(keys, 2 * dk + 2 * values, hidden);
+        NDArray q = rows(grouped, 0, dk);
+        NDArray k = rows(grouped, dk, 2 * dk);
+        NDArray v = rows(grouped, 2 * dk, 2 * dk + values);
+        NDArray z = rows(grouped, 2 * dk + values, 2 * dk + 2 * values);
+        NDArray ba = weights.load(p + "in_proj_ba.weight", manager).reshape(keys, 2 * r, hidden);
+        return new NDArray[] {q.concat(k, 0).concat(v, 0).transpose(), z.transpose(), rows(ba, 0, r).transpose(),
+            rows(ba, r, 2 * r).transpose()};
+    }
+
+    /** Rows {@code from..to} of every group of [groups, rows, H], stacked group after group as [groups * n, H]. */
+    private static NDArray rows(NDArray grouped, long from, long to) {
+        return grouped.get(new NDIndex(":, {}:{}, :", from, to)).reshape(-1, grouped.getShape().get(2));
+    }
+
+    private static Attention attention(int index, ModelConfig c, HybridConfig h, Weights weights, String p,
+                                       NDManager manager, RotaryEmbedding rope, float eps) {
+        return new Attention(index, Qwen3Model.linear(weights, p + "q_proj", manager),
+                Qwen3Model.linear(weights, p + "k_proj", manager), Qwen3Model.linear(weights, p + "v_proj", manager),
+                Qwen3Model.linear(weights, p + "o_proj", manager), norm(weights, p + "q_norm", manager, eps),
+                norm(weights, p + "k_norm", manager, eps), c.numHeads(), c.numKvHeads(), c.headDim(), rope,
+                h.attentionOutputGate());
+    }
+
+    private static Mlp mlp(int index, ModelConfig c, HybridConfig h, Weights weights, String p, NDManager manager) {
+        if (!c.isSparseLayer(index)) {
+            return Qwen3Model.swiGlu(weights, p, manager);
+        }
+        SparseMoe routed = Qwen3Model.sparseMoe(c, weights, p, manager);
+        if (h.sharedExpertIntermediateSize() == 0 && !weights.has(p + "shared_expert_gate.weight")) {
+            return routed;
+        }
+        return new SharedExpertMoe(routed, Qwen3Model.swiGlu(weights, p + "shared_expert.", manager),
+                Qwen3Model.linear(weights, p + "shared_expert_gate", manager));
+    }
+}
