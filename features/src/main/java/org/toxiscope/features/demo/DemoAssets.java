@@ -274,7 +274,11 @@ public final class DemoAssets {
         return c;
     }
 
-    /** Writes seeded normal(0, 0.02) weights (norms 1) and returns the embedding as the model reads it (BF16). */
+    /**
+     * Writes seeded normal(0, 0.02) weights (norms 1; the projections back into the residual stream, o_proj and
+     * down_proj, scaled by 1/sqrt(2 layers) as GPT-2 initialises them, so the current token stays the strongest part
+     * of the residual) and returns the embedding as the model reads it (BF16).
+     */
     private static float[] writeWeights(Path file, int vocab) throws IOException {
         RandomWeights shapes = new RandomWeights(ModelConfig.qwen3(HIDDEN, LAYERS, HEADS, KV_HEADS, HEAD_DIM,
                 INTERMEDIATE, vocab));
@@ -296,8 +300,10 @@ public final class DemoAssets {
             if (name.endsWith("norm.weight")) {
                 java.util.Arrays.fill(values, 1f);
             } else {
+                double std = name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight")
+                        ? INIT_STD / Math.sqrt(2.0 * LAYERS) : INIT_STD;
                 for (int i = 0; i < values.length; i++) {
-                    values[i] = bf16((float) (random.nextGaussian() * INIT_STD));
+                    values[i] = bf16((float) (random.nextGaussian() * std));
                 }
             }
             if (embedding == null) {
