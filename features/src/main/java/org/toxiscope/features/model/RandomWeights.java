@@ -34,7 +34,8 @@ public final class RandomWeights implements Weights {
         return manager.randomNormal(0f, 0.02f, shape, ai.djl.ndarray.types.DataType.FLOAT32);
     }
 
-    private Shape shape(String name) {
+    /** The shape of Hugging Face tensor {@code name} in this config; IllegalArgumentException for unknown names. */
+    public Shape shape(String name) {
         long h = config.hiddenSize();
         long d = config.headDim();
         switch (name) {

@@ -27,7 +27,7 @@ class CheckpointWeightsTest {
     private void writeTwoShards() throws IOException {
         new SafetensorsWriter().addF32("layers.0.w", new long[] {2}, 1, 2).addF32("embed", new long[] {1}, 7)
                 .write(tmp.resolve("model-00001-of-00002.safetensors"));
-        new SafetensorsWriter().addShorts("layers.1.w", "BF16", new long[] {2}, 0x4040, 0x4080)
+        new SafetensorsWriter().add("layers.1.w", "BF16", new long[] {2}, TestBuffers.u16(0x4040, 0x4080))
                 .write(tmp.resolve("model-00002-of-00002.safetensors"));
         writeIndex("\"layers.0.w\":\"model-00001-of-00002.safetensors\","
                 + "\"embed\":\"model-00001-of-00002.safetensors\","

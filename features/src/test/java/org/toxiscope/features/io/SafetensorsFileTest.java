@@ -9,6 +9,7 @@ import static org.toxiscope.features.io.TestBuffers.floats;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,9 +23,17 @@ class SafetensorsFileTest {
     @TempDir
     Path tmp;
 
+    /** Writes {@code header} (as UTF-8, with its true length) followed by {@code body}: hostile files. */
+    private static void writeRaw(Path path, String header, byte[] body) throws IOException {
+        byte[] hb = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + hb.length + body.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(hb.length).put(hb).put(body);
+        Files.write(path, b.array());
+    }
+
     private String rejected(String header, byte[] body) throws IOException {
         Path p = tmp.resolve("hostile.safetensors");
-        SafetensorsWriter.writeRaw(p, header, body);
+        writeRaw(p, header, body);
         MalformedFileException e = assertThrows(MalformedFileException.class, () -> SafetensorsFile.open(p));
         assertTrue(e.getMessage().contains("hostile.safetensors"), e.getMessage());
         return e.getMessage();
@@ -36,8 +45,8 @@ class SafetensorsFileTest {
         ByteBuffer f64 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putDouble(0.1).putDouble(-3);
         new SafetensorsWriter()
                 .addF32("a", new long[] {2, 2}, 1f, -2.5f, 3e-8f, Float.NaN)
-                .addShorts("b", "BF16", new long[] {3}, 0x3f80, 0xc0a0, 0xbc12)
-                .addShorts("h", "F16", new long[] {4}, 0x3c00, 0xc000, 0x7bff, 0x0001)
+                .add("b", "BF16", new long[] {3}, TestBuffers.u16(0x3f80, 0xc0a0, 0xbc12))
+                .add("h", "F16", new long[] {4}, TestBuffers.u16(0x3c00, 0xc000, 0x7bff, 0x0001))
                 .add("d", "F64", new long[] {2}, f64.array())
                 .add("i", "I64", new long[] {1}, new byte[8])
                 .write(p);
@@ -60,8 +69,8 @@ class SafetensorsFileTest {
     @Test
     void readsRowRanges() throws IOException {
         Path p = tmp.resolve("rows.safetensors");
-        new SafetensorsWriter().addShorts("e", "BF16", new long[] {3, 2}, 0x3f80, 0x4000, 0x4040, 0x4080, 0x40a0,
-                0x40c0).write(p);
+        new SafetensorsWriter().add("e", "BF16", new long[] {3, 2},
+                TestBuffers.u16(0x3f80, 0x4000, 0x4040, 0x4080, 0x40a0, 0x40c0)).write(p);
         try (SafetensorsFile f = SafetensorsFile.open(p)) {
             assertArrayEquals(new float[] {3, 4, 5, 6}, floats(f.readF32Rows("e", 1, 3)));
             assertEquals(0, f.readF32Rows("e", 2, 2).remaining());
@@ -188,7 +197,7 @@ class SafetensorsFileTest {
     @Test
     void acceptsPaddedHeadersAndEmptyTensors() throws IOException {
         Path p = tmp.resolve("pad.safetensors");
-        SafetensorsWriter.writeRaw(p, "{\"e\":{\"dtype\":\"F32\",\"shape\":[0,4],\"data_offsets\":[0,0]},"
+        writeRaw(p, "{\"e\":{\"dtype\":\"F32\",\"shape\":[0,4],\"data_offsets\":[0,0]},"
                 + "\"a\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[0,4]}}   ", new byte[4]);
         try (SafetensorsFile f = SafetensorsFile.open(p)) {
             assertEquals(0, f.readF32("e").remaining());
