@@ -47,12 +47,7 @@ final class FeatureOptions {
         if (noCache) {
             return null;
         }
-        if (cache != null) {
-            return cache;
-        }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("toxiscope").resolve("features");
+        return cache != null ? cache : CachePaths.root().resolve("features");
     }
 
     static long parseBytes(String s) {

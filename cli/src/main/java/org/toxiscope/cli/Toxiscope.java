@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
         description = "Toxicity classification and safety-data synthesis on Qwen-Scope SAE features.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             BenchCommand.class,
             DataCommand.class,
             FeaturesCommand.class,
