@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             FeaturesCommand.class,
             EvalCommand.class,
+            SynthesizeCommand.class,
+            ExplainFeatureCommand.class,
         })
 public final class Toxiscope implements Runnable {
 

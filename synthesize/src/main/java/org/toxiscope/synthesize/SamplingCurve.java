@@ -96,7 +96,8 @@ public record SamplingCurve(int[] budgets, long[] seeds, double[][] cov) {
         throw new IllegalArgumentException("budget " + budget + " is not on the curve " + Arrays.toString(budgets));
     }
 
-    private static int[] randomRanks(int n, long seed) {
+    /** Rank of each example in the seeded random order (Fisher-Yates on SplittableRandom). */
+    static int[] randomRanks(int n, long seed) {
         int[] order = new int[n];
         Arrays.setAll(order, i -> i);
         SplittableRandom random = new SplittableRandom(seed);
