@@ -146,8 +146,11 @@ public final class CoverageReport {
         return o;
     }
 
-    /** Mean natural-sampling Cov at {@code budget} examples (the curve must include it, capped at the corpus size). */
+    /** Mean natural-sampling Cov at {@code budget} examples (0 for none; the curve must include it, capped at the corpus size). */
     private double naturalAt(int budget) {
+        if (budget == 0) {
+            return 0;
+        }
         return curve.meanAt(Math.min(budget, Math.max(corpus.size(), 1)));
     }
 
