@@ -171,6 +171,17 @@ public final class LinearClassifier implements Scorer {
         return layers.clone();
     }
 
+    /** Each feature's weight toward the positive class (toxic minus clean), by layer then feature. */
+    public Map<FeatureRef, Double> featureWeights() {
+        Map<FeatureRef, Double> out = new java.util.LinkedHashMap<>();
+        for (int s = 0; s < layers.length; s++) {
+            for (int j = 0; j < features[s].length; j++) {
+                out.put(new FeatureRef(layers[s], features[s][j]), weights[s][j]);
+            }
+        }
+        return out;
+    }
+
     @Override
     public double score(FeatureTable table, int row) {
         double[] logit = {bias};

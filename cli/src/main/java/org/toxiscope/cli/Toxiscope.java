@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             LabelCommand.class,
             EvalCommand.class,
+            SynthesizeCommand.class,
+            ExplainFeatureCommand.class,
         })
 public final class Toxiscope implements Runnable {
 

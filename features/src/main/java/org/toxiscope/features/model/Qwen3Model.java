@@ -140,7 +140,7 @@ public final class Qwen3Model implements LanguageModel {
         try (NDManager step = out.newSubManager()) {
             BatchLayout layout = BatchLayout.of(step, tokens, state);
             options.steering().add().forEach((layer, v) -> steering.put(layer, steeringVector(step, v, layout,
-                    options.steering().fromPosition())));
+                    options.steering())));
             NDArray x = embeddings.get(step, new NDIndex("{}", layout.tokens()));
             Map<Integer, NDArray> captured = new HashMap<>();
             for (int i = 0; i <= last; i++) {
@@ -168,14 +168,25 @@ public final class Qwen3Model implements LanguageModel {
         }
     }
 
-    /** [B, T, H] steering addend: {@code v} at every position at or after {@code from}, zero before. */
-    private static NDArray steeringVector(NDManager step, float[] v, BatchLayout layout, int from) {
+    /** [B, T, H] steering addend: {@code v} at every position at or after the row's start, zero before. */
+    private static NDArray steeringVector(NDManager step, float[] v, BatchLayout layout, Steering steering) {
         NDArray vector = step.create(v, new Shape(1, 1, v.length));
-        if (from <= 0) {
+        int[] rowFrom = steering.rowFrom();
+        if (rowFrom == null && steering.fromPosition() <= 0) {
             return vector;
         }
-        NDArray after = layout.positions().gte(from).toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-        return after.expandDims(-1).mul(vector);
+        NDArray after;
+        if (rowFrom != null) {
+            if (rowFrom.length != layout.batch()) {
+                throw new IllegalArgumentException("steering has " + rowFrom.length + " row starts for a batch of "
+                        + layout.batch());
+            }
+            after = layout.positions().gte(step.create(rowFrom, new Shape(rowFrom.length, 1)).toType(
+                    ai.djl.ndarray.types.DataType.INT64, false));
+        } else {
+            after = layout.positions().gte(steering.fromPosition());
+        }
+        return after.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).expandDims(-1).mul(vector);
     }
 
     @Override

@@ -24,13 +24,19 @@ final class TokenChooser {
             }
             return best - offset;
         }
-        // Candidates sorted by logit (descending, index ascending on ties) so truncation is deterministic.
-        Integer[] order = new Integer[vocab];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, (a, b) -> {
-            int c = Float.compare(logits[offset + b], logits[offset + a]);
-            return c != 0 ? c : Integer.compare(a, b);
-        });
+        // Candidates sorted by logit (descending, index ascending on ties) so truncation is deterministic; primitive
+        // keys (order-preserving logit bits, then index) sort the whole vocabulary without boxing.
+        long[] keys = new long[vocab];
+        for (int i = 0; i < vocab; i++) {
+            int bits = Float.floatToIntBits(logits[offset + i]);
+            bits ^= (bits >> 31) & 0x7fffffff;
+            keys[i] = ((long) ~bits << 32) | i;
+        }
+        Arrays.sort(keys);
+        int[] order = new int[vocab];
+        for (int i = 0; i < vocab; i++) {
+            order[i] = (int) keys[i];
+        }
         int keep = sampling.topK() > 0 ? Math.min(sampling.topK(), vocab) : vocab;
         double max = logits[offset + order[0]] / sampling.temperature();
         double[] weights = new double[keep];

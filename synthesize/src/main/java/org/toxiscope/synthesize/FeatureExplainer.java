@@ -1,0 +1,164 @@
+package org.toxiscope.synthesize;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import org.toxiscope.features.SparseVector;
+import org.toxiscope.features.extract.TextFeatures;
+import org.toxiscope.features.model.QwenTokenizer;
+
+/**
+ * Explains targets: the token signature is the top of {@code unembed(W_dec[:, f])} (logit lens of the raw decoder
+ * direction); the contexts are the corpus examples with the largest max-pooled activation, cut to a window of
+ * tokens around the argmax token. Feed corpus examples with {@link #add}, then read {@link #explain}.
+ */
+public final class FeatureExplainer {
+
+    /** Snippet half-width in tokens around the firing token. */
+    private static final int WINDOW = 12;
+
+    private final FeatureModel model;
+    private final List<Target> targets;
+    private final int topContexts;
+    private final List<PriorityQueue<FeatureExplanation.Context>> best = new ArrayList<>();
+
+    public FeatureExplainer(FeatureModel model, List<Target> targets, int topContexts) {
+        this.model = model;
+        this.targets = List.copyOf(targets);
+        this.topContexts = topContexts;
+        Comparator<FeatureExplanation.Context> weakestFirst = Comparator
+                .comparingDouble(FeatureExplanation.Context::activation)
+                .thenComparing(FeatureExplanation.Context::id, Comparator.reverseOrder());
+        for (int i = 0; i < targets.size(); i++) {
+            best.add(new PriorityQueue<>(weakestFirst));
+        }
+    }
+
+    /** Considers one corpus example (its features must include every target layer). */
+    public void add(String id, TextFeatures features) {
+        for (int t = 0; t < targets.size(); t++) {
+            Target target = targets.get(t);
+            SparseVector v = features.pooled().get(target.layer());
+            float a = v == null ? 0f : v.get(target.feature());
+            if (!(a > 0) || topContexts == 0) {
+                continue;
+            }
+            PriorityQueue<FeatureExplanation.Context> queue = best.get(t);
+            if (queue.size() == topContexts && queue.peek().activation() >= a) {
+                continue;
+            }
+            queue.add(new FeatureExplanation.Context(id, snippet(model.tokenizer(), features.tokenIds(),
+                    v.positionOf(target.feature())), a));
+            if (queue.size() > topContexts) {
+                queue.poll();
+            }
+        }
+    }
+
+    /** Each target's explanation with its top {@code signatureTokens} tokens, in target order. */
+    public List<FeatureExplanation> explain(int signatureTokens) throws IOException {
+        List<FeatureExplanation> out = new ArrayList<>();
+        for (int t = 0; t < targets.size(); t++) {
+            Target target = targets.get(t);
+            List<FeatureExplanation.Context> contexts = new ArrayList<>(best.get(t));
+            contexts.sort(Comparator.comparingDouble(FeatureExplanation.Context::activation).reversed()
+                    .thenComparing(FeatureExplanation.Context::id));
+            out.add(new FeatureExplanation(target.layer(), target.feature(), signature(target, signatureTokens),
+                    contexts));
+        }
+        return out;
+    }
+
+    /** The {@code n} vocabulary entries the logit lens scores highest for the target's raw decoder direction. */
+    public List<FeatureExplanation.TokenScore> signature(Target target, int n) throws IOException {
+        float[] scores;
+        try (NDManager scope = model.manager().newSubManager()) {
+            scores = model.model().unembed(model.direction(target, false), scope);
+        }
+        int[] top = topIndices(scores, n);
+        List<FeatureExplanation.TokenScore> out = new ArrayList<>(top.length);
+        for (int id : top) {
+            out.add(new FeatureExplanation.TokenScore(id, model.tokenizer().token(id), scores[id]));
+        }
+        return out;
+    }
+
+    /** Indices of the {@code n} largest scores, largest first (lower index first on ties). */
+    static int[] topIndices(float[] scores, int n) {
+        int k = Math.min(n, scores.length);
+        // A min-heap of k indices keeps the scan O(V log k) without boxing the whole vocabulary.
+        int[] heap = new int[k];
+        int size = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (size < k) {
+                heap[size] = i;
+                siftUp(heap, size++, scores);
+            } else if (k > 0 && scores[i] > scores[heap[0]]) {
+                heap[0] = i;
+                siftDown(heap, k, scores);
+            }
+        }
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = heap[i];
+        }
+        Arrays.sort(order, (a, b) -> scores[a] != scores[b] ? Float.compare(scores[b], scores[a])
+                : Integer.compare(a, b));
+        return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Heap order: smaller score first, and on equal scores the larger index first (so it is evicted first). */
+    private static boolean below(int a, int b, float[] s) {
+        return s[a] < s[b] || (s[a] == s[b] && a > b);
+    }
+
+    private static void siftUp(int[] heap, int i, float[] s) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (!below(heap[i], heap[parent], s)) {
+                return;
+            }
+            int tmp = heap[i];
+            heap[i] = heap[parent];
+            heap[parent] = tmp;
+            i = parent;
+        }
+    }
+
+    private static void siftDown(int[] heap, int size, float[] s) {
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1;
+            int smallest = i;
+            if (l < size && below(heap[l], heap[smallest], s)) {
+                smallest = l;
+            }
+            if (l + 1 < size && below(heap[l + 1], heap[smallest], s)) {
+                smallest = l + 1;
+            }
+            if (smallest == i) {
+                return;
+            }
+            int tmp = heap[i];
+            heap[i] = heap[smallest];
+            heap[smallest] = tmp;
+            i = smallest;
+        }
+    }
+
+    /** The tokens around {@code position}, the token itself marked {@code [[...]]}. */
+    static String snippet(QwenTokenizer tokenizer, int[] ids, int position) {
+        if (position < 0 || position >= ids.length) {
+            return tokenizer.decode(Arrays.copyOf(ids, Math.min(ids.length, 2 * WINDOW)));
+        }
+        int from = Math.max(0, position - WINDOW);
+        int to = Math.min(ids.length, position + WINDOW + 1);
+        return (from > 0 ? "..." : "") + tokenizer.decode(Arrays.copyOfRange(ids, from, position)) + "[["
+                + tokenizer.token(ids[position]) + "]]" + tokenizer.decode(Arrays.copyOfRange(ids, position + 1, to))
+                + (to < ids.length ? "..." : "");
+    }
+}

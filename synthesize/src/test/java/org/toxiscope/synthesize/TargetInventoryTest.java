@@ -1,0 +1,51 @@
+package org.toxiscope.synthesize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TargetInventoryTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void targetsFileKeepsRelevantIdsInOrder() throws Exception {
+        Path f = Files.writeString(dir.resolve("t.txt"), "# targets\n14:2311,0.9\nL3:f7 0.2\n\n5:6\t0.5 # ok\n");
+        List<Target> all = TargetInventory.fromFile(f, null);
+        assertEquals(List.of("L14:f2311", "L3:f7", "L5:f6"), all.stream().map(Target::toString).toList());
+        assertEquals(0.9, all.get(0).relevance());
+        List<Target> relevant = TargetInventory.fromFile(f, 0.5);
+        assertEquals(List.of("L14:f2311", "L5:f6"), relevant.stream().map(Target::toString).toList());
+        assertEquals(all.stream().map(Target::toString).toList(), TargetInventory.fromFile(
+                Files.writeString(dir.resolve("u.txt"), TargetInventory.format(all)), null).stream()
+                .map(Target::toString).toList());
+    }
+
+    @Test
+    void badLinesNameFileAndLine() throws Exception {
+        Path f = Files.writeString(dir.resolve("bad.txt"), "1:2\nfoo\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TargetInventory.fromFile(f, null));
+        assertTrue(e.getMessage().contains("bad.txt:2:"), e.getMessage());
+        Path g = Files.writeString(dir.resolve("noscore.txt"), "1:2,0.5\n3:4\n");
+        e = assertThrows(IllegalArgumentException.class, () -> TargetInventory.fromFile(g, 0.1));
+        assertTrue(e.getMessage().contains("noscore.txt:2:") && e.getMessage().contains("relevance"), e.getMessage());
+    }
+
+    @Test
+    void discoverCsvGivesTopNPositiveDeltasPerLayer() throws Exception {
+        Path csv = Files.writeString(dir.resolve("d.csv"), "layer,feature,toxic_rate,clean_rate,delta,rank\n"
+                + "1,5,0.5,0.1,0.4,1\n1,9,0.3,0.1,0.2,2\n1,3,0.2,0.1,0.1,3\n2,8,0.1,0.3,-0.2,1\n");
+        List<Target> t = TargetInventory.fromDeltaCsv(csv, 2);
+        assertEquals(List.of("L1:f5", "L1:f9"), t.stream().map(Target::toString).toList());
+        assertEquals(0.4, t.get(0).relevance(), 1e-12);
+        Path bad = Files.writeString(dir.resolve("e.csv"), "layer,feature\n");
+        assertThrows(IllegalArgumentException.class, () -> TargetInventory.fromDeltaCsv(bad, 2));
+    }
+}
