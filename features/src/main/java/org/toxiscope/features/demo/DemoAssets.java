@@ -9,6 +9,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -170,7 +172,8 @@ public final class DemoAssets {
         counts.keySet().removeAll(SPECIAL_TOKENS);
         counts.remove(UNK);
         return counts.entrySet().stream()
-                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
                 .map(Map.Entry::getKey).toList();
     }
 
@@ -298,7 +301,7 @@ public final class DemoAssets {
             long[] shape = shapes.shape(name).getShape();
             float[] values = new float[Math.toIntExact(shapes.shape(name).size())];
             if (name.endsWith("norm.weight")) {
-                java.util.Arrays.fill(values, 1f);
+                Arrays.fill(values, 1f);
             } else {
                 double std = name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight")
                         ? INIT_STD / Math.sqrt(2.0 * LAYERS) : INIT_STD;
@@ -351,8 +354,8 @@ public final class DemoAssets {
     }
 
     private static void writeJson(Path file, JsonElement json) throws IOException {
-        Files.writeString(file, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n",
-                StandardCharsets.UTF_8);
+        String text = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json);
+        Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
     }
 
     /** First 16 hex digits of the SHA-256 of the texts, each length-prefixed so boundaries count. */
@@ -361,7 +364,7 @@ public final class DemoAssets {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (String t : texts) {
                 byte[] b = t.getBytes(StandardCharsets.UTF_8);
-                md.update(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
+                md.update(ByteBuffer.allocate(4).putInt(b.length).array());
                 md.update(b);
             }
             return HexFormat.of().formatHex(md.digest(), 0, 8);

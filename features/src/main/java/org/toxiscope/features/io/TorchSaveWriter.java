@@ -3,6 +3,7 @@ package org.toxiscope.features.io;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -259,7 +260,7 @@ public final class TorchSaveWriter {
             if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
                 return op('J').int32((int) v);
             }
-            byte[] b = java.math.BigInteger.valueOf(v).toByteArray();
+            byte[] b = BigInteger.valueOf(v).toByteArray();
             op(0x8a).op(b.length);
             for (int i = b.length - 1; i >= 0; i--) {
                 op(b[i] & 0xff);

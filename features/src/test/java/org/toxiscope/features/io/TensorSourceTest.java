@@ -23,7 +23,8 @@ class TensorSourceTest {
     void loadsIntoDjlMemoryInRowBlocks() throws IOException {
         Path p = tmp.resolve("m.safetensors");
         new SafetensorsWriter().add("e", "BF16", new long[] {5, 2},
-                TestBuffers.u16(0x3f80, 0x4000, 0x4040, 0x4080, 0x40a0, 0x40c0, 0x40e0, 0x4100, 0x4110, 0x4120)).addF32("s", new long[] {}, 2.5f)
+                TestBuffers.u16(0x3f80, 0x4000, 0x4040, 0x4080, 0x40a0, 0x40c0, 0x40e0, 0x4100, 0x4110, 0x4120))
+                .addF32("s", new long[] {}, 2.5f)
                 .addF32("z", new long[] {0, 3}).write(p);
         try (SafetensorsFile f = SafetensorsFile.open(p); NDManager m = NDManager.newBaseManager()) {
             float[] expected = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,8 @@ class TorchSaveWriterTest {
                 float[] got = back.get(name).values();
                 assertEquals(want.length, got.length, name);
                 for (int i = 0; i < want.length; i++) {
-                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]), name + "[" + i + "]");
+                    assertEquals(Float.floatToRawIntBits(want[i]), Float.floatToRawIntBits(got[i]),
+                            name + "[" + i + "]");
                 }
             }
         }
@@ -96,7 +98,7 @@ class TorchSaveWriterTest {
         // The local headers copy torch's exact bytes: flags 0x0808, zeroed sizes, an 'FB' padding field.
         byte[] a = Files.readAllBytes(fixture);
         byte[] b = Files.readAllBytes(p);
-        assertArrayEquals(java.util.Arrays.copyOf(a, 64 + 365), java.util.Arrays.copyOf(b, 64 + 365));
+        assertArrayEquals(Arrays.copyOf(a, 64 + 365), Arrays.copyOf(b, 64 + 365));
     }
 
     @Test
