@@ -123,6 +123,16 @@ public final class DataEfficiencyStudy {
         return copy(macroF1);
     }
 
+    /** Per fraction, the mean overall F1 over the seeds that ran. */
+    public double[] meanF1() {
+        return band(f1)[0];
+    }
+
+    /** Per fraction, the mean macro-F1 across languages over the seeds that ran. */
+    public double[] meanMacroF1() {
+        return band(macroF1)[0];
+    }
+
     /** The mean over seeds of the full-data (fraction 1) F1; NaN when every full-data run failed. */
     public double fullDataF1() {
         return mean(f1[fractions.length - 1]);
