@@ -72,7 +72,7 @@ final class EvalCurveCommand implements Callable<Integer> {
         for (int i = 0; i < seeds; i++) {
             seedList[i] = seed + i;
         }
-        EvalModelOptions.Loaded loaded = options.load("curve");
+        EvalModelOptions.Inputs loaded = options.load("curve");
         DataEfficiencyStudy s = DataEfficiencyStudy.run(loaded.data(), base, fractions, seedList, loaded.extraction(),
                 line -> System.err.println("eval curve: " + line));
         if (s.headline().isEmpty()) {

@@ -36,7 +36,7 @@ final class EvalLanguagesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EvalModelOptions.Loaded loaded = options.load("languages");
+        EvalModelOptions.Inputs loaded = options.load("languages");
         LanguageStudy s = LanguageStudy.run(loaded.data(), k, sources);
         EvalReport out = options.report("toxiscope eval languages", loaded, s.summary(), s.headline());
         List<Chart> jaccard = new ArrayList<>(s.jaccardCharts());

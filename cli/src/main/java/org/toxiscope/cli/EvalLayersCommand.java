@@ -35,7 +35,7 @@ final class EvalLayersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EvalModelOptions.Loaded loaded = options.load("layers");
+        EvalModelOptions.Inputs loaded = options.load("layers");
         LayerStudy s = LayerStudy.run(loaded.data(), ks, maxCompose);
         EvalReport out = options.report("toxiscope eval layers", loaded, s.summary(), s.headline());
         out.addSection("Held-out F1 per layer (Fig. 8/10)", "Rule over the top-K features of one layer, discovered on "

@@ -59,11 +59,11 @@ final class EvalModelOptions {
     int chunk;
 
     /** Both data sets as feature tables, what extracted them, and the provenance for report.json. */
-    record Loaded(StudyData data, ExtractionProvenance extraction, JsonObject provenance) {
+    record Inputs(StudyData data, ExtractionProvenance extraction, JsonObject provenance) {
     }
 
     /** Extracts the features of --data and --test at every chosen layer in one session. */
-    Loaded load(String command) throws IOException {
+    Inputs load(String command) throws IOException {
         try (FeatureSession session = Sessions.open(model, sae, features, true)) {
             FeatureTables.Loaded train = table(session, data, "eval " + command + ": discovery features");
             FeatureTables.Loaded held = table(session, test, "eval " + command + ": test features");
@@ -79,7 +79,7 @@ final class EvalModelOptions {
             p.add("data_counts", EvalReport.gson().toJsonTree(train.table().counts(0)));
             p.add("test_counts", EvalReport.gson().toJsonTree(held.table().counts(study.testLabel())));
             p.addProperty("seed", columns.seed);
-            return new Loaded(study, extraction, p);
+            return new Inputs(study, extraction, p);
         }
     }
 
@@ -106,7 +106,7 @@ final class EvalModelOptions {
      * A report on the loaded data: the study's choices under provenance "study", and a full evaluation (every
      * metric, per language) of each headline classifier; the caller adds its figure sections and calls {@link #write}.
      */
-    EvalReport report(String defaultTitle, Loaded loaded, JsonObject study, Map<String, HeldOutRun> headline) {
+    EvalReport report(String defaultTitle, Inputs loaded, JsonObject study, Map<String, HeldOutRun> headline) {
         if (headline.isEmpty()) {
             throw new IllegalArgumentException("no classifier could be built from the discovery data");
         }

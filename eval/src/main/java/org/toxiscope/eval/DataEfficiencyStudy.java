@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.toxiscope.classify.ClassifierTrainer;
@@ -67,7 +68,7 @@ public final class DataEfficiencyStudy {
         for (int fi = 0; fi < fr.length; fi++) {
             for (int si = 0; si < seeds.length; si++) {
                 study.runOne(data, fi, si, extraction);
-                progress.accept(String.format(java.util.Locale.ROOT, "fraction %s seed %d: F1 %.4f, macro-F1 %.4f",
+                progress.accept(String.format(Locale.ROOT, "fraction %s seed %d: F1 %.4f, macro-F1 %.4f",
                         fr[fi], seeds[si], study.f1[fi][si], study.macroF1[fi][si]));
             }
         }
@@ -189,7 +190,7 @@ public final class DataEfficiencyStudy {
     public JsonObject summary() {
         JsonObject o = new JsonObject();
         o.addProperty("method", base.method().id());
-        o.addProperty("layer_choice", base.layerChoice().name().toLowerCase(java.util.Locale.ROOT));
+        o.addProperty("layer_choice", base.layerChoice().name().toLowerCase(Locale.ROOT));
         o.addProperty("compose", base.compose());
         o.addProperty("top_features", base.topFeatures());
         JsonArray s = new JsonArray();

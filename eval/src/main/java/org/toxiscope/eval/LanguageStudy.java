@@ -98,7 +98,7 @@ public final class LanguageStudy {
         if (sources.isEmpty()) {
             throw new IllegalArgumentException("give at least one source language");
         }
-        return new LanguageStudy(data, k, sources);
+        return new LanguageStudy(data, k, sources.stream().distinct().toList());
     }
 
     private int[] top(String lang, int layer) {

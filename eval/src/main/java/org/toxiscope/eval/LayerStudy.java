@@ -3,6 +3,7 @@ package org.toxiscope.eval;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +46,9 @@ public final class LayerStudy {
         this.data = data;
         this.deltas = Discovery.run(data.train(), data.trainLabel(), data.trainRows());
         this.layers = data.layers();
-        if (java.util.Arrays.stream(layers).allMatch(l -> deltas.layer(l).size() == 0)) {
+        if (Arrays.stream(layers).allMatch(l -> deltas.layer(l).size() == 0)) {
             throw new IllegalArgumentException("no SAE feature fires on the discovery data at layers "
-                    + java.util.Arrays.toString(layers));
+                    + Arrays.toString(layers));
         }
         this.ks = ks.clone();
         this.f1 = new double[ks.length][layers.length];
