@@ -27,7 +27,7 @@ final class EvalLanguagesCommand implements Callable<Integer> {
     EvalModelOptions options;
 
     @Option(names = "--source-lang", paramLabel = "LANG", split = ",", defaultValue = "en",
-            description = "Languages whose features are transferred to the others (default: ${DEFAULT-VALUE}).")
+            description = "Languages whose features are transferred to the others, or all (default: ${DEFAULT-VALUE}).")
     List<String> sources;
 
     @Option(names = "--top-features", paramLabel = "K", defaultValue = "10",

@@ -23,6 +23,8 @@ public final class LanguageStudy {
 
     /** Top-K features per language compared and used by the transfer rule, unless the caller says otherwise. */
     public static final int DEFAULT_K = 10;
+    /** As the only source language: transfer from every discovered language. */
+    public static final String ALL = "all";
     /** Row of the transfer table holding each target's rule discovered on its own rows. */
     public static final String OWN = "own language";
 
@@ -37,13 +39,14 @@ public final class LanguageStudy {
     private final Map<String, Integer> sourceLayer = new LinkedHashMap<>();
     private final Map<String, HeldOutRun> headline = new LinkedHashMap<>();
 
-    private LanguageStudy(StudyData data, int k, List<String> sourceLanguages) {
+    private LanguageStudy(StudyData data, int k, List<String> requested) {
         this.k = k;
         this.layers = data.layers();
         this.languages = data.trainLanguages().stream().filter(data::discoverable).toList();
         if (languages.isEmpty()) {
             throw new IllegalArgumentException("no language of the discovery data has both toxic and clean rows");
         }
+        List<String> sourceLanguages = requested.equals(List.of(ALL)) ? languages : requested;
         for (String lang : languages) {
             deltas.put(lang, Discovery.run(data.train(), data.trainLabel(), data.trainRows(lang)));
         }
@@ -90,7 +93,10 @@ public final class LanguageStudy {
         }
     }
 
-    /** Runs the study; {@code sources} are the languages whose features are transferred (e.g. {@code [en]}). */
+    /**
+     * Runs the study; {@code sources} are the languages whose features are transferred (e.g. {@code [en]}, or
+     * {@code [all]} for every discovered language).
+     */
     public static LanguageStudy run(StudyData data, int k, List<String> sources) {
         if (k < 1) {
             throw new IllegalArgumentException("K must be at least 1, got " + k);

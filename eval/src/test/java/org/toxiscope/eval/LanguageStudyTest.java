@@ -50,6 +50,16 @@ class LanguageStudyTest {
     }
 
     @Test
+    void allSourcesGiveTheFullMatrixWhoseDiagonalIsTheOwnRow() {
+        LanguageStudy s = LanguageStudy.run(StudyTables.data(), 1, List.of(LanguageStudy.ALL));
+        assertEquals(List.of("de", "en", LanguageStudy.OWN), s.sources());
+        assertEquals(s.transfer(2, 0), s.transfer(0, 0), EPS);
+        assertEquals(s.transfer(2, 1), s.transfer(1, 1), EPS);
+        assertEquals(2.0 / 3, s.transfer(1, 0), EPS, "en's f5@L7 on de");
+        assertEquals(2, s.headline().size());
+    }
+
+    @Test
     void anUnknownSourceLanguageIsRefused() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> LanguageStudy.run(StudyTables.data(), 1, List.of("fr")));
