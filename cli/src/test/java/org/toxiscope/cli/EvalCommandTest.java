@@ -109,14 +109,15 @@ class EvalCommandTest {
     }
 
     @Test
-    void modelRunSubcommandsParseTheirFlagsButAreNotWiredYet(@TempDir Path dir) {
+    void modelRunSubcommandsParseTheirFlagsAndNameAMissingSaeOrFile(@TempDir Path dir) {
         Run r = run("eval", "curve", "--model", "m", "--sae", "s", "--layers", "all", "--data", "train.jsonl",
                 "--test", "test.jsonl", "--method", "rule", "--report", dir.toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("eval curve is not available in this build yet"), r.err());
+        assertTrue(r.err().contains("'s' is not an existing path"), r.err());
         Run layers = run("eval", "layers", "--model", "m", "--sae", "s", "--layers", "all", "--data", "d",
                 "--test", "t", "--report", dir.toString());
-        assertTrue(layers.err().contains("eval layers is not available"), layers.err());
+        assertEquals(1, layers.exit());
+        assertTrue(layers.err().contains("'s' is not an existing path"), layers.err());
     }
 
     @Test
