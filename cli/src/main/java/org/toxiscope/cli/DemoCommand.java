@@ -90,10 +90,12 @@ final class DemoCommand implements Callable<Integer> {
                 "--name", "logreg", "--data", test.toString(), "--report", report.toString());
         run(out, 7, "label the held-out file (every input column kept, predictions appended)",
                 "label", "--classifier", logreg.toString(), "--input", test.toString(), "--output", labelled.toString());
-        run(out, 8, "synthesize steered samples for toxic features the training data misses",
-                "synthesize", "--model", model, "--sae", sae, "--classifier", rule.toString(), "--seed-corpus",
-                train.toString(), "--generator", "steer", "--samples-per-feature", String.valueOf(samplesPerFeature),
-                "--max-new-tokens", "12", "--seed", "42", "--output", synth.toString());
+        // The rule's features were discovered on this training data, so it covers them all; on real data pass
+        // --seed-corpus to synthesize only for the features the corpus misses.
+        run(out, 8, "synthesize steered samples for the rule's toxic features (kept only where the target fires)",
+                "synthesize", "--model", model, "--sae", sae, "--classifier", rule.toString(), "--generator", "steer",
+                "--samples-per-feature", String.valueOf(samplesPerFeature), "--max-new-tokens", "12", "--seed", "42",
+                "--output", synth.toString());
 
         out.println();
         out.printf("toxiscope demo: done in %.0f s. Outputs:%n", (System.nanoTime() - start) / 1e9);
