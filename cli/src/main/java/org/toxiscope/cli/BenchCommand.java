@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code toxiscope bench}: parent of the benchmark subcommands, each printing its figures (never asserted in tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Speed and memory benchmarks; each subcommand prints its figures to stdout.",
-        subcommands = {BenchForwardCommand.class, BenchDataCommand.class, BenchEvalCommand.class},
+        subcommands = {BenchForwardCommand.class, BenchDataCommand.class, BenchEvalCommand.class,
+            BenchFeaturesCommand.class},
         footer = {"", "Example:", "  toxiscope bench forward --batch 4 --seq 128"})
 final class BenchCommand implements Runnable {
 
