@@ -59,7 +59,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--temperature", paramLabel = "T", description = "Sampling temperature > 0 (default 1.0).")
     Double temperature;
 
-    @Option(names = "--top-k", paramLabel = "K", description = "Sample among the K most likely tokens (default 0: all).")
+    @Option(names = "--top-k", paramLabel = "K",
+            description = "Sample among the K most likely tokens (default 0: all).")
     Integer topK;
 
     @Option(names = "--top-p", paramLabel = "P",
@@ -93,7 +94,8 @@ final class GenerateCommand implements Callable<Integer> {
             description = "all: steer prompt and generated positions (default); generated: only new tokens.")
     String steerFrom;
 
-    @Option(names = "--unit-norm", description = "Scale each decoder column to unit length before multiplying by ALPHA.")
+    @Option(names = "--unit-norm",
+            description = "Scale each decoder column to unit length before multiplying by ALPHA.")
     boolean unitNorm;
 
     @Option(names = "--json", description = "One JSON object per prompt and line instead of plain text.")
@@ -109,7 +111,8 @@ final class GenerateCommand implements Callable<Integer> {
         boolean fromGenerated = switch (steerFrom) {
             case "all" -> false;
             case "generated" -> true;
-            default -> throw new IllegalArgumentException("--steer-from must be all or generated, not '" + steerFrom + "'");
+            default -> throw new IllegalArgumentException("--steer-from must be all or generated, not '" + steerFrom
+                    + "'");
         };
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("--max-new-tokens must be >= 1, got " + maxNewTokens);
@@ -189,8 +192,8 @@ final class GenerateCommand implements Callable<Integer> {
             throws IOException {
         int blocks = checkpoint.config().numLayers();
         if (layer < 0 || layer >= blocks) {
-            throw new IllegalArgumentException("--layer " + layer + " does not exist: " + model.model + " has blocks 0.."
-                    + (blocks - 1));
+            throw new IllegalArgumentException("--layer " + layer + " does not exist: " + model.model
+                    + " has blocks 0.." + (blocks - 1));
         }
         var saeSpec = new SaeResolver(HfCache.fromEnvironment()).resolve(sae, layer, k, null);
         try (TopKSae decoder = TopKSae.load(saeSpec, manager)) {
@@ -228,7 +231,8 @@ final class GenerateCommand implements Callable<Integer> {
                 w.name("steering").beginArray();
                 for (FeatureSteer t : terms) {
                     w.beginObject().name("layer").value(layer).name("feature").value(t.feature())
-                            .name("alpha").value(Float.valueOf(t.alpha())).name("unit_norm").value(unitNorm).endObject();
+                            .name("alpha").value(Float.valueOf(t.alpha())).name("unit_norm").value(unitNorm)
+                            .endObject();
                 }
                 w.endArray();
             }

@@ -50,7 +50,8 @@ final class SaeStatsCommand implements Callable<Integer> {
     @Mixin
     SaeOptions sae;
 
-    @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR", description = "Texts (any format data reads).")
+    @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR",
+            description = "Texts (any format data reads).")
     List<String> input;
 
     @Mixin
@@ -100,8 +101,8 @@ final class SaeStatsCommand implements Callable<Integer> {
              NDManager manager = NDManager.newBaseManager(model.device())) {
             int blocks = checkpoint.config().numLayers();
             if (deepest >= blocks) {
-                throw new IllegalArgumentException("layer " + deepest + " does not exist: " + model.model + " has blocks"
-                        + " 0.." + (blocks - 1));
+                throw new IllegalArgumentException("layer " + deepest + " does not exist: " + model.model
+                        + " has blocks 0.." + (blocks - 1));
             }
             List<TopKSae> saes = new ArrayList<>();
             try (LanguageModel lm = checkpoint.load(model.device(), deepest);
@@ -179,8 +180,8 @@ final class SaeStatsCommand implements Callable<Integer> {
                 StringWriter buffer = new StringWriter();
                 try (JsonWriter w = new JsonWriter(buffer)) {
                     w.beginObject().name("layer").value(e.getKey()).name("sae").value(s.argument())
-                            .name("sae_sha256").value(s.sha256()).name("texts").value(texts).name("tokens").value(tokens)
-                            .name("truncated").value(truncated);
+                            .name("sae_sha256").value(s.sha256()).name("texts").value(texts)
+                            .name("tokens").value(tokens).name("truncated").value(truncated);
                     number(w, "mse", r.mse());
                     number(w, "fvu", r.fvu());
                     number(w, "mean_l0", r.meanL0());

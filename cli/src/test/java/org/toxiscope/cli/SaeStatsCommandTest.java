@@ -71,8 +71,8 @@ class SaeStatsCommandTest {
         CommandRun run = CommandRun.of(args(golden, empty, "--on-error", "skip", "--rejects",
                 dir.resolve("rejects.jsonl").toString()));
         assertEquals(1, run.exit());
-        assertTrue(run.err().startsWith("toxiscope sae stats: ") && run.err().contains("no text with at least one token"),
-                run.err());
+        assertTrue(run.err().startsWith("toxiscope sae stats: "), run.err());
+        assertTrue(run.err().contains("no text with at least one token"), run.err());
         String[] noLayer = args(golden, empty);
         noLayer[noLayer.length - 1] = "5";
         run = CommandRun.of(noLayer);

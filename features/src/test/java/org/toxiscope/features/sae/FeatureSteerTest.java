@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.io.HfCache;
 
-/** Steering terms parse strictly and sum to the golden {@code alpha * W_dec[:, f]}; random SAEs have the asked shape. */
+/** Steering terms parse strictly and sum to the golden {@code alpha * W_dec[:, f]}; random SAEs have their shape. */
 class FeatureSteerTest {
 
     @Test
