@@ -92,7 +92,8 @@ final class BenchForwardCommand implements Callable<Integer> {
         }
     }
 
-    private static int[][] randomTokens(int batch, int length, int vocab) {
+    /** Reproducible random token ids (seed 7), {@code batch} rows of {@code length}. */
+    static int[][] randomTokens(int batch, int length, int vocab) {
         Random random = new Random(7);
         int[][] tokens = new int[batch][length];
         for (int[] row : tokens) {

@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             SynthesizeCommand.class,
             ExplainFeatureCommand.class,
+            GenerateCommand.class,
+            SaeCommand.class,
         })
 public final class Toxiscope implements Runnable {
 
@@ -29,10 +31,12 @@ public final class Toxiscope implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
-    /** Builds the command line with the one-line error handler every subcommand shares. */
+    /** Builds the command line with the one-line error handlers every subcommand shares. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Toxiscope());
-        cl.setExecutionExceptionHandler(new OneLineErrors());
+        OneLineErrors errors = new OneLineErrors();
+        cl.setExecutionExceptionHandler(errors);
+        cl.setParameterExceptionHandler(errors);
         return cl;
     }
 

@@ -113,18 +113,11 @@ public final class FeatureExtractor {
         }
         try (NDManager step = parent.newSubManager(); DecodeState state = model.newState(step, batch.length)) {
             ForwardResult result = model.forward(step, batch, state, ForwardOptions.residuals(saes.keySet()));
-            int width = batch[0].length;
-            for (int[] b : batch) {
-                width = Math.max(width, b.length);
-            }
-            long[] realRows = realRowIndex(batch, result.padding(), width);
             Map<Integer, long[]> codeIdx = new HashMap<>();
             Map<Integer, float[]> codeVal = new HashMap<>();
             Map<Integer, Integer> codeWidth = new HashMap<>();
             for (var e : saes.entrySet()) {
-                NDArray residual = result.residuals().get(e.getKey());
-                long hidden = residual.getShape().get(2);
-                NDArray flat = residual.reshape(-1, hidden).get(new NDIndex("{}", step.create(realRows)));
+                NDArray flat = realTokens(result.residuals().get(e.getKey()), result.padding());
                 try (SaeCodes codes = e.getValue().encode(flat)) {
                     codeIdx.put(e.getKey(), codes.indices().toType(DataType.INT64, false).toLongArray());
                     codeVal.put(e.getKey(), codes.values().toFloatArray());
@@ -159,20 +152,25 @@ public final class FeatureExtractor {
         }
     }
 
-    /** Row numbers, in the flattened [B*T] residual, of every sequence's real (non-padding) positions. */
-    private static long[] realRowIndex(int[][] batch, int[] padding, int width) {
+    /**
+     * The rows [N, H] of a left-padded residual batch [B, T, H] at its real positions (the last T - padding[b] of
+     * each row b), sequence by sequence; owned by the residual's manager.
+     */
+    public static NDArray realTokens(NDArray residual, int[] padding) {
+        long width = residual.getShape().get(1);
+        long hidden = residual.getShape().get(2);
         int total = 0;
-        for (int[] b : batch) {
-            total += b.length;
+        for (int p : padding) {
+            total += (int) width - p;
         }
         long[] rows = new long[total];
         int at = 0;
-        for (int b = 0; b < batch.length; b++) {
-            for (int t = padding[b]; t < width; t++) {
-                rows[at++] = (long) b * width + t;
+        for (int b = 0; b < padding.length; b++) {
+            for (long t = padding[b]; t < width; t++) {
+                rows[at++] = b * width + t;
             }
         }
-        return rows;
+        return residual.reshape(-1, hidden).get(new NDIndex("{}", residual.getManager().create(rows)));
     }
 
     /** Per-token codes; top-k SAEs keep all k (values may be negative), others drop their zero padding. */

@@ -72,6 +72,24 @@ public final class TopKSae implements AutoCloseable {
         }
     }
 
+    /**
+     * A top-k SAE of random weights (normal, encoder std {@code 1/sqrt(dModel)}, decoder rows of unit norm, zero
+     * biases) for benchmarks of a release's shape without its file; its spec names no file, so nothing is read.
+     */
+    public static TopKSae random(int dModel, int dSae, int k, int layer, NDManager parent) {
+        SaeSpec spec = new SaeSpec("random-" + dSae, SaeFormat.QWEN_SCOPE_PT, java.nio.file.Path.of("random"), layer,
+                k, SaeActivation.TOPK, false, "random");
+        NDManager manager = parent.newSubManager();
+        NDArray encoder = manager.randomNormal(0f, (float) (1 / Math.sqrt(dModel)), new Shape(dModel, dSae),
+                DataType.FLOAT32);
+        NDArray rows = manager.randomNormal(0f, 1f, new Shape(dSae, dModel), DataType.FLOAT32);
+        rows.divi(rows.norm(new int[] {1}, true));
+        TopKSae sae = new TopKSae(spec, manager, encoder, manager.zeros(new Shape(dSae)), null, null);
+        sae.decoderRows = rows;
+        sae.decoderBias = manager.zeros(new Shape(dModel));
+        return sae;
+    }
+
     private static TensorSource open(SaeSpec spec) throws IOException {
         return spec.format() == SaeFormat.QWEN_SCOPE_PT ? TorchCheckpoint.open(spec.weights())
                 : SafetensorsFile.open(spec.weights());
