@@ -144,10 +144,17 @@ public final class Qwen3Model implements LanguageModel {
             NDArray x = embeddings.get(step, new NDIndex("{}", layout.tokens()));
             Map<Integer, NDArray> captured = new HashMap<>();
             for (int i = 0; i <= last; i++) {
-                x = blocks[i].apply(x, layout, state);
-                NDArray add = steering.get(i);
-                if (add != null) {
-                    x = x.add(add);
+                // Each block's temporaries live in a scope of their own, freed as soon as the block is done:
+                // otherwise a long prefill holds every block's attention scores and MLP activations at once.
+                try (NDManager blockScope = step.newSubManager()) {
+                    x.tempAttach(blockScope);
+                    NDArray h = blocks[i].apply(x, layout, state);
+                    NDArray add = steering.get(i);
+                    if (add != null) {
+                        h = h.add(add);
+                    }
+                    h.attach(step);
+                    x = h;
                 }
                 if (options.capture().contains(i)) {
                     captured.put(i, x);
