@@ -1,5 +1,6 @@
 package org.toxiscope.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Toxicity classification and safety-data synthesis on Qwen-Scope SAE features.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            AutoComplete.GenerateCompletion.class,
             DemoCommand.class,
             BenchCommand.class,
             DataCommand.class,
