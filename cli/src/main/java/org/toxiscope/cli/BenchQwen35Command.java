@@ -69,8 +69,9 @@ final class BenchQwen35Command implements Callable<Integer> {
         if (batch < 1 || seq < 1 || decodeSteps < 1 || repeats < 1 || (layers != null && layers < 1)) {
             throw new IllegalArgumentException("--batch, --seq, --decode-steps, --repeats and --layers must be >= 1");
         }
-        System.out.printf("threads: %d available processors; batch %d, prompt %d tokens, %d decode steps%n",
-                Runtime.getRuntime().availableProcessors(), batch, seq, decodeSteps);
+        System.out.printf("threads: %d available processors, torch threads %s; batch %d, prompt %d tokens, "
+                + "%d decode steps%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("ai.djl.pytorch.num_threads", "default"), batch, seq, decodeSteps);
         run("Qwen3-1.7B shape", config(QWEN3_1_7B));
         run("Qwen3.5-2B shape", config(QWEN3_5_2B));
         return 0;
