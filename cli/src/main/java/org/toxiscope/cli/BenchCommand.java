@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Speed and memory benchmarks; each subcommand prints its figures to stdout.",
         subcommands = {BenchForwardCommand.class, BenchDataCommand.class, BenchEvalCommand.class,
-            BenchQwen35Command.class, BenchSynthCommand.class, BenchFeaturesCommand.class},
+            BenchQwen35Command.class, BenchSynthCommand.class, BenchFeaturesCommand.class,
+            BenchLabelCommand.class},
         footer = {"", "Example:", "  toxiscope bench forward --batch 4 --seq 128"})
 final class BenchCommand implements Runnable {
 

@@ -50,8 +50,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "50", description = "SAE top-k (default ${DEFAULT-VALUE}).")
     int k;
 
-    // A forward pass holds every block's temporaries until it ends (about 6 MiB per token for this shape), so
-    // 8 x 64 tokens keeps the peak near 6 GiB where 32 x 64 needs about 15.
+    // Peak memory is the weights plus one block's temporaries for the batch (attention scores grow with tokens^2).
     @Option(names = "--max-batch", defaultValue = "8",
             description = "Texts per forward batch (default ${DEFAULT-VALUE}; peak memory grows with texts x tokens).")
     int maxBatch;
