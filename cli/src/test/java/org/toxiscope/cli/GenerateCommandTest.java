@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.toxiscope.features.SharedFixtures;
-import org.toxiscope.features.model.Golden;
+import org.toxiscope.features.Golden;
 
 /** {@code toxiscope generate} reproduces the golden greedy and steered continuations; bad input gets one line. */
 class GenerateCommandTest {

@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.toxiscope.features.SharedFixtures;
-import org.toxiscope.features.model.Golden;
+import org.toxiscope.features.Golden;
 
 /** {@code toxiscope sae stats} on the tiny fixture: counts every real token, same figures whatever the batching. */
 class SaeStatsCommandTest {

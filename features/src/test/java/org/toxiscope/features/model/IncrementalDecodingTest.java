@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.toxiscope.features.Golden;
 
 /** The KV cache changes nothing: each decode step's logits equal a full recomputation of the whole prefix. */
 class IncrementalDecodingTest {

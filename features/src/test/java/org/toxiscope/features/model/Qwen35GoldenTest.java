@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.toxiscope.features.Golden;
 
 /**
  * Reproduces the golden outputs of the Qwen3.5 fixture (hybrid Gated DeltaNet / gated attention, weights under

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.toxiscope.features.Golden;
 
 /** Reproduces the golden outputs of the independent PyTorch port (max abs error 1e-4, identical tokens). */
 class Qwen3GoldenTest {
