@@ -32,7 +32,7 @@ class IncrementalDecodingTest {
                             .lastLogits().toFloatArray();
                 }
                 assertArrayEquals(full, cached, 1e-4f, "step " + i);
-                int next = argmax(cached);
+                int next = GoldenChecks.argmax(cached);
                 sequence = Arrays.copyOf(sequence, sequence.length + 1);
                 sequence[sequence.length - 1] = next;
                 step = new int[][] {{next}};
@@ -55,15 +55,5 @@ class IncrementalDecodingTest {
             assertEquals(Arrays.deepToString(a), Arrays.deepToString(b));
             assertNotEquals(Arrays.deepToString(a), Arrays.deepToString(c));
         }
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }
