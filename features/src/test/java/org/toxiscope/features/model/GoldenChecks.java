@@ -3,11 +3,14 @@ package org.toxiscope.features.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Arrays;
+import java.util.Set;
 import org.toxiscope.features.Golden;
 
 /** The golden comparisons shared by the model tests: token ids, residual rows, top-10 logits, greedy argmax. */
@@ -28,8 +31,30 @@ final class GoldenChecks {
         }
     }
 
+    /** One row's comparison: its golden text, residual (with left padding) and last-token logits. */
+    interface RowCheck {
+        void check(JsonObject text, NDArray residual, int padding, float[] lastLogits);
+    }
+
+    /** Runs all golden texts as one left-padded batch, keeping the residual after {@code layer}; checks each row. */
+    static void leftPaddedBatch(Golden golden, int layer, RowCheck check) throws Exception {
+        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
+             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             NDManager manager = NDManager.newBaseManager()) {
+            int[][] batch = allIds(golden);
+            try (DecodeState state = model.newState(manager, batch.length)) {
+                ForwardResult r = model.forward(manager, batch, state,
+                        new ForwardOptions(Set.of(layer), Steering.NONE, true));
+                for (int i = 0; i < batch.length; i++) {
+                    check.check(golden.text(i), r.residuals().get(layer).get(i), r.padding()[i],
+                            r.lastLogits().get(i).toFloatArray());
+                }
+            }
+        }
+    }
+
     /** The ids of every golden text, one row each (ragged). */
-    static int[][] allIds(Golden golden) {
+    private static int[][] allIds(Golden golden) {
         int n = golden.texts().size();
         int[][] batch = new int[n][];
         for (int i = 0; i < n; i++) {

@@ -76,20 +76,10 @@ class Qwen35GoldenTest {
 
     @Test
     void leftPaddedBatchMatchesGolden() throws Exception {
-        Golden golden = Golden.load(MODEL);
-        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
-             NDManager manager = NDManager.newBaseManager()) {
-            int[][] batch = GoldenChecks.allIds(golden);
-            int n = batch.length;
-            try (DecodeState state = model.newState(manager, n)) {
-                ForwardResult r = model.forward(manager, batch, state, new ForwardOptions(Set.of(2), Steering.NONE, true));
-                for (int i = 0; i < n; i++) {
-                    checkResidual(golden.text(i), r.residuals().get(2).get(i), r.padding()[i]);
-                    checkLogits(golden.text(i), r.lastLogits().get(i).toFloatArray());
-                }
-            }
-        }
+        GoldenChecks.leftPaddedBatch(Golden.load(MODEL), 2, (text, residual, padding, logits) -> {
+            checkResidual(text, residual, padding);
+            checkLogits(text, logits);
+        });
     }
 
     @Test

@@ -50,20 +50,10 @@ class Qwen3GoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen3-tiny", "qwen3moe-tiny"})
     void leftPaddedBatchMatchesGolden(String name) throws Exception {
-        Golden golden = Golden.load(name);
-        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
-             NDManager manager = NDManager.newBaseManager()) {
-            int[][] batch = GoldenChecks.allIds(golden);
-            int n = batch.length;
-            try (DecodeState state = model.newState(manager, n)) {
-                ForwardResult r = model.forward(manager, batch, state, new ForwardOptions(Set.of(1), Steering.NONE, true));
-                for (int i = 0; i < n; i++) {
-                    checkResidual(golden.text(i), r.residuals().get(1).get(i), r.padding()[i]);
-                    checkLogits(golden.text(i), r.lastLogits().get(i).toFloatArray());
-                }
-            }
-        }
+        GoldenChecks.leftPaddedBatch(Golden.load(name), 1, (text, residual, padding, logits) -> {
+            checkResidual(text, residual, padding);
+            checkLogits(text, logits);
+        });
     }
 
     @ParameterizedTest
