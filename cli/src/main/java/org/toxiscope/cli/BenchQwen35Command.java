@@ -11,7 +11,7 @@ import org.toxiscope.features.model.DecodeState;
 import org.toxiscope.features.model.ForwardOptions;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelConfig;
-import org.toxiscope.features.model.RandomQwenWeights;
+import org.toxiscope.features.model.RandomWeights;
 import org.toxiscope.features.model.Steering;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -88,7 +88,7 @@ final class BenchQwen35Command implements Callable<Integer> {
 
     private void run(String name, ModelConfig config) {
         long loadStart = System.nanoTime();
-        try (LanguageModel model = LanguageModel.load(config, new RandomQwenWeights(config), Device.cpu(), -1);
+        try (LanguageModel model = LanguageModel.load(config, new RandomWeights(config), Device.cpu(), -1);
              NDManager manager = NDManager.newBaseManager()) {
             System.out.printf("%s: %d layers, random init %.1f s%n", name, config.numLayers(),
                     (System.nanoTime() - loadStart) / 1e9);

@@ -12,6 +12,7 @@ import org.toxiscope.features.model.RandomWeights;
 import org.toxiscope.features.model.Sampling;
 import org.toxiscope.features.model.Steering;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Generated tokens/s of batched steered generation (KV cache) on a random-weight model of a real Qwen3 shape. */
@@ -21,13 +22,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  toxiscope bench synth --batch 8 --new-tokens 16"})
 final class BenchSynthCommand implements Callable<Integer> {
 
-    @Option(names = "--layers", defaultValue = "28") int layers;
-    @Option(names = "--hidden", defaultValue = "1024") int hidden;
-    @Option(names = "--heads", defaultValue = "16") int heads;
-    @Option(names = "--kv-heads", defaultValue = "8") int kvHeads;
-    @Option(names = "--head-dim", defaultValue = "128") int headDim;
-    @Option(names = "--intermediate", defaultValue = "3072") int intermediate;
-    @Option(names = "--vocab", defaultValue = "151936") int vocab;
+    @Mixin
+    Qwen3ShapeOptions shape;
 
     @Option(names = "--batch", defaultValue = "8", description = "The batched run's size (default ${DEFAULT-VALUE}).")
     int batch;
@@ -45,19 +41,19 @@ final class BenchSynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelConfig config = ModelConfig.qwen3(hidden, layers, heads, kvHeads, headDim, intermediate, vocab);
+        ModelConfig config = shape.config();
         System.out.printf("model: random Qwen3 shape, %d layers, hidden %d, MLP %d, vocab %d; steering at block %d, "
-                + "alpha %.1f; %d-token prompts, %d new tokens, no EOS stop%n", layers, hidden, intermediate, vocab,
-                steerLayer, alpha, promptTokens, newTokens);
+                + "alpha %.1f; %d-token prompts, %d new tokens, no EOS stop%n", shape.layers, shape.hidden,
+                shape.intermediate, shape.vocab, steerLayer, alpha, promptTokens, newTokens);
         ai.djl.Device dev = ModelOptions.parseDevice(device);
         try (LanguageModel model = Qwen3Model.load(config, new RandomWeights(config), dev, -1);
              NDManager manager = NDManager.newBaseManager(dev)) {
             Random random = new Random(7);
-            float[] direction = new float[hidden];
-            for (int i = 0; i < hidden; i++) {
-                direction[i] = (float) (alpha * random.nextGaussian() / Math.sqrt(hidden));
+            float[] direction = new float[shape.hidden];
+            for (int i = 0; i < shape.hidden; i++) {
+                direction[i] = (float) (alpha * random.nextGaussian() / Math.sqrt(shape.hidden));
             }
-            Steering steering = new Steering(Map.of(Math.min(steerLayer, layers - 1), direction), 0);
+            Steering steering = new Steering(Map.of(Math.min(steerLayer, shape.layers - 1), direction), 0);
             Generator generator = new Generator(model);
             generator.generate(manager, prompts(1, random), 2, Sampling.GREEDY, steering, false);
             for (Sampling sampling : new Sampling[] {Sampling.GREEDY, new Sampling(false, 0.8, 0, 0.95, 42)}) {
@@ -84,7 +80,7 @@ final class BenchSynthCommand implements Callable<Integer> {
         int[][] p = new int[b][promptTokens];
         for (int[] row : p) {
             for (int i = 0; i < row.length; i++) {
-                row[i] = random.nextInt(vocab);
+                row[i] = random.nextInt(shape.vocab);
             }
         }
         return p;

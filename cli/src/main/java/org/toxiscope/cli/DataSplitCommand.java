@@ -3,7 +3,6 @@ package org.toxiscope.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.toxiscope.datasets.Compression;
 import org.toxiscope.datasets.Corpus;
@@ -31,12 +30,8 @@ import picocli.CommandLine.Spec;
             "  toxiscope data split --input big/ --output splits/ --resume"})
 final class DataSplitCommand implements Callable<Integer> {
 
-    @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR",
-            description = "Corpus file, folder or glob (quote it); repeat to combine.")
-    List<String> inputs;
-
     @Mixin
-    DatasetOptions dataset;
+    CorpusInputOptions input;
 
     @Spec
     CommandSpec spec;
@@ -71,8 +66,8 @@ final class DataSplitCommand implements Callable<Integer> {
         if (f == Format.PARQUET && c != Compression.NONE) {
             throw new IllegalArgumentException("Parquet compresses inside the file; leave out --compress");
         }
-        Corpus corpus = dataset.corpus(inputs);
-        StratifiedSplit plan = StratifiedSplit.plan(corpus, splitSpec, dataset.seed(), !keepDuplicates);
+        Corpus corpus = input.corpus();
+        StratifiedSplit plan = StratifiedSplit.plan(corpus, splitSpec, input.dataset.seed(), !keepDuplicates);
         PrintWriter err = spec.commandLine().getErr();
         double[] fractionRead = {0};
         RecordProgress progress = new RecordProgress("data split", err, () -> fractionRead[0]);

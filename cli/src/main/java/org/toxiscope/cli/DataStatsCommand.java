@@ -1,7 +1,6 @@
 package org.toxiscope.cli;
 
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.concurrent.Callable;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusStats;
@@ -26,12 +25,8 @@ import picocli.CommandLine.Spec;
             "      --text-column comment_text --label-column toxic --label-column insult"})
 final class DataStatsCommand implements Callable<Integer> {
 
-    @Option(names = "--input", required = true, paramLabel = "FILE_OR_DIR",
-            description = "Corpus file, folder or glob (quote it); repeat to combine.")
-    List<String> inputs;
-
     @Mixin
-    DatasetOptions dataset;
+    CorpusInputOptions input;
 
     @Spec
     CommandSpec spec;
@@ -41,7 +36,7 @@ final class DataStatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Corpus corpus = dataset.corpus(inputs);
+        Corpus corpus = input.corpus();
         CorpusStats stats = new CorpusStats();
         StatsReport report;
         try (RecordStream records = corpus.read()) {
@@ -55,7 +50,8 @@ final class DataStatsCommand implements Callable<Integer> {
         }
         if (report.rejected() > 0) {
             PrintWriter err = spec.commandLine().getErr();
-            err.printf("data stats: %,d rejected records written to %s%n", report.rejected(), dataset.rejectsFile());
+            err.printf("data stats: %,d rejected records written to %s%n", report.rejected(),
+                    input.dataset.rejectsFile());
             err.flush();
         }
         spec.commandLine().getOut().println(json ? report.toJson() : report.toText());

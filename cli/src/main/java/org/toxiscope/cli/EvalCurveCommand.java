@@ -1,7 +1,6 @@
 package org.toxiscope.cli;
 
 import java.util.concurrent.Callable;
-import org.toxiscope.classify.LinearSettings;
 import org.toxiscope.classify.Method;
 import org.toxiscope.classify.TrainConfig;
 import org.toxiscope.eval.DataEfficiencyStudy;
@@ -38,16 +37,8 @@ final class EvalCurveCommand implements Callable<Integer> {
             description = "Seeds per fraction: --seed, --seed + 1, ... (default: ${DEFAULT-VALUE}).")
     int seeds;
 
-    @Option(names = "--top-features", paramLabel = "K",
-            description = "rule: K features per layer (default 1); logreg/svm: the top K by delta per layer (default all).")
-    Integer topFeatures;
-
-    @Option(names = "--compose", paramLabel = "m", defaultValue = "0",
-            description = "Use the m layers with the highest top1-diff (the rule keeps the best feature of each).")
-    int compose;
-
-    @Option(names = "--each-layer", description = "Use every given layer (instead of the best one by top1-diff).")
-    boolean eachLayer;
+    @Mixin
+    ClassifierChoiceOptions choice;
 
     @Option(names = "--epochs", paramLabel = "N", description = "SGD epochs for logreg/svm (default 10).")
     Integer epochs;
@@ -59,15 +50,7 @@ final class EvalCurveCommand implements Callable<Integer> {
         }
         Method m = Method.parse(method);
         long seed = options.columns.seed;
-        LinearSettings linear = null;
-        if (m != Method.RULE) {
-            LinearSettings d = LinearSettings.defaults(m, seed);
-            linear = new LinearSettings(m, epochs != null ? epochs : d.epochs(), d.learningRate(), d.values(),
-                    d.classWeights(), seed);
-        }
-        int top = topFeatures != null ? topFeatures : m == Method.RULE ? 1 : 0;
-        TrainConfig base = new TrainConfig(m, eachLayer ? TrainConfig.LayerChoice.EACH : TrainConfig.LayerChoice.BEST,
-                compose, top, 1.0, 0.0, seed, false, linear);
+        TrainConfig base = choice.config(m, epochs, 1.0, 0.0, seed, false);
         long[] seedList = new long[seeds];
         for (int i = 0; i < seeds; i++) {
             seedList[i] = seed + i;

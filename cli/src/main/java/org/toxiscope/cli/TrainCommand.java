@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import org.toxiscope.classify.BinaryMetrics;
 import org.toxiscope.classify.ClassifierTrainer;
 import org.toxiscope.classify.FeatureTables;
-import org.toxiscope.classify.LinearSettings;
 import org.toxiscope.classify.Method;
 import org.toxiscope.classify.TrainConfig;
 import org.toxiscope.classify.TrainResult;
@@ -49,16 +48,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--method", required = true, paramLabel = "rule|logreg|svm", description = "Classifier type.")
     String method;
 
-    @Option(names = "--top-features", paramLabel = "K",
-            description = "rule: K features per layer (default 1); logreg/svm: the top K by delta per layer (default all).")
-    Integer topFeatures;
-
-    @Option(names = "--compose", paramLabel = "m", defaultValue = "0",
-            description = "Use the m layers with the highest top1-diff (the rule keeps the best feature of each).")
-    int compose;
-
-    @Option(names = "--each-layer", description = "Use every given layer (instead of the best one by top1-diff).")
-    boolean eachLayer;
+    @Mixin
+    ClassifierChoiceOptions choice;
 
     @Option(names = "--discovery-fraction", paramLabel = "F", defaultValue = "1.0",
             description = "Fraction of the training split used for discovery and fitting (default ${DEFAULT-VALUE}).")
@@ -84,15 +75,8 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Method m = Method.parse(method);
         long seed = columns.seed;
-        LinearSettings linear = null;
-        if (m != Method.RULE) {
-            LinearSettings d = LinearSettings.defaults(m, seed);
-            linear = new LinearSettings(m, epochs != null ? epochs : d.epochs(), d.learningRate(), d.values(),
-                    d.classWeights(), seed);
-        }
-        int top = topFeatures != null ? topFeatures : m == Method.RULE ? 1 : 0;
-        TrainConfig config = new TrainConfig(m, eachLayer ? TrainConfig.LayerChoice.EACH : TrainConfig.LayerChoice.BEST,
-                compose, top, discoveryFraction, validationFraction, seed, perLanguageThresholds, linear);
+        TrainConfig config = choice.config(m, epochs, discoveryFraction, validationFraction, seed,
+                perLanguageThresholds);
         TrainResult result;
         try (FeatureSession session = Sessions.open(model, sae, features, true);
              RecordStream records = columns.corpus(data).read()) {

@@ -16,7 +16,6 @@ import org.toxiscope.classify.ClassifierBundle;
 import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.RecordStream;
-import org.toxiscope.datasets.SampleCorpus;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SharedFixtures;
 
@@ -40,14 +39,9 @@ class ClassifyCommandsTest {
     static void splitSample() throws Exception {
         model = SharedFixtures.path("qwen3-tiny").toString();
         sae = SharedFixtures.path("qwen3-tiny-sae").toString();
-        List<String> trainLines = new ArrayList<>();
-        List<String> testLines = new ArrayList<>();
-        List<String> lines = Files.readAllLines(SampleCorpus.path());
-        for (int i = 0; i < lines.size(); i++) {
-            (i % 4 == 3 ? testLines : trainLines).add(lines.get(i));
-        }
-        train = Files.write(dir.resolve("train.jsonl"), trainLines);
-        test = Files.write(dir.resolve("test.jsonl"), testLines);
+        SampleSplit split = SampleSplit.write(dir);
+        train = split.train();
+        test = split.test();
         try (RecordStream s = Corpus.of(test, ColumnMapping.defaults()).read()) {
             testRecords = s.stream().toList();
         }

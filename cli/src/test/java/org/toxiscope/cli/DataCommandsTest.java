@@ -2,17 +2,17 @@ package org.toxiscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.toxiscope.cli.CliRunner.run;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.toxiscope.cli.CliRunner.Run;
 import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusStats;
@@ -20,25 +20,11 @@ import org.toxiscope.datasets.CorpusWriter;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.SampleCorpus;
 import org.toxiscope.datasets.StatsReport;
-import picocli.CommandLine;
 
 class DataCommandsTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        CommandLine cl = Toxiscope.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void statsJsonFollowsTheContract() throws Exception {

@@ -2,11 +2,10 @@ package org.toxiscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.toxiscope.cli.CliRunner.run;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,12 +15,12 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.toxiscope.cli.CliRunner.Run;
 import org.toxiscope.eval.ClassifierEvaluation;
 import org.toxiscope.eval.EvalReport;
 import org.toxiscope.eval.MetricsConfig;
 import org.toxiscope.eval.Prediction;
 import org.toxiscope.eval.Predictions;
-import picocli.CommandLine;
 
 class EvalCommandTest {
 
@@ -40,17 +39,6 @@ class EvalCommandTest {
         Path file = dir.resolve(name);
         Files.writeString(file, sb);
         return file;
-    }
-
-    private record Run(int exit, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter err = new StringWriter();
-        CommandLine cl = Toxiscope.commandLine();
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, err.toString());
     }
 
     @Test
@@ -122,11 +110,9 @@ class EvalCommandTest {
 
     @Test
     void helpHasAnExample() {
-        StringWriter out = new StringWriter();
-        CommandLine cl = Toxiscope.commandLine();
-        cl.setOut(new PrintWriter(out));
-        assertEquals(0, cl.execute("eval", "--help"));
-        assertTrue(out.toString().contains("Example:"));
-        assertTrue(out.toString().contains("--gold-column"));
+        Run help = run("eval", "--help");
+        assertEquals(0, help.exit());
+        assertTrue(help.out().contains("Example:"));
+        assertTrue(help.out().contains("--gold-column"));
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.toxiscope.datasets.SampleCorpus;
 import org.toxiscope.features.SharedFixtures;
 
 /**
@@ -39,14 +38,9 @@ class EvalFiguresCommandsTest {
         for (int layer = 0; layer < 3; layer++) {
             Files.copy(sae.resolve("layer1.sae.pt"), saes.resolve("layer" + layer + ".sae.pt"));
         }
-        List<String> trainLines = new ArrayList<>();
-        List<String> testLines = new ArrayList<>();
-        List<String> lines = Files.readAllLines(SampleCorpus.path());
-        for (int i = 0; i < lines.size(); i++) {
-            (i % 4 == 3 ? testLines : trainLines).add(lines.get(i));
-        }
-        train = Files.write(dir.resolve("train.jsonl"), trainLines);
-        test = Files.write(dir.resolve("test.jsonl"), testLines);
+        SampleSplit split = SampleSplit.write(dir);
+        train = split.train();
+        test = split.test();
     }
 
     private static JsonObject run(String command, Path sae, String report, String... more) throws Exception {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.toxiscope.features.SharedFixtures;
-import org.toxiscope.features.model.Golden;
+import org.toxiscope.features.Golden;
 
 /** {@code toxiscope generate} reproduces the golden greedy and steered continuations; bad input gets one line. */
 class GenerateCommandTest {
@@ -63,10 +63,10 @@ class GenerateCommandTest {
         String model = Golden.load("qwen3-tiny").modelDir.toString();
         String[] args = {"generate", "--model", model, "--prompt", "Hello there", "--max-new-tokens", "10",
             "--ignore-eos", "--temperature", "0.8", "--top-p", "0.95", "--json", "--seed", "11"};
-        CommandRun first = CommandRun.of(args);
-        CommandRun again = CommandRun.of(args);
+        CliRunner.Run first = CliRunner.run(args);
+        CliRunner.Run again = CliRunner.run(args);
         args[args.length - 1] = "12";
-        CommandRun other = CommandRun.of(args);
+        CliRunner.Run other = CliRunner.run(args);
         assertEquals(0, first.exit(), first.err());
         assertEquals(first.out(), again.out());
         assertNotEquals(first.out(), other.out());
@@ -76,7 +76,7 @@ class GenerateCommandTest {
     @Test
     void plainTextShowsPromptAndContinuation() throws Exception {
         String model = Golden.load("qwen3-tiny").modelDir.toString();
-        CommandRun run = CommandRun.of("generate", "--model", model, "--prompt", "Hello there", "--max-new-tokens",
+        CliRunner.Run run = CliRunner.run("generate", "--model", model, "--prompt", "Hello there", "--max-new-tokens",
                 "4", "--greedy");
         assertEquals(0, run.exit(), run.err());
         assertTrue(run.out().startsWith("Hello there"), run.out());
@@ -101,7 +101,7 @@ class GenerateCommandTest {
     }
 
     private static void assertOneLineError(int exit, String fragment, String[] args) {
-        CommandRun run = CommandRun.of(args);
+        CliRunner.Run run = CliRunner.run(args);
         assertEquals(exit, run.exit(), run.err());
         assertEquals("", run.out());
         assertEquals(1, run.err().lines().count(), run.err());
@@ -123,7 +123,7 @@ class GenerateCommandTest {
             args.add(golden.text(i).get("text").getAsString());
         }
         args.addAll(extra);
-        CommandRun run = CommandRun.of(args.toArray(String[]::new));
+        CliRunner.Run run = CliRunner.run(args.toArray(String[]::new));
         assertEquals(0, run.exit(), run.err());
         List<JsonObject> lines = run.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
         assertEquals(GOLDEN_RUNS, lines.size(), run.out());

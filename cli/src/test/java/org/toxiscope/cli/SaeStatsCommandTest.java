@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.toxiscope.features.SharedFixtures;
-import org.toxiscope.features.model.Golden;
+import org.toxiscope.features.Golden;
 
 /** {@code toxiscope sae stats} on the tiny fixture: counts every real token, same figures whatever the batching. */
 class SaeStatsCommandTest {
@@ -57,7 +57,7 @@ class SaeStatsCommandTest {
         assertEquals(2, two.get("texts").getAsInt());
         assertEquals(golden.text(0).getAsJsonArray("ids").size() + golden.text(1).getAsJsonArray("ids").size(),
                 two.get("tokens").getAsInt());
-        CommandRun table = CommandRun.of(args(golden, input, "--max-texts", "2"));
+        CliRunner.Run table = CliRunner.run(args(golden, input, "--max-texts", "2"));
         assertEquals(0, table.exit(), table.err());
         for (String row : List.of("layer 1:", "MSE", "FVU", "mean L0", "dead features", "tokens", "texts")) {
             assertTrue(table.out().contains(row), table.out());
@@ -68,14 +68,14 @@ class SaeStatsCommandTest {
     void refusesInputWithoutTokensAndMissingLayer() throws Exception {
         Golden golden = Golden.load("qwen3-tiny");
         Path empty = Files.writeString(dir.resolve("empty.jsonl"), "{\"text\":\"\"}\n");
-        CommandRun run = CommandRun.of(args(golden, empty, "--on-error", "skip", "--rejects",
+        CliRunner.Run run = CliRunner.run(args(golden, empty, "--on-error", "skip", "--rejects",
                 dir.resolve("rejects.jsonl").toString()));
         assertEquals(1, run.exit());
         assertTrue(run.err().startsWith("toxiscope sae stats: "), run.err());
         assertTrue(run.err().contains("no text with at least one token"), run.err());
         String[] noLayer = args(golden, empty);
         noLayer[noLayer.length - 1] = "5";
-        run = CommandRun.of(noLayer);
+        run = CliRunner.run(noLayer);
         assertEquals(1, run.exit());
         assertTrue(run.err().contains("layer5.sae.pt"), run.err());
     }
@@ -91,7 +91,7 @@ class SaeStatsCommandTest {
     }
 
     private static JsonObject stats(Golden golden, Path input, String... more) {
-        CommandRun run = CommandRun.of(args(golden, input, more));
+        CliRunner.Run run = CliRunner.run(args(golden, input, more));
         assertEquals(0, run.exit(), run.err());
         assertEquals(1, run.out().lines().count(), run.out());
         return JsonParser.parseString(run.out()).getAsJsonObject();

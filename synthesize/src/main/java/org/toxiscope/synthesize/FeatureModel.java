@@ -47,21 +47,14 @@ public final class FeatureModel implements AutoCloseable {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("no SAE layer to load");
         }
-        SaeResolver resolver = new SaeResolver(HfCache.fromEnvironment());
-        Map<Integer, SaeSpec> specs = new TreeMap<>();
-        for (int layer : layers) {
-            specs.put(layer, resolver.resolve(saeSpec, layer, k, relu));
-        }
+        Map<Integer, SaeSpec> specs =
+                new SaeResolver(HfCache.fromEnvironment()).resolveLayers(saeSpec, layers, k, relu);
         ModelCheckpoint checkpoint = ModelCheckpoint.open(modelSpec);
         LanguageModel model = null;
         QwenTokenizer tokenizer = null;
         NDManager manager = null;
         try {
-            int deepest = specs.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
-            if (deepest >= checkpoint.config().numLayers()) {
-                throw new IllegalArgumentException("layer " + deepest + " does not exist: " + modelSpec + " has "
-                        + checkpoint.config().numLayers() + " blocks (0.." + (checkpoint.config().numLayers() - 1) + ")");
-            }
+            checkpoint.requireLayer(specs.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow());
             model = checkpoint.load(device, -1);
             tokenizer = checkpoint.tokenizer();
             manager = NDManager.newBaseManager(device);

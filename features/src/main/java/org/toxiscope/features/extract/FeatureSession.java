@@ -63,18 +63,15 @@ public final class FeatureSession implements AutoCloseable {
      */
     public static FeatureSession open(String modelSpec, Device device, String saeSpec, List<Integer> layers, Integer k,
                                       Boolean relu, ExtractionSettings settings, long maxSaeBytes) throws IOException {
-        SaeResolver resolver = new SaeResolver(HfCache.fromEnvironment());
-        Map<Integer, SaeSpec> specs = new TreeMap<>();
-        for (int layer : layers) {
-            SaeSpec spec = resolver.resolve(saeSpec, layer, k, relu);
-            specs.put(spec.layer(), spec);
-        }
+        Map<Integer, SaeSpec> specs =
+                new SaeResolver(HfCache.fromEnvironment()).resolveLayers(saeSpec, layers, k, relu);
         ModelCheckpoint checkpoint = ModelCheckpoint.open(modelSpec);
         int deepest = specs.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
-        if (deepest >= checkpoint.config().numLayers()) {
+        try {
+            checkpoint.requireLayer(deepest);
+        } catch (IllegalArgumentException e) {
             checkpoint.close();
-            throw new IllegalArgumentException("layer " + deepest + " does not exist: " + modelSpec + " has "
-                    + checkpoint.config().numLayers() + " blocks (0.." + (checkpoint.config().numLayers() - 1) + ")");
+            throw e;
         }
         LanguageModel model = checkpoint.load(device, deepest);
         return new FeatureSession(checkpoint, model, checkpoint.tokenizer(), device, specs, group(specs, maxSaeBytes),

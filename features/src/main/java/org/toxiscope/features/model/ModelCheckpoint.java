@@ -66,6 +66,15 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
         return QwenTokenizer.open(dir);
     }
 
+    /** An IllegalArgumentException naming the model and its blocks where {@code layer} is past its last block. */
+    public void requireLayer(int layer) {
+        int blocks = config.numLayers();
+        if (layer >= blocks) {
+            throw new IllegalArgumentException("layer " + layer + " does not exist: " + id + " has " + blocks
+                    + " blocks (0.." + (blocks - 1) + ")");
+        }
+    }
+
     /** Loads the model on {@code device}: blocks 0..lastBlock only, or everything with the head when -1. */
     public LanguageModel load(Device device, int lastBlock) {
         return LanguageModel.load(config, this, device, lastBlock);

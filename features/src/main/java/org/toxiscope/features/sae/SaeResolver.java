@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -82,6 +84,16 @@ public final class SaeResolver {
         }
         throw new IllegalArgumentException(argument + ": holds SAELens SAEs for layers " + layers
                 + (layer == null ? "; choose one with --layer" : ", not layer " + layer));
+    }
+
+    /** Resolves {@code argument}'s SAE for each of {@code layers}, keyed and ordered by layer. */
+    public Map<Integer, SaeSpec> resolveLayers(String argument, Collection<Integer> layers, Integer k, Boolean relu)
+            throws IOException {
+        Map<Integer, SaeSpec> specs = new TreeMap<>();
+        for (int layer : layers) {
+            specs.put(layer, resolve(argument, layer, k, relu));
+        }
+        return specs;
     }
 
     private static boolean isSaeLens(Path dir) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.toxiscope.features.SparseVector;
-import org.toxiscope.features.model.Golden;
+import org.toxiscope.features.Golden;
 
 /** Text -> SAE features through the batched pipeline reproduces the golden per-token top-k and pooled vectors. */
 class FeatureSessionGoldenTest {

@@ -8,6 +8,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.toxiscope.features.Golden;
 
 /** The KV cache changes nothing: each decode step's logits equal a full recomputation of the whole prefix. */
 class IncrementalDecodingTest {
@@ -31,7 +32,7 @@ class IncrementalDecodingTest {
                             .lastLogits().toFloatArray();
                 }
                 assertArrayEquals(full, cached, 1e-4f, "step " + i);
-                int next = argmax(cached);
+                int next = GoldenChecks.argmax(cached);
                 sequence = Arrays.copyOf(sequence, sequence.length + 1);
                 sequence[sequence.length - 1] = next;
                 step = new int[][] {{next}};
@@ -54,15 +55,5 @@ class IncrementalDecodingTest {
             assertEquals(Arrays.deepToString(a), Arrays.deepToString(b));
             assertNotEquals(Arrays.deepToString(a), Arrays.deepToString(c));
         }
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.toxiscope.features.Golden;
 
 /**
  * Reproduces the golden outputs of the Qwen3.5 fixture (hybrid Gated DeltaNet / gated attention, weights under
@@ -44,15 +45,7 @@ class Qwen35GoldenTest {
 
     @Test
     void tokenizerMatchesGoldenIds() throws Exception {
-        Golden golden = Golden.load(MODEL);
-        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             QwenTokenizer tokenizer = ckpt.tokenizer()) {
-            for (var t : golden.texts()) {
-                JsonObject text = t.getAsJsonObject();
-                assertArrayEquals(Golden.ints(text.getAsJsonArray("ids")), tokenizer.encode(text.get("text").getAsString()),
-                        text.get("lang").getAsString());
-            }
-        }
+        GoldenChecks.tokenizerMatches(Golden.load(MODEL));
     }
 
     @Test
@@ -83,23 +76,10 @@ class Qwen35GoldenTest {
 
     @Test
     void leftPaddedBatchMatchesGolden() throws Exception {
-        Golden golden = Golden.load(MODEL);
-        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
-             NDManager manager = NDManager.newBaseManager()) {
-            int n = golden.texts().size();
-            int[][] batch = new int[n][];
-            for (int i = 0; i < n; i++) {
-                batch[i] = Golden.ints(golden.text(i).getAsJsonArray("ids"));
-            }
-            try (DecodeState state = model.newState(manager, n)) {
-                ForwardResult r = model.forward(manager, batch, state, new ForwardOptions(Set.of(2), Steering.NONE, true));
-                for (int i = 0; i < n; i++) {
-                    checkResidual(golden.text(i), r.residuals().get(2).get(i), r.padding()[i]);
-                    checkLogits(golden.text(i), r.lastLogits().get(i).toFloatArray());
-                }
-            }
-        }
+        GoldenChecks.leftPaddedBatch(Golden.load(MODEL), 2, (text, residual, padding, logits) -> {
+            checkResidual(text, residual, padding);
+            checkLogits(text, logits);
+        });
     }
 
     @Test
@@ -179,7 +159,8 @@ class Qwen35GoldenTest {
                 }
                 assertArrayEquals(full, cached, 1e-3f, "step " + i);
                 // Alternate one-token steps (recurrent form) and two-token steps (chunked form from a state).
-                step = new int[][] {i % 2 == 0 ? new int[] {argmax(cached)} : new int[] {argmax(cached), 13}};
+                int next = GoldenChecks.argmax(cached);
+                step = new int[][] {i % 2 == 0 ? new int[] {next} : new int[] {next, 13}};
                 int[] grown = Arrays.copyOf(sequence, sequence.length + step[0].length);
                 System.arraycopy(step[0], 0, grown, sequence.length, step[0].length);
                 sequence = grown;
@@ -219,49 +200,13 @@ class Qwen35GoldenTest {
         return Golden.ints(run.getAsJsonArray("new_tokens"));
     }
 
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
     private static void checkResidual(JsonObject text, NDArray residual, int padding) {
         JsonObject resid = text.getAsJsonObject("resid");
-        JsonArray first8 = resid.getAsJsonArray("first8");
-        int n = first8.size();
-        float[] rows = residual.get(new NDIndex("{}:, :8", padding)).toFloatArray();
-        assertEquals(n * 8, rows.length);
-        for (int p = 0; p < n; p++) {
-            float[] expected = Golden.floats(first8.get(p).getAsJsonArray());
-            for (int j = 0; j < 8; j++) {
-                assertEquals(expected[j], rows[p * 8 + j], RESIDUAL_TOLERANCE,
-                        text.get("id") + " resid pos " + p + " dim " + j);
-            }
-        }
-        assertArrayEquals(Golden.floats(resid.getAsJsonArray("last_token_full")),
-                residual.get(new NDIndex("-1, :")).toFloatArray(), RESIDUAL_TOLERANCE);
+        GoldenChecks.residual(resid.getAsJsonArray("first8"), resid.getAsJsonArray("last_token_full"), residual,
+                padding, RESIDUAL_TOLERANCE, text.get("id") + " ");
     }
 
     private static void checkLogits(JsonObject text, float[] logits) {
-        JsonObject expected = text.getAsJsonObject("final_logits");
-        int[] ids = Golden.ints(expected.getAsJsonArray("top10_ids"));
-        float[] values = Golden.floats(expected.getAsJsonArray("top10_values"));
-        Integer[] order = new Integer[logits.length];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
-        for (int i = 0; i < ids.length; i++) {
-            assertEquals(ids[i], order[i], text.get("id") + " top-10 rank " + i);
-            assertEquals(values[i], logits[ids[i]], LOGIT_TOLERANCE, "logit of " + ids[i]);
-        }
-        double max = logits[order[0]];
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        assertEquals(expected.get("logsumexp").getAsDouble(), max + Math.log(sum), LOGIT_TOLERANCE);
+        GoldenChecks.logits(text.getAsJsonObject("final_logits"), logits, LOGIT_TOLERANCE, text.get("id") + " ");
     }
 }

@@ -46,7 +46,7 @@ class Qwen35MoeTest {
         assertTrue(config.moe().normTopkProb());
         assertTrue(config.isSparseLayer(0) && config.isSparseLayer(3));
         try (NDManager store = NDManager.newBaseManager(); NDManager manager = NDManager.newBaseManager()) {
-            Fixed perExpert = new Fixed(new RandomQwenWeights(config), store);
+            Fixed perExpert = new Fixed(new RandomWeights(config), store);
             float[][] batched;
             try (LanguageModel model = Qwen35Model.load(config, perExpert, Device.cpu(), -1);
                  DecodeState state = model.newState(manager, 2)) {
@@ -76,7 +76,7 @@ class Qwen35MoeTest {
     void qwen3NextGroupedInputProjectionsEqualTheSplitLayout() throws Exception {
         ModelConfig config = ModelConfig.parse(JsonParser.parseString(CONFIG).getAsJsonObject(), "tiny moe");
         try (NDManager store = NDManager.newBaseManager(); NDManager manager = NDManager.newBaseManager()) {
-            Fixed split = new Fixed(new RandomQwenWeights(config), store);
+            Fixed split = new Fixed(new RandomWeights(config), store);
             float[] expected;
             try (LanguageModel model = Qwen35Model.load(config, split, Device.cpu(), -1);
                  DecodeState state = model.newState(manager, 2)) {

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.toxiscope.features.Golden;
 
 /** Reproduces the golden outputs of the independent PyTorch port (max abs error 1e-4, identical tokens). */
 class Qwen3GoldenTest {
@@ -25,15 +24,7 @@ class Qwen3GoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen3-tiny", "qwen3moe-tiny"})
     void tokenizerMatchesGoldenIds(String name) throws Exception {
-        Golden golden = Golden.load(name);
-        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             QwenTokenizer tokenizer = ckpt.tokenizer()) {
-            for (var t : golden.texts()) {
-                JsonObject text = t.getAsJsonObject();
-                assertArrayEquals(Golden.ints(text.getAsJsonArray("ids")), tokenizer.encode(text.get("text").getAsString()),
-                        text.get("lang").getAsString());
-            }
-        }
+        GoldenChecks.tokenizerMatches(Golden.load(name));
     }
 
     @ParameterizedTest
@@ -59,23 +50,10 @@ class Qwen3GoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen3-tiny", "qwen3moe-tiny"})
     void leftPaddedBatchMatchesGolden(String name) throws Exception {
-        Golden golden = Golden.load(name);
-        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
-             NDManager manager = NDManager.newBaseManager()) {
-            int n = golden.texts().size();
-            int[][] batch = new int[n][];
-            for (int i = 0; i < n; i++) {
-                batch[i] = Golden.ints(golden.text(i).getAsJsonArray("ids"));
-            }
-            try (DecodeState state = model.newState(manager, n)) {
-                ForwardResult r = model.forward(manager, batch, state, new ForwardOptions(Set.of(1), Steering.NONE, true));
-                for (int i = 0; i < n; i++) {
-                    checkResidual(golden.text(i), r.residuals().get(1).get(i), r.padding()[i]);
-                    checkLogits(golden.text(i), r.lastLogits().get(i).toFloatArray());
-                }
-            }
-        }
+        GoldenChecks.leftPaddedBatch(Golden.load(name), 1, (text, residual, padding, logits) -> {
+            checkResidual(text, residual, padding);
+            checkLogits(text, logits);
+        });
     }
 
     @ParameterizedTest
@@ -134,36 +112,11 @@ class Qwen3GoldenTest {
     }
 
     private static void checkResidual(JsonObject text, NDArray residual, int padding) {
-        JsonArray first8 = text.getAsJsonArray("resid_block1_first8");
-        int n = first8.size();
-        float[] rows = residual.get(new NDIndex("{}:, :8", padding)).toFloatArray();
-        assertEquals(n * 8, rows.length);
-        for (int p = 0; p < n; p++) {
-            float[] expected = Golden.floats(first8.get(p).getAsJsonArray());
-            for (int j = 0; j < 8; j++) {
-                assertEquals(expected[j], rows[p * 8 + j], TOLERANCE, "resid pos " + p + " dim " + j);
-            }
-        }
-        float[] last = residual.get(new NDIndex("-1, :")).toFloatArray();
-        assertArrayEquals(Golden.floats(text.getAsJsonArray("resid_block1_last")), last, TOLERANCE);
+        GoldenChecks.residual(text.getAsJsonArray("resid_block1_first8"), text.getAsJsonArray("resid_block1_last"),
+                residual, padding, TOLERANCE, "");
     }
 
     private static void checkLogits(JsonObject text, float[] logits) {
-        JsonObject expected = text.getAsJsonObject("final_logits");
-        int[] ids = Golden.ints(expected.getAsJsonArray("top10_ids"));
-        float[] values = Golden.floats(expected.getAsJsonArray("top10_values"));
-        Integer[] order = new Integer[logits.length];
-        java.util.Arrays.setAll(order, i -> i);
-        java.util.Arrays.sort(order, (a, b) -> Float.compare(logits[b], logits[a]));
-        for (int i = 0; i < ids.length; i++) {
-            assertEquals(ids[i], order[i], "top-10 rank " + i);
-            assertEquals(values[i], logits[ids[i]], TOLERANCE, "logit of " + ids[i]);
-        }
-        double max = logits[order[0]];
-        double sum = 0;
-        for (float l : logits) {
-            sum += Math.exp(l - max);
-        }
-        assertEquals(expected.get("logsumexp").getAsDouble(), max + Math.log(sum), TOLERANCE);
+        GoldenChecks.logits(text.getAsJsonObject("final_logits"), logits, TOLERANCE, "");
     }
 }

@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.toxiscope.features.Golden;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.io.HfCache;
 
@@ -29,7 +30,7 @@ class FeatureSteerTest {
 
     @Test
     void vectorIsTheGoldenScaledColumn() throws Exception {
-        JsonObject golden = Golden.load("qwen3-tiny.golden.json");
+        JsonObject golden = Golden.load("qwen3-tiny").root;
         JsonObject steering = golden.getAsJsonObject("steering");
         int feature = steering.get("feature").getAsInt();
         float alpha = steering.get("alpha").getAsFloat();

@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.toxiscope.features.Golden;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.io.HfCache;
 
@@ -18,7 +19,7 @@ class ReconstructionStatsTest {
 
     @Test
     void matchesFiguresComputedFromTheGoldenReconstructions() throws IOException {
-        JsonObject golden = Golden.load("qwen3-tiny.golden.json");
+        JsonObject golden = Golden.load("qwen3-tiny").root;
         int n = golden.getAsJsonArray("texts").size();
         float[][] x = new float[n][];
         float[][] xHat = new float[n][];

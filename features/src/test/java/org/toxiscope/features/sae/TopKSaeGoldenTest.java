@@ -18,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.toxiscope.features.Golden;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.io.HfCache;
@@ -43,7 +44,7 @@ class TopKSaeGoldenTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen3-tiny", "qwen3moe-tiny"})
     void encodesAndDecodesTheLastTokenLikeTheGolden(String model) throws IOException {
-        JsonObject golden = Golden.load(model + ".golden.json");
+        JsonObject golden = Golden.load(model).root;
         SaeSpec spec = resolver.resolve(SharedFixtures.path(model + "-sae").toString(), 1, 8, null);
         assertEquals(SaeActivation.TOPK, spec.activation());
         try (NDManager manager = NDManager.newBaseManager(); TopKSae sae = TopKSae.load(spec, manager)) {
@@ -101,7 +102,7 @@ class TopKSaeGoldenTest {
 
     @Test
     void qwen35ScopeFileMatchesTheGoldenAsSets() throws IOException {
-        JsonObject golden = Golden.load("qwen3_5-tiny.golden.json");
+        JsonObject golden = Golden.load("qwen3_5-tiny").root;
         SaeSpec spec = resolver.resolve(SharedFixtures.path("qwen3_5-tiny/sae").toString(), 2, 8, null);
         assertEquals(SaeFormat.QWEN_SCOPE_PT, spec.format());
         try (NDManager manager = NDManager.newBaseManager(); TopKSae sae = TopKSae.load(spec, manager)) {
@@ -123,7 +124,7 @@ class TopKSaeGoldenTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void saeLensCopyEncodesAndDecodesLikeTheScopeFile(boolean relu) throws IOException {
-        JsonObject golden = Golden.load("qwen3_5-tiny.golden.json");
+        JsonObject golden = Golden.load("qwen3_5-tiny").root;
         SaeSpec pt = resolver.resolve(SharedFixtures.path("qwen3_5-tiny/sae/layer2.sae.pt").toString(), null, 8, relu);
         SaeSpec lens = resolver.resolve(SharedFixtures.path("qwen3_5-tiny/sae/sae_lens").toString(), 2, null, relu);
         assertEquals(SaeFormat.SAELENS, lens.format());
