@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  toxiscope bench features --layer 13 --texts 64 --tokens 64"})
 final class BenchFeaturesCommand implements Callable<Integer> {
 
-    private static final ModelConfig QWEN3_0_6B = ModelConfig.qwen3(1024, 28, 16, 8, 128, 3072, 151936);
+    static final ModelConfig QWEN3_0_6B = ModelConfig.qwen3(1024, 28, 16, 8, 128, 3072, 151936);
 
     @Option(names = "--layer", defaultValue = "13", description = "SAE layer, 0..27 (default ${DEFAULT-VALUE}).")
     int layer;

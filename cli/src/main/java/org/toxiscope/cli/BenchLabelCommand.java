@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  toxiscope bench label --texts 64 --tokens 48"})
 final class BenchLabelCommand implements Callable<Integer> {
 
-    private static final ModelConfig QWEN3_0_6B = ModelConfig.qwen3(1024, 28, 16, 8, 128, 3072, 151936);
+    private static final ModelConfig QWEN3_0_6B = BenchFeaturesCommand.QWEN3_0_6B;
 
     @Option(names = "--texts", defaultValue = "64", description = "Texts labelled (default ${DEFAULT-VALUE}).")
     int texts;
