@@ -21,15 +21,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  toxiscope bench forward --batch 4 --seq 128 --decode-steps 16"})
 final class BenchForwardCommand implements Callable<Integer> {
 
-    @Option(names = "--layers", defaultValue = "28", description = "Decoder blocks (default ${DEFAULT-VALUE}).")
-    int layers;
-
-    @Option(names = "--hidden", defaultValue = "1024") int hidden;
-    @Option(names = "--heads", defaultValue = "16") int heads;
-    @Option(names = "--kv-heads", defaultValue = "8") int kvHeads;
-    @Option(names = "--head-dim", defaultValue = "128") int headDim;
-    @Option(names = "--intermediate", defaultValue = "3072") int intermediate;
-    @Option(names = "--vocab", defaultValue = "151936") int vocab;
+    @picocli.CommandLine.Mixin
+    ModelShapeOptions shape;
 
     @Option(names = "--batch", defaultValue = "4", description = "Sequences per prefill batch (default ${DEFAULT-VALUE}).")
     int batch;
@@ -44,16 +37,17 @@ final class BenchForwardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelConfig config = ModelConfig.qwen3(hidden, layers, heads, kvHeads, headDim, intermediate, vocab);
+        ModelConfig config = shape.config();
         System.out.printf("model: random Qwen3 shape, %d layers, hidden %d, heads %d/%d, head_dim %d, MLP %d, vocab %d%n",
-                layers, hidden, heads, kvHeads, headDim, intermediate, vocab);
+                config.numLayers(), config.hiddenSize(), config.numHeads(), config.numKvHeads(), config.headDim(),
+                config.intermediateSize(), config.vocabSize());
         System.out.printf("threads: %d available processors%n", Runtime.getRuntime().availableProcessors());
         System.out.printf("f32 matmul 1024x1024: %.1f GFLOP/s%n", matmulGflops());
         long loadStart = System.nanoTime();
         try (LanguageModel model = Qwen3Model.load(config, new RandomWeights(config), ai.djl.Device.cpu(), -1);
              NDManager manager = NDManager.newBaseManager()) {
             System.out.printf("load (random init): %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
-            int[][] prompts = randomTokens(batch, seq, vocab);
+            int[][] prompts = randomTokens(batch, seq, config.vocabSize());
             prefill(model, manager, prompts);
             long start = System.nanoTime();
             for (int r = 0; r < repeats; r++) {
@@ -63,7 +57,7 @@ final class BenchForwardCommand implements Callable<Integer> {
             System.out.printf("prefill: batch %d x %d tokens: %.3f s/batch, %.0f tokens/s%n", batch, seq,
                     prefillSeconds, batch * seq / prefillSeconds);
             for (int b : new int[] {1, batch}) {
-                double perStep = decode(model, manager, randomTokens(b, seq, vocab));
+                double perStep = decode(model, manager, randomTokens(b, seq, config.vocabSize()));
                 System.out.printf("decode: batch %d after %d-token prompts: %.1f ms/step, %.1f tokens/s%n", b, seq,
                         perStep * 1e3, b / perStep);
             }
@@ -81,7 +75,7 @@ final class BenchForwardCommand implements Callable<Integer> {
     private double decode(LanguageModel model, NDManager manager, int[][] prompts) {
         try (NDManager step = manager.newSubManager(); DecodeState state = model.newState(step, prompts.length)) {
             model.forward(step, prompts, state, ForwardOptions.logitsOnly(Steering.NONE));
-            int[][] next = randomTokens(prompts.length, 1, vocab);
+            int[][] next = randomTokens(prompts.length, 1, shape.vocab);
             long start = System.nanoTime();
             for (int s = 0; s < decodeSteps; s++) {
                 try (NDManager local = step.newSubManager()) {

@@ -21,13 +21,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  toxiscope bench synth --batch 8 --new-tokens 16"})
 final class BenchSynthCommand implements Callable<Integer> {
 
-    @Option(names = "--layers", defaultValue = "28") int layers;
-    @Option(names = "--hidden", defaultValue = "1024") int hidden;
-    @Option(names = "--heads", defaultValue = "16") int heads;
-    @Option(names = "--kv-heads", defaultValue = "8") int kvHeads;
-    @Option(names = "--head-dim", defaultValue = "128") int headDim;
-    @Option(names = "--intermediate", defaultValue = "3072") int intermediate;
-    @Option(names = "--vocab", defaultValue = "151936") int vocab;
+    @picocli.CommandLine.Mixin
+    ModelShapeOptions shape;
 
     @Option(names = "--batch", defaultValue = "8", description = "The batched run's size (default ${DEFAULT-VALUE}).")
     int batch;
@@ -45,10 +40,12 @@ final class BenchSynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ModelConfig config = ModelConfig.qwen3(hidden, layers, heads, kvHeads, headDim, intermediate, vocab);
+        ModelConfig config = shape.config();
+        int layers = config.numLayers();
+        int hidden = config.hiddenSize();
         System.out.printf("model: random Qwen3 shape, %d layers, hidden %d, MLP %d, vocab %d; steering at block %d, "
-                + "alpha %.1f; %d-token prompts, %d new tokens, no EOS stop%n", layers, hidden, intermediate, vocab,
-                steerLayer, alpha, promptTokens, newTokens);
+                + "alpha %.1f; %d-token prompts, %d new tokens, no EOS stop%n", layers, hidden,
+                config.intermediateSize(), config.vocabSize(), steerLayer, alpha, promptTokens, newTokens);
         ai.djl.Device dev = ModelOptions.parseDevice(device);
         try (LanguageModel model = Qwen3Model.load(config, new RandomWeights(config), dev, -1);
              NDManager manager = NDManager.newBaseManager(dev)) {
@@ -84,7 +81,7 @@ final class BenchSynthCommand implements Callable<Integer> {
         int[][] p = new int[b][promptTokens];
         for (int[] row : p) {
             for (int i = 0; i < row.length; i++) {
-                row[i] = random.nextInt(vocab);
+                row[i] = random.nextInt(shape.vocab);
             }
         }
         return p;
