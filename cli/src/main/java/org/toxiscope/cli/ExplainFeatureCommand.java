@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
                 + "decoder direction W_dec[:, f], i.e. the logit lens) and, with --corpus, the top-activating "
                 + "contexts (snippets with the firing token marked [[...]])."},
         footer = {"", "Example:",
-            "  toxiscope explain-feature --model Qwen/Qwen3-1.7B-Base --sae Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50 \\",
-            "      --layer 14 --feature 2311 --corpus train.jsonl --json"})
+            "  toxiscope explain-feature --model Qwen/Qwen3-1.7B-Base \\",
+            "      --sae Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50 --layer 14 --feature 2311 \\",
+            "      --corpus train.jsonl --json"})
 final class ExplainFeatureCommand implements Callable<Integer> {
 
     @Mixin

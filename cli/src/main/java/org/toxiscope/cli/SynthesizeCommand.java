@@ -61,9 +61,11 @@ import picocli.CommandLine.Option;
                 + "feature_activation, feature_position, label, score, lang, attempt, explanation, model, sae, "
                 + "classifier, seed, settings; and the coverage report (--report, JSON + HTML).",
             "", "Example:",
-            "  toxiscope synthesize --model Qwen/Qwen3-1.7B-Base --sae Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50 \\",
-            "      --classifier toxic.tsc --seed-corpus train.jsonl --generator steer --samples-per-feature 8 \\",
-            "      --alpha 5,20,100 --temperature 0.8 --top-p 0.95 --seed 42 --output synth.jsonl"})
+            "  toxiscope synthesize --model Qwen/Qwen3-1.7B-Base \\",
+            "      --sae Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50 --classifier toxic.tsc \\",
+            "      --seed-corpus train.jsonl --generator steer --samples-per-feature 8 \\",
+            "      --alpha 5,20,100 --temperature 0.8 --top-p 0.95 --seed 42 \\",
+            "      --output synth.jsonl"})
 final class SynthesizeCommand implements Callable<Integer> {
 
     @Mixin
@@ -82,10 +84,8 @@ final class SynthesizeCommand implements Callable<Integer> {
             description = "Seed corpus (files or folders): targets it covers are skipped; its contexts explain the rest.")
     List<String> seedCorpus = new ArrayList<>();
 
-    @Option(names = "--weak-below", defaultValue = "0.001", paramLabel = "RATE",
-            description = "A target firing on fewer than this fraction of the seed corpus is weakly covered and "
-                    + "synthesized for too (default ${DEFAULT-VALUE}; 0 = missing targets only).")
-    double weakBelow;
+    @Mixin
+    CoverageOptions coverageOptions;
 
     @Option(names = "--generator", defaultValue = "steer", paramLabel = "steer|describe",
             description = "steer or describe (default ${DEFAULT-VALUE}).")
@@ -113,13 +113,13 @@ final class SynthesizeCommand implements Callable<Integer> {
     @Option(names = "--greedy", description = "Greedy decoding instead of sampling.")
     boolean greedy;
 
-    @Option(names = "--temperature", defaultValue = "0.8", description = "Sampling temperature (default ${DEFAULT-VALUE}).")
+    @Option(names = "--temperature", defaultValue = "0.8", paramLabel = "T", description = "Sampling temperature (default ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--top-p", defaultValue = "0.95", description = "Nucleus sampling mass (default ${DEFAULT-VALUE}).")
+    @Option(names = "--top-p", defaultValue = "0.95", paramLabel = "P", description = "Nucleus sampling mass (default ${DEFAULT-VALUE}).")
     double topP;
 
-    @Option(names = "--top-k", defaultValue = "0", description = "Top-k sampling, 0 = off (default ${DEFAULT-VALUE}).")
+    @Option(names = "--top-k", defaultValue = "0", paramLabel = "K", description = "Top-k sampling, 0 = off (default ${DEFAULT-VALUE}).")
     int topK;
 
     @Option(names = "--max-new-tokens", defaultValue = "24", paramLabel = "N",
@@ -162,11 +162,7 @@ final class SynthesizeCommand implements Callable<Integer> {
             description = "Logit-lens tokens per target explanation (default ${DEFAULT-VALUE}).")
     int signatureTokens;
 
-    @Option(names = "--curve-seeds", defaultValue = "5", paramLabel = "N",
-            description = "Seeds of the natural-sampling curve (default ${DEFAULT-VALUE}).")
-    int curveSeeds;
-
-    @Option(names = "--output", required = true, paramLabel = "FILE.jsonl", description = "Where kept examples go.")
+    @Option(names = "--output", paramLabel = "FILE.jsonl", description = "Where kept examples go (required).")
     Path output;
 
     @Option(names = "--report", paramLabel = "FILE.json",
@@ -178,8 +174,8 @@ final class SynthesizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (classifier == null) {
-            throw new IllegalArgumentException("--classifier is required");
+        if (classifier == null || output == null) {
+            throw new IllegalArgumentException("--classifier and --output are required");
         }
         if (!output.getFileName().toString().endsWith(".jsonl")) {
             throw new IllegalArgumentException("--output must be a .jsonl file");
@@ -203,7 +199,7 @@ final class SynthesizeCommand implements Callable<Integer> {
                         throw new IllegalArgumentException("the seed corpus " + seedCorpus + " has no records");
                     }
                 }
-                Coverage seed = Coverage.of(seedSets, weakBelow);
+                Coverage seed = Coverage.of(seedSets, coverageOptions.weakBelow);
                 todo = seed.toSynthesize(inventory);
                 System.err.printf("synthesize: seed corpus covers %d of %d targets (Cov %.4f); %d missing, %d weak%n",
                         seed.covered().size(), inventory.size(), seed.cov(), seed.missing().size(), seed.weak().size());
@@ -320,7 +316,7 @@ final class SynthesizeCommand implements Callable<Integer> {
         provenance.addProperty("samples_per_feature", samplesPerFeature);
         provenance.addProperty("max_tries", tries);
         provenance.addProperty("seed", dataset.seed());
-        CoverageReport coverage = new CoverageReport(inventory, provenance, weakBelow)
+        CoverageReport coverage = new CoverageReport(inventory, provenance, coverageOptions.weakBelow)
                 .targetStats(records.stats(inventory, todo, samplesPerFeature, tries)).explanations(explanations);
         List<Integer> budgets = new ArrayList<>();
         FiringSets synthesized = new FiringSets(inventory);
@@ -338,7 +334,7 @@ final class SynthesizeCommand implements Callable<Integer> {
         if (!seedCorpus.isEmpty()) {
             coverage.corpus("seed corpus", seedSets, SamplingCurve.of(seedSets, SamplingCurve.defaultBudgets(
                     seedSets.size(), budgets.stream().mapToInt(Integer::intValue).toArray()),
-                    SamplingCurve.seeds(dataset.seed(), curveSeeds)));
+                    SamplingCurve.seeds(dataset.seed(), coverageOptions.curveSeeds)));
         }
         Path target = report != null ? report : output.resolveSibling(
                 output.getFileName().toString().replaceFirst("\\.jsonl$", "") + ".coverage.json");

@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
                 + "several seeds).",
             "Writes JSON to --output and an HTML page beside it."},
         footer = {"", "Example:",
-            "  toxiscope synthesize coverage --model Qwen/Qwen3-1.7B-Base --sae Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50 \\",
-            "      --targets targets.txt --data train.jsonl --output coverage.json"})
+            "  toxiscope synthesize coverage --model Qwen/Qwen3-1.7B-Base \\",
+            "      --sae Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50 --targets targets.txt \\",
+            "      --data train.jsonl --output coverage.json"})
 final class SynthesizeCoverageCommand implements Callable<Integer> {
 
     @Mixin
@@ -41,13 +42,8 @@ final class SynthesizeCoverageCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, split = ",", paramLabel = "DATA", description = "The corpus (files or folders).")
     List<String> data;
 
-    @Option(names = "--weak-below", defaultValue = "0.001", paramLabel = "RATE",
-            description = "Weakly covered: firing on fewer than this fraction of the corpus (default ${DEFAULT-VALUE}).")
-    double weakBelow;
-
-    @Option(names = "--curve-seeds", defaultValue = "5", paramLabel = "N",
-            description = "Seeds of the natural-sampling curve (default ${DEFAULT-VALUE}).")
-    int curveSeeds;
+    @Mixin
+    CoverageOptions coverageOptions;
 
     @Option(names = "--output", required = true, paramLabel = "FILE.json", description = "Where the coverage JSON goes.")
     Path output;
@@ -61,14 +57,14 @@ final class SynthesizeCoverageCommand implements Callable<Integer> {
         try (FeatureModel model = modelOptions.open(layers); RecordStream records = dataset.corpus(data).read()) {
             CorpusScanner.scan(model, records, 32, sets, null, n -> System.err.printf("coverage: %,d records%n", n));
         }
-        Coverage c = Coverage.of(sets, weakBelow);
+        Coverage c = Coverage.of(sets, coverageOptions.weakBelow);
         JsonObject provenance = new JsonObject();
         provenance.addProperty("model", modelOptions.model);
         provenance.addProperty("sae", modelOptions.sae);
         provenance.addProperty("data", String.join(",", data));
         provenance.addProperty("seed", dataset.seed());
-        new CoverageReport(inventory, provenance, weakBelow).corpus("corpus", sets, SamplingCurve.of(sets,
-                SamplingCurve.defaultBudgets(sets.size()), SamplingCurve.seeds(dataset.seed(), curveSeeds)))
+        new CoverageReport(inventory, provenance, coverageOptions.weakBelow).corpus("corpus", sets, SamplingCurve.of(sets,
+                SamplingCurve.defaultBudgets(sets.size()), SamplingCurve.seeds(dataset.seed(), coverageOptions.curveSeeds)))
                 .write(output);
         System.out.printf("Cov %.4f: %d of %d targets covered, %d missing, %d weak, over %,d examples%n", c.cov(),
                 c.covered().size(), c.targets(), c.missing().size(), c.weak().size(), c.examples());

@@ -157,8 +157,15 @@ public final class FeatureExplainer {
         }
         int from = Math.max(0, position - WINDOW);
         int to = Math.min(ids.length, position + WINDOW + 1);
-        return (from > 0 ? "..." : "") + tokenizer.decode(Arrays.copyOfRange(ids, from, position)) + "[["
-                + tokenizer.token(ids[position]) + "]]" + tokenizer.decode(Arrays.copyOfRange(ids, position + 1, to))
+        // Decode growing prefixes and cut the strings, so characters spread over several byte-level tokens stay whole.
+        String before = tokenizer.decode(Arrays.copyOfRange(ids, from, position));
+        String through = tokenizer.decode(Arrays.copyOfRange(ids, from, position + 1));
+        String all = tokenizer.decode(Arrays.copyOfRange(ids, from, to));
+        String marked = through.startsWith(before) && all.startsWith(through)
+                ? before + "[[" + through.substring(before.length()) + "]]" + all.substring(through.length())
+                : before + "[[" + tokenizer.token(ids[position]) + "]]"
+                        + tokenizer.decode(Arrays.copyOfRange(ids, position + 1, to));
+        return (from > 0 ? "..." : "") + marked
                 + (to < ids.length ? "..." : "");
     }
 }

@@ -6,9 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.classify.ExtractionProvenance;
+import org.toxiscope.classify.FeatureRef;
+import org.toxiscope.classify.FeatureRule;
+import org.toxiscope.classify.FeatureTable;
+import org.toxiscope.classify.LabelClassifier;
+import org.toxiscope.classify.LinearClassifier;
+import org.toxiscope.classify.LinearSettings;
+import org.toxiscope.classify.Method;
+import org.toxiscope.classify.Provenance;
+import org.toxiscope.classify.Scorer;
+import org.toxiscope.classify.Thresholds;
+import org.toxiscope.features.SparseVector;
 
 class TargetInventoryTest {
 
@@ -47,5 +62,34 @@ class TargetInventoryTest {
         assertEquals(0.4, t.get(0).relevance(), 1e-12);
         Path bad = Files.writeString(dir.resolve("e.csv"), "layer,feature\n");
         assertThrows(IllegalArgumentException.class, () -> TargetInventory.fromDeltaCsv(bad, 2));
+    }
+
+    private static ClassifierBundle bundle(Method method, Scorer scorer) {
+        return new ClassifierBundle(method, List.of(new LabelClassifier("toxic", scorer,
+                Thresholds.global(scorer.defaultThreshold()))), new Provenance(new ExtractionProvenance("m", "x", "s",
+                Map.of(1, "y"), 8, false, "max"), "d", null, 0.5, 1, null, "test", "now"), null);
+    }
+
+    @Test
+    void bundleTargetsAreTheRuleFeaturesOrTheLargestPositiveWeights() {
+        FeatureRule rule = new FeatureRule(List.of(new FeatureRef(1, 4), new FeatureRef(1, 9)));
+        assertEquals(List.of("L1:f4", "L1:f9"), TargetInventory.fromBundle(bundle(Method.RULE, rule), 1).stream()
+                .map(Target::toString).toList());
+
+        // Feature 5 marks toxic rows, feature 6 clean ones: only 5 gets a positive weight.
+        FeatureTable.Builder b = FeatureTable.builder(new int[] {1}, List.of("toxic"));
+        for (int i = 0; i < 40; i++) {
+            boolean toxic = i % 2 == 0;
+            b.add("r" + i, "en", Map.of("toxic", toxic), new SparseVector(new int[] {toxic ? 5 : 6}, new float[] {1f}));
+        }
+        FeatureTable table = b.build();
+        int[] rows = new int[40];
+        java.util.Arrays.setAll(rows, i -> i);
+        Map<Integer, int[]> all = new HashMap<>();
+        all.put(1, null);
+        LinearClassifier linear = LinearClassifier.train(table, 0, rows, all, LinearSettings.defaults(Method.LOGREG, 1));
+        List<Target> t = TargetInventory.fromBundle(bundle(Method.LOGREG, linear), 10);
+        assertEquals(List.of("L1:f5"), t.stream().map(Target::toString).toList());
+        assertTrue(t.get(0).relevance() > 0);
     }
 }

@@ -217,6 +217,13 @@ class TinySynthesisTest {
     }
 
     @Test
+    void snippetsMarkTheFiringTokenInItsContext() {
+        int[] ids = model.tokenizer().encode("The quick brown fox");
+        assertEquals("[[The]] quick brown fox", FeatureExplainer.snippet(model.tokenizer(), ids, 0));
+        assertEquals("The quick[[ brown]] fox", FeatureExplainer.snippet(model.tokenizer(), ids, 2));
+    }
+
+    @Test
     void chatTemplateIsQwens() {
         assertEquals("<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n<|im_start|>assistant\n",
                 new ChatTemplate(false).render("S", "U"));
