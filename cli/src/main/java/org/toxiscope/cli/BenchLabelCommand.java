@@ -12,6 +12,7 @@ import org.toxiscope.classify.ClassifierTrainer;
 import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.classify.FeatureTable;
 import org.toxiscope.classify.Method;
+import org.toxiscope.classify.Prediction;
 import org.toxiscope.classify.TrainConfig;
 import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.Corpus;
@@ -97,11 +98,10 @@ final class BenchLabelCommand implements Callable<Integer> {
             ClassifierBundle bundle = ClassifierTrainer.train(table, TrainConfig.defaults(Method.LOGREG),
                     new ExtractionProvenance("random", "-", "random", Map.of(), k, false, "max"), "-", "bench").bundle();
             t0 = System.nanoTime();
-            List<String> scores = new ArrayList<>(texts);
+            List<Prediction> predictions = new ArrayList<>(texts);
             for (int i = 0; i < texts; i++) {
-                var p = bundle.predict(FeatureTable.single(layers, records.get(i).id(), null,
-                        features[i].pooled().get(layer)), 0);
-                scores.add(p.score() + "," + (p.toxic() ? 1 : 0) + "," + p.topFeatures());
+                predictions.add(bundle.predict(FeatureTable.single(layers, records.get(i).id(), null,
+                        features[i].pooled().get(layer)), 0));
             }
             long classify = System.nanoTime() - t0;
 
@@ -110,9 +110,9 @@ final class BenchLabelCommand implements Callable<Integer> {
             List<String> appended = List.of("toxic_score", "toxic_pred", "top_features");
             try (CorpusWriter writer = CorpusWriter.create(output, CorpusWriter.columns(records.get(0), appended))) {
                 for (int i = 0; i < texts; i++) {
-                    String[] cells = scores.get(i).split(",", 3);
-                    writer.write(records.get(i), Map.of(appended.get(0), cells[0], appended.get(1), cells[1],
-                            appended.get(2), cells[2]));
+                    Prediction p = predictions.get(i);
+                    writer.write(records.get(i), Map.of(appended.get(0), String.valueOf(p.score()), appended.get(1),
+                            p.toxic() ? "1" : "0", appended.get(2), p.topFeatures()));
                 }
                 writer.commit();
             }
