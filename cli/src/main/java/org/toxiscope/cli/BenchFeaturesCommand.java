@@ -1,5 +1,6 @@
 package org.toxiscope.cli;
 
+import org.toxiscope.features.model.Devices;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
@@ -71,7 +72,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--texts, --tokens, --max-batch, --repeats, --k and --width-factor "
                     + "must be >= 1");
         }
-        Device dev = ModelOptions.parseDevice(device);
+        Device dev = Devices.parse(device);
         int dSae = widthFactor * QWEN3_0_6B.hiddenSize();
         System.out.printf("model: random Qwen3-0.6B shape (%d layers, hidden %d) on %s; SAE: random, width %d, k %d, "
                 + "layer %d%n", n, QWEN3_0_6B.hiddenSize(), dev, dSae, k, layer);

@@ -1,5 +1,6 @@
 package org.toxiscope.cli;
 
+import org.toxiscope.features.model.Devices;
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
 import java.util.Random;
@@ -45,7 +46,7 @@ final class BenchSynthCommand implements Callable<Integer> {
         System.out.printf("model: random Qwen3 shape, %d layers, hidden %d, MLP %d, vocab %d; steering at block %d, "
                 + "alpha %.1f; %d-token prompts, %d new tokens, no EOS stop%n", shape.layers, shape.hidden,
                 shape.intermediate, shape.vocab, steerLayer, alpha, promptTokens, newTokens);
-        ai.djl.Device dev = ModelOptions.parseDevice(device);
+        ai.djl.Device dev = Devices.parse(device);
         try (LanguageModel model = Qwen3Model.load(config, new RandomWeights(config), dev, -1);
              NDManager manager = NDManager.newBaseManager(dev)) {
             Random random = new Random(7);

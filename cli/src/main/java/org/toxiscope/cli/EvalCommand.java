@@ -1,5 +1,6 @@
 package org.toxiscope.cli;
 
+import org.toxiscope.features.model.Devices;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
@@ -151,7 +152,7 @@ public final class EvalCommand implements Callable<Integer> {
             for (int i = 0; i < classifiers.size(); i++) {
                 bundleNames.add(names.isEmpty() ? classifiers.get(i).getFileName().toString() : names.get(i));
                 sources.add(new BundlePredictionSource(classifiers.get(i), Corpus.of(data, mapping), model, sae,
-                        ModelOptions.parseDevice(device)));
+                        Devices.parse(device)));
             }
             return evaluate(bundleNames, sources, "classifier run", config);
         }

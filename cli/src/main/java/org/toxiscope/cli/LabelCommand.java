@@ -1,14 +1,15 @@
 package org.toxiscope.cli;
 
+import org.toxiscope.features.model.Devices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.toxiscope.classify.BundleSession;
 import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.classify.LabelColumns;
 import org.toxiscope.classify.Prediction;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusWriter;
@@ -73,15 +74,10 @@ final class LabelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ClassifierBundle bundle = ClassifierBundle.load(classifier);
         Corpus corpus = columns.corpus(input);
-        List<String> labels = bundle.labelNames();
-        List<String> appended = new ArrayList<>(List.of("toxic_score", "toxic", "top_features"));
-        for (String extra : labels.subList(1, labels.size())) {
-            appended.add(extra + "_score");
-            appended.add(extra);
-        }
+        List<String> appended = null;
         long skipped = 0;
         RecordProgress progress;
-        try (BundleSession session = BundleSession.open(bundle, model, sae, ModelOptions.parseDevice(device), maxTokens,
+        try (BundleSession session = BundleSession.open(bundle, model, sae, Devices.parse(device), maxTokens,
                 batchTokens);
              RecordStream records = corpus.read()) {
             progress = RecordProgress.toStderr("label", records::progress);
@@ -93,7 +89,9 @@ final class LabelCommand implements Callable<Integer> {
                     TextRecord r = records.next();
                     seen++;
                     if (writer == null) {
-                        appended = avoidCollisions(appended, r);
+                        LabelColumns columns = LabelColumns.of(bundle.labelNames(), r.fields().keySet());
+                        columns.renamed().forEach(line -> System.err.println("label: " + line));
+                        appended = columns.names();
                         List<String> outColumns = CorpusWriter.columns(r, appended);
                         writer = resume ? CorpusWriter.resume(output, outColumns) : CorpusWriter.create(output, outColumns);
                         if (writer.doneCount() > 0) {
@@ -136,25 +134,6 @@ final class LabelCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * Input columns stay untouched, so where the input already has a column of that name (a gold {@code toxic}
-     * label, typically) the prediction goes to NAME_pred instead.
-     */
-    private static List<String> avoidCollisions(List<String> appended, TextRecord first) {
-        List<String> out = new ArrayList<>();
-        for (String name : appended) {
-            String chosen = name;
-            while (first.fields().containsKey(chosen)) {
-                chosen = chosen + "_pred";
-            }
-            if (!chosen.equals(name)) {
-                System.err.printf("label: the input has a column '%s'; the prediction is written as '%s'%n", name, chosen);
-            }
-            out.add(chosen);
-        }
-        return out;
-    }
-
     /** Labels a chunk and writes its records that an earlier run did not; returns how many were already done. */
     private static long labelBatch(BundleSession session, List<TextRecord> batch, List<String> appended,
                                    CorpusWriter writer, RecordProgress progress) throws java.io.IOException {
@@ -170,24 +149,13 @@ final class LabelCommand implements Callable<Integer> {
             if (writer.isDone(r.id())) {
                 continue;
             }
-            List<String> cells = new ArrayList<>();
-            for (Prediction p : predictions.get(i)) {
-                cells.add(score(p.score()));
-                cells.add(p.toxic() ? "1" : "0");
-                if (cells.size() == 2) {
-                    cells.add(p.topFeatures());
-                }
-            }
+            List<Object> cells = LabelColumns.values(predictions.get(i));
             Map<String, String> values = new LinkedHashMap<>();
             for (int c = 0; c < cells.size(); c++) {
-                values.put(appended.get(c), cells.get(c));
+                values.put(appended.get(c), LabelColumns.text(cells.get(c)));
             }
             writer.write(r, values);
         }
         return done;
-    }
-
-    private static String score(double s) {
-        return String.format(Locale.ROOT, "%.6f", s);
     }
 }

@@ -1,7 +1,7 @@
 package org.toxiscope.cli;
 
+import org.toxiscope.features.model.Devices;
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import java.io.IOException;
 import org.toxiscope.features.model.ModelCheckpoint;
 import picocli.CommandLine.Option;
@@ -23,23 +23,6 @@ final class ModelOptions {
     }
 
     Device device() {
-        return parseDevice(device);
-    }
-
-    static Device parseDevice(String spec) {
-        if (spec.equals("cpu")) {
-            return Device.cpu();
-        }
-        if (spec.equals("gpu") || spec.startsWith("gpu:")) {
-            int gpus = Engine.getInstance().getGpuCount();
-            int id = spec.equals("gpu") ? 0 : Integer.parseInt(spec.substring(4));
-            if (id >= gpus) {
-                throw new IllegalArgumentException("--device " + spec + ": DJL finds " + gpus + " GPU(s) with the "
-                        + Engine.getInstance().getEngineName() + " engine (a CUDA build of libtorch is needed: set "
-                        + "PYTORCH_LIBRARY_PATH or allow DJL to download it, see README 'On a GPU')");
-            }
-            return Device.gpu(id);
-        }
-        throw new IllegalArgumentException("--device must be cpu, gpu or gpu:N, not '" + spec + "'");
+        return Devices.parse(device);
     }
 }

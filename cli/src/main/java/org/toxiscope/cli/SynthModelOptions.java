@@ -1,5 +1,6 @@
 package org.toxiscope.cli;
 
+import org.toxiscope.features.model.Devices;
 import java.io.IOException;
 import java.util.Collection;
 import org.toxiscope.features.extract.ExtractionSettings;
@@ -36,7 +37,7 @@ final class SynthModelOptions {
         if (model == null || sae == null) {
             throw new IllegalArgumentException("--model and --sae are required");
         }
-        return FeatureModel.open(model, ModelOptions.parseDevice(device), sae, layers, k, relu,
+        return FeatureModel.open(model, Devices.parse(device), sae, layers, k, relu,
                 ExtractionSettings.DEFAULT);
     }
 }

@@ -1,5 +1,6 @@
 package org.toxiscope.cli;
 
+import org.toxiscope.features.model.Devices;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -286,7 +287,7 @@ final class SynthesizeCommand implements Callable<Integer> {
                     null);
         }
         ModelCheckpoint checkpoint = ModelCheckpoint.open(instructModel);
-        LanguageModel lm = checkpoint.load(ModelOptions.parseDevice(modelOptions.device), -1);
+        LanguageModel lm = checkpoint.load(Devices.parse(modelOptions.device), -1);
         QwenTokenizer tokenizer = checkpoint.tokenizer();
         return new InstructModel(new TextGenerator(lm, tokenizer, model.manager()), checkpoint, lm, tokenizer);
     }

@@ -1,6 +1,7 @@
 package org.toxiscope.datasets;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -26,6 +27,11 @@ public record ColumnMapping(String textColumn, List<String> labelColumns, String
         if (langColumn != null && lang != null) {
             throw new IllegalArgumentException("give a language column or a constant language, not both");
         }
+    }
+
+    /** The text column among {@code columns}: the one named, else the first default present; null when none is. */
+    public String textColumnAmong(Collection<String> columns) {
+        return textColumn != null ? textColumn : RecordMapper.find(columns, RecordMapper.TEXT_DEFAULTS);
     }
 
     /** All defaults: columns found by name, fail on the first bad record. */

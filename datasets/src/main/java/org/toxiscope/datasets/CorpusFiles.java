@@ -71,7 +71,7 @@ public final class CorpusFiles {
     private static List<CorpusFile> walk(Path root, Predicate<Path> wanted) {
         try (Stream<Path> paths = Files.walk(root)) {
             return paths.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .filter(p -> !hidden(root.relativize(p)))
                     .filter(wanted)
                     .sorted(Comparator.comparing(p -> root.relativize(p).toString()))
                     .map(p -> describe(p, root.relativize(p).toString().replace('\\', '/')))
@@ -79,6 +79,20 @@ public final class CorpusFiles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Hidden files and folders, and Hadoop/Spark bookkeeping ({@code _SUCCESS}, {@code _temporary/}, {@code .crc}),
+     * so a Spark output folder reads as its part files.
+     */
+    private static boolean hidden(Path relative) {
+        for (Path part : relative) {
+            String name = part.toString();
+            if (name.startsWith(".") || name.startsWith("_")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Works out one file's layout from its name, and from its first bytes where the name does not tell. */

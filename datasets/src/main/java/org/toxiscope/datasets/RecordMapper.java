@@ -37,7 +37,7 @@ final class RecordMapper {
     }
 
     private void resolve(Collection<String> columns, boolean strict) {
-        textColumn = mapping.textColumn() != null ? mapping.textColumn() : find(columns, TEXT_DEFAULTS);
+        textColumn = mapping.textColumnAmong(columns);
         if (textColumn == null) {
             throw new DatasetException(file.display(), 0, null,
                     "no text column (looked for " + TEXT_DEFAULTS + " among " + columns + "); pass --text-column");
@@ -69,7 +69,7 @@ final class RecordMapper {
         }
     }
 
-    private static String find(Collection<String> columns, List<String> candidates) {
+    static String find(Collection<String> columns, List<String> candidates) {
         for (String c : candidates) {
             if (columns.contains(c)) {
                 return c;

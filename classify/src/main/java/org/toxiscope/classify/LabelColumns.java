@@ -1,0 +1,62 @@
+package org.toxiscope.classify;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The columns {@code label} appends to every input row, wherever it runs: {@code toxic_score}, {@code toxic} (0/1),
+ * {@code top_features}, then {@code <label>_score} and {@code <label>} for each further label of the bundle; a name the
+ * input already uses gets {@code _pred} appended, so input columns are never overwritten.
+ */
+public record LabelColumns(List<String> names, List<String> renamed) {
+
+    public LabelColumns {
+        names = List.copyOf(names);
+        renamed = List.copyOf(renamed);
+    }
+
+    /** The appended columns for {@code labelNames} (primary first) next to an input with {@code inputColumns}. */
+    public static LabelColumns of(List<String> labelNames, Collection<String> inputColumns) {
+        List<String> wanted = new ArrayList<>(List.of("toxic_score", "toxic", "top_features"));
+        for (String extra : labelNames.subList(1, labelNames.size())) {
+            wanted.add(extra + "_score");
+            wanted.add(extra);
+        }
+        List<String> names = new ArrayList<>();
+        List<String> renamed = new ArrayList<>();
+        for (String name : wanted) {
+            String chosen = name;
+            while (inputColumns.contains(chosen)) {
+                chosen = chosen + "_pred";
+            }
+            if (!chosen.equals(name)) {
+                renamed.add("the input has a column '" + name + "'; the prediction is written as '" + chosen + "'");
+            }
+            names.add(chosen);
+        }
+        return new LabelColumns(names, renamed);
+    }
+
+    /**
+     * One record's appended values, aligned with {@link #names()}: per label its score (Double) and decision
+     * (Integer 0/1), with the primary label's {@code top_features} (String) after its decision.
+     */
+    public static List<Object> values(List<Prediction> predictions) {
+        List<Object> values = new ArrayList<>(predictions.size() * 2 + 1);
+        for (Prediction p : predictions) {
+            values.add(p.score());
+            values.add(p.toxic() ? 1 : 0);
+            if (values.size() == 2) {
+                values.add(p.topFeatures());
+            }
+        }
+        return values;
+    }
+
+    /** A value of {@link #values} as text files hold it: scores with six decimals, the rest as is. */
+    public static String text(Object value) {
+        return value instanceof Double d ? String.format(Locale.ROOT, "%.6f", d) : String.valueOf(value);
+    }
+}
