@@ -41,6 +41,9 @@ final class ExecutorSessions {
 
         /** This key on the device a task resolved ({@link #taskDevice}). */
         Key on(String device);
+
+        /** What is opened, for the executor's log. */
+        String describe();
     }
 
     /** What a label task opens: the bundle and where its model and SAE now live (null: as recorded). */
@@ -55,6 +58,12 @@ final class ExecutorSessions {
         @Override
         public BundleKey on(String taskDevice) {
             return new BundleKey(bundle, model, sae, taskDevice, maxTokens, batchTokens);
+        }
+
+        @Override
+        public String describe() {
+            return "bundle " + bundle + " with its model and SAE" + (model != null ? " (model " + model + ")" : "")
+                    + " on " + device;
         }
     }
 
@@ -72,6 +81,11 @@ final class ExecutorSessions {
         public FeatureKey on(String taskDevice) {
             return new FeatureKey(model, sae, layers, k, relu, pooling, maxTokens, batchTokens, maxBatch, taskDevice);
         }
+
+        @Override
+        public String describe() {
+            return "model " + model + " and SAE " + sae + " layers " + layers + " on " + device;
+        }
     }
 
     /** The session for {@code key} in this JVM, opened on first use (and then counted in {@code loadCounter}). */
@@ -84,7 +98,7 @@ final class ExecutorSessions {
             OPEN.put(key, open);
             loads++;
             loadCounter.add(1);
-            System.err.printf("toxiscope-spark: opened %s in %.1f s (once for this executor JVM)%n", key,
+            System.err.printf("toxiscope-spark: opened %s in %.1f s (once for this executor JVM)%n", key.describe(),
                     (System.nanoTime() - start) / 1e9);
         }
         return type.cast(open);
