@@ -71,6 +71,16 @@ final class SparkDatasets {
         if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
             throw new IllegalArgumentException(path + ": no such file or folder");
         }
+        try {
+            return reader(spark, path, format, headerless);
+        } catch (Exception e) { // SparkException is checked in Java but thrown undeclared from Scala
+            // JSON schema inference and CSV headers are read here, on the driver: name the input with the cause.
+            throw new IllegalArgumentException(path + ": cannot read as " + format.name().toLowerCase(Locale.ROOT)
+                    + ": " + ToxiscopeSpark.rootMessage(e), e);
+        }
+    }
+
+    private static Dataset<Row> reader(SparkSession spark, String path, Format format, List<String> headerless) {
         DataFrameReader reader = spark.read().option("mode", "FAILFAST");
         return switch (format) {
             case CSV, TSV -> {

@@ -1,5 +1,7 @@
 package org.toxiscope.spark;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +13,9 @@ import picocli.CommandLine.Command;
         description = "toxiscope's label and features jobs on Apache Spark (run through spark-submit or bin/toxiscope-spark).",
         subcommands = {CommandLine.HelpCommand.class, SparkLabelJob.class, SparkFeaturesJob.class})
 public final class ToxiscopeSpark implements Runnable {
+
+    /** Spark's FAILED_READ_FILE error names the file a task was reading; its cause says what was wrong. */
+    private static final Pattern READING_FILE = Pattern.compile("while reading file (\\S+?)\\.?(\\s|$)");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,19 +39,34 @@ public final class ToxiscopeSpark implements Runnable {
     }
 
     /**
-     * The message of the innermost cause: Spark wraps a task's exception in "Job aborted due to stage failure" with
-     * the whole executor stack trace, where the user needs only the task's own sentence.
+     * The sentence that explains a failure: the outermost of our own errors (a bad record, a missing file), which
+     * Spark wraps in "Job aborted due to stage failure" with the executor's stack trace; else the innermost cause with
+     * its type, prefixed with the file Spark says it was reading.
      */
     static String rootMessage(Throwable e) {
+        String file = null;
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
+        while (true) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (explains(t)) {
+                return message;
+            }
+            Matcher m = READING_FILE.matcher(message);
+            if (file == null && m.find()) {
+                file = m.group(1);
+            }
+            if (t.getCause() == null || t.getCause() == t) {
+                String text = t.getClass().getSimpleName() + ": " + message;
+                return file != null ? file + ": " + text : text;
+            }
             t = t.getCause();
         }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        boolean explains = t instanceof IllegalArgumentException || t instanceof IllegalStateException
+    }
+
+    private static boolean explains(Throwable t) {
+        return t instanceof IllegalArgumentException || t instanceof IllegalStateException
                 || t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
                 || t.getClass().getName().startsWith("org.toxiscope.");
-        return explains ? message : t.getClass().getSimpleName() + ": " + message;
     }
 
     public static void main(String[] args) {

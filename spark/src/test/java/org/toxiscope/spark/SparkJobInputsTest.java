@@ -86,6 +86,11 @@ class SparkJobInputsTest {
         assertTrue(r[1].contains("no text column") && r[1].contains("--text-column"), r[1]);
         assertEquals(1, r[1].strip().lines().count(), r[1]);
 
+        Path badJson = Files.writeString(dir.resolve("bad.jsonl"), "{\"text\":\"fine\"}\n{\"text\": oops}\n");
+        r = failing("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", badJson.toString(), "--output",
+                dir.resolve("f5").toString());
+        assertTrue(r[1].contains("bad.jsonl: cannot read as jsonl: Unrecognized token 'oops'"), r[1]);
+
         r = failing("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", noText.toString(),
                 "--text-column", "comment", "--output", dir.resolve("f4").toString());
         assertTrue(r[1].contains("no column 'comment'") && r[1].contains("[id, body]"), r[1]);
