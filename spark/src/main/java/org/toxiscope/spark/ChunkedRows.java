@@ -2,6 +2,7 @@ package org.toxiscope.spark;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -113,7 +114,7 @@ abstract class ChunkedRows implements FlatMapFunction<Iterator<Row>, Row> {
                 try {
                     appended = append(records);
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
                 List<Row> out = new ArrayList<>(in.size());
                 for (int i = 0; i < in.size(); i++) {

@@ -76,7 +76,7 @@ final class SparkFeaturesJob extends SparkJob {
     @Override
     void prepare(Format outputFormat) throws Exception {
         SparkDatasets.requireNested(outputFormat, io.output);
-        Pooling.parse(pool);
+        Pooling.parse(pool); // a bad --pool fails here, not in every task
         layerList = layers.layer != null ? List.of(layers.layer)
                 : LayerSelection.parse(layers.spec, FeatureSession.availableLayers(reachable(sae)));
     }

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
@@ -66,8 +68,9 @@ abstract class SparkJob implements Callable<Integer> {
 
     private void run(SparkSession spark) throws Exception {
         Format inputFormat = SparkDatasets.format(spark, io.inputFormat, io.input, null);
+        String outputName = new org.apache.hadoop.fs.Path(io.output).getName();
         Format outputFormat = io.outputFormat != null ? Format.named(io.outputFormat)
-                : orElse(Format.ofName(new org.apache.hadoop.fs.Path(io.output).getName()), defaultOutputFormat(inputFormat));
+                : Objects.requireNonNullElse(Format.ofName(outputName), defaultOutputFormat(inputFormat));
         boolean skip = io.skipBadRecords();
         if (io.chunk < 1) {
             throw new IllegalArgumentException("--chunk must be at least 1, got " + io.chunk);
@@ -111,16 +114,12 @@ abstract class SparkJob implements Callable<Integer> {
         long records = counters.records().value();
         err.printf("%s: wrote %s (%s, %,d records in %d partitions, %.1f s, %.1f records/s; model opened in "
                         + "%d executor JVM(s) that had not opened it before)%n", name(), io.output,
-                outputFormat.name().toLowerCase(java.util.Locale.ROOT), records, partitions, seconds,
+                outputFormat.name().toLowerCase(Locale.ROOT), records, partitions, seconds,
                 records / Math.max(seconds, 1e-9), counters.loads().value());
         if (counters.skipped().value() > 0) {
             err.printf("%s: %,d records without text were left out (--on-error skip)%n", name(),
                     counters.skipped().value());
         }
-    }
-
-    private static Format orElse(Format a, Format b) {
-        return a != null ? a : b;
     }
 
     /** A path that exists here made absolute (executors do not share the driver's working folder); ids as given. */

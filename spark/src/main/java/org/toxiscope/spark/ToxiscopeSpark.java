@@ -1,5 +1,7 @@
 package org.toxiscope.spark;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
@@ -65,7 +67,7 @@ public final class ToxiscopeSpark implements Runnable {
 
     private static boolean explains(Throwable t) {
         return t instanceof IllegalArgumentException || t instanceof IllegalStateException
-                || t instanceof java.io.IOException || t instanceof java.io.UncheckedIOException
+                || t instanceof IOException || t instanceof UncheckedIOException
                 || t.getClass().getName().startsWith("org.toxiscope.");
     }
 
