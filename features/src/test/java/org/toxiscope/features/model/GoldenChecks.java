@@ -100,6 +100,40 @@ final class GoldenChecks {
         assertEquals(expected.get("logsumexp").getAsDouble(), max + Math.log(sum), tolerance);
     }
 
+    /** The tokens a decode step feeds after {@code step} produced {@code next} (the greedy token). */
+    interface NextStep {
+        int[] tokens(int step, int next);
+    }
+
+    /**
+     * Runs {@code steps} cached decode steps from {@code prompt} (greedy, feeding {@link NextStep}'s tokens) and checks
+     * each step's last logits against a fresh recomputation of the whole sequence, within {@code tolerance}.
+     */
+    static void cachedStepsMatchRecomputation(Golden golden, int[] prompt, int steps, float tolerance, NextStep feed)
+            throws Exception {
+        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
+             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             NDManager manager = NDManager.newBaseManager();
+             DecodeState state = model.newState(manager, 1)) {
+            int[] sequence = prompt;
+            int[][] step = {prompt};
+            for (int i = 0; i < steps; i++) {
+                float[] cached = model.forward(manager, step, state, ForwardOptions.logitsOnly(Steering.NONE))
+                        .lastLogits().toFloatArray();
+                float[] full;
+                try (DecodeState fresh = model.newState(manager, 1)) {
+                    full = model.forward(manager, new int[][] {sequence}, fresh,
+                            ForwardOptions.logitsOnly(Steering.NONE)).lastLogits().toFloatArray();
+                }
+                assertArrayEquals(full, cached, tolerance, "step " + i);
+                step = new int[][] {feed.tokens(i, argmax(cached))};
+                int[] grown = Arrays.copyOf(sequence, sequence.length + step[0].length);
+                System.arraycopy(step[0], 0, grown, sequence.length, step[0].length);
+                sequence = grown;
+            }
+        }
+    }
+
     static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {

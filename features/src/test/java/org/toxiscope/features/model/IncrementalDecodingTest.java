@@ -1,6 +1,5 @@
 package org.toxiscope.features.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
@@ -17,27 +16,7 @@ class IncrementalDecodingTest {
     void cachedStepsEqualFullRecomputation() throws Exception {
         Golden golden = Golden.load("qwen3-tiny");
         int[] prompt = Golden.ints(golden.text(1).getAsJsonArray("ids"));
-        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
-             NDManager manager = NDManager.newBaseManager();
-             DecodeState state = model.newState(manager, 1)) {
-            int[] sequence = prompt;
-            int[][] step = {prompt};
-            for (int i = 0; i < 6; i++) {
-                float[] cached = model.forward(manager, step, state, ForwardOptions.logitsOnly(Steering.NONE))
-                        .lastLogits().toFloatArray();
-                float[] full;
-                try (DecodeState fresh = model.newState(manager, 1)) {
-                    full = model.forward(manager, new int[][] {sequence}, fresh, ForwardOptions.logitsOnly(Steering.NONE))
-                            .lastLogits().toFloatArray();
-                }
-                assertArrayEquals(full, cached, 1e-4f, "step " + i);
-                int next = GoldenChecks.argmax(cached);
-                sequence = Arrays.copyOf(sequence, sequence.length + 1);
-                sequence[sequence.length - 1] = next;
-                step = new int[][] {{next}};
-            }
-        }
+        GoldenChecks.cachedStepsMatchRecomputation(golden, prompt, 6, 1e-4f, (step, next) -> new int[] {next});
     }
 
     @Test

@@ -143,29 +143,9 @@ class Qwen35GoldenTest {
         Golden golden = Golden.load(MODEL);
         // 60 prompt tokens, so the cached steps cross the 64-token chunk boundary of the full recomputation.
         int[] prompt = Arrays.copyOf(Golden.ints(golden.text(8).getAsJsonArray("ids")), 60);
-        try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
-             NDManager manager = NDManager.newBaseManager();
-             DecodeState state = model.newState(manager, 1)) {
-            int[] sequence = prompt;
-            int[][] step = {prompt};
-            for (int i = 0; i < 8; i++) {
-                float[] cached = model.forward(manager, step, state, ForwardOptions.logitsOnly(Steering.NONE))
-                        .lastLogits().toFloatArray();
-                float[] full;
-                try (DecodeState fresh = model.newState(manager, 1)) {
-                    full = model.forward(manager, new int[][] {sequence}, fresh,
-                            ForwardOptions.logitsOnly(Steering.NONE)).lastLogits().toFloatArray();
-                }
-                assertArrayEquals(full, cached, 1e-3f, "step " + i);
-                // Alternate one-token steps (recurrent form) and two-token steps (chunked form from a state).
-                int next = GoldenChecks.argmax(cached);
-                step = new int[][] {i % 2 == 0 ? new int[] {next} : new int[] {next, 13}};
-                int[] grown = Arrays.copyOf(sequence, sequence.length + step[0].length);
-                System.arraycopy(step[0], 0, grown, sequence.length, step[0].length);
-                sequence = grown;
-            }
-        }
+        // Alternate one-token steps (recurrent form) and two-token steps (chunked form from a state).
+        GoldenChecks.cachedStepsMatchRecomputation(golden, prompt, 8, 1e-3f,
+                (step, next) -> step % 2 == 0 ? new int[] {next} : new int[] {next, 13});
     }
 
     @Test
