@@ -1,6 +1,5 @@
 package org.toxiscope.cli;
 
-import org.toxiscope.features.model.Devices;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
@@ -11,6 +10,7 @@ import org.toxiscope.features.extract.ExtractionSettings;
 import org.toxiscope.features.extract.FeatureExtractor;
 import org.toxiscope.features.extract.Pooling;
 import org.toxiscope.features.model.DecodeState;
+import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.ForwardOptions;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelConfig;

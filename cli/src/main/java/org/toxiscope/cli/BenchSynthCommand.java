@@ -1,10 +1,10 @@
 package org.toxiscope.cli;
 
-import org.toxiscope.features.model.Devices;
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.Generator;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelConfig;

@@ -1,6 +1,5 @@
 package org.toxiscope.cli;
 
-import org.toxiscope.features.model.Devices;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import org.toxiscope.eval.MetricsConfig;
 import org.toxiscope.eval.PredictionColumns;
 import org.toxiscope.eval.PredictionSource;
 import org.toxiscope.eval.Predictions;
+import org.toxiscope.features.model.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

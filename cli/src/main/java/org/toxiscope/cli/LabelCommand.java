@@ -1,6 +1,5 @@
 package org.toxiscope.cli;
 
-import org.toxiscope.features.model.Devices;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +14,7 @@ import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusWriter;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
+import org.toxiscope.features.model.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package org.toxiscope.cli;
 
-import org.toxiscope.features.model.Devices;
 import ai.djl.Device;
 import java.io.IOException;
+import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.ModelCheckpoint;
 import picocli.CommandLine.Option;
 

@@ -1,9 +1,9 @@
 package org.toxiscope.cli;
 
-import org.toxiscope.features.model.Devices;
 import java.io.IOException;
 import java.util.Collection;
 import org.toxiscope.features.extract.ExtractionSettings;
+import org.toxiscope.features.model.Devices;
 import org.toxiscope.synthesize.FeatureModel;
 import picocli.CommandLine.Option;
 

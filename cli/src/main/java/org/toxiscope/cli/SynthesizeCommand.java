@@ -1,6 +1,5 @@
 package org.toxiscope.cli;
 
-import org.toxiscope.features.model.Devices;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,12 +13,13 @@ import org.toxiscope.classify.ClassifierBundle;
 import org.toxiscope.datasets.CorpusWriter;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
+import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelCheckpoint;
 import org.toxiscope.features.model.QwenTokenizer;
 import org.toxiscope.synthesize.CandidateSource;
-import org.toxiscope.synthesize.Coverage;
 import org.toxiscope.synthesize.CorpusScanner;
+import org.toxiscope.synthesize.Coverage;
 import org.toxiscope.synthesize.CoverageReport;
 import org.toxiscope.synthesize.DescribeGenerator;
 import org.toxiscope.synthesize.DescribeSettings;
