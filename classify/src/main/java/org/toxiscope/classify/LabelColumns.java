@@ -10,19 +10,26 @@ import java.util.Locale;
  * {@code top_features}, then {@code <label>_score} and {@code <label>} for each further label of the bundle; a name the
  * input already uses gets {@code _pred} appended, so input columns are never overwritten.
  */
-public record LabelColumns(List<String> names, List<String> renamed) {
+public record LabelColumns(List<String> names, List<Kind> kinds, List<String> renamed) {
+
+    /** What a column holds, as {@link #values} gives it: score (Double), 0/1 decision (Integer), top_features (String). */
+    public enum Kind { SCORE, DECISION, EXPLANATION }
 
     public LabelColumns {
         names = List.copyOf(names);
+        kinds = List.copyOf(kinds);
         renamed = List.copyOf(renamed);
     }
 
     /** The appended columns for {@code labelNames} (primary first) next to an input with {@code inputColumns}. */
     public static LabelColumns of(List<String> labelNames, Collection<String> inputColumns) {
         List<String> wanted = new ArrayList<>(List.of("toxic_score", "toxic", "top_features"));
+        List<Kind> kinds = new ArrayList<>(List.of(Kind.SCORE, Kind.DECISION, Kind.EXPLANATION));
         for (String extra : labelNames.subList(1, labelNames.size())) {
             wanted.add(extra + "_score");
             wanted.add(extra);
+            kinds.add(Kind.SCORE);
+            kinds.add(Kind.DECISION);
         }
         List<String> names = new ArrayList<>();
         List<String> renamed = new ArrayList<>();
@@ -36,12 +43,12 @@ public record LabelColumns(List<String> names, List<String> renamed) {
             }
             names.add(chosen);
         }
-        return new LabelColumns(names, renamed);
+        return new LabelColumns(names, kinds, renamed);
     }
 
     /**
-     * One record's appended values, aligned with {@link #names()}: per label its score (Double) and decision
-     * (Integer 0/1), with the primary label's {@code top_features} (String) after its decision.
+     * One record's appended values, aligned with {@link #names()} and {@link #kinds()}: per label its score and
+     * decision, with the primary label's {@code top_features} after its decision.
      */
     public static List<Object> values(List<Prediction> predictions) {
         List<Object> values = new ArrayList<>(predictions.size() * 2 + 1);

@@ -64,9 +64,11 @@ final class SparkLabelJob extends SparkJob {
         columns.renamed().forEach(line -> command.commandLine().getErr().println("label: " + line));
         List<StructField> fields = new ArrayList<>();
         for (int i = 0; i < columns.names().size(); i++) {
-            // LabelColumns.values: score, decision, top_features, then score and decision per further label.
-            DataType type = i == 2 ? DataTypes.StringType
-                    : (i < 2 ? i : i - 1) % 2 == 0 ? DataTypes.DoubleType : DataTypes.IntegerType;
+            DataType type = switch (columns.kinds().get(i)) {
+                case SCORE -> DataTypes.DoubleType;
+                case DECISION -> DataTypes.IntegerType;
+                case EXPLANATION -> DataTypes.StringType;
+            };
             fields.add(DataTypes.createStructField(columns.names().get(i), type, true));
         }
         return fields;
