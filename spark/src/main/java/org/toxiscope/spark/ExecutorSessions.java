@@ -25,8 +25,7 @@ import org.toxiscope.features.model.Devices;
  */
 final class ExecutorSessions {
 
-    private static final Map<Object, AutoCloseable> OPEN = new LinkedHashMap<>();
-    private static int loads;
+    private static final Map<Key, AutoCloseable> OPEN = new LinkedHashMap<>();
 
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(ExecutorSessions::closeAll, "toxiscope-close-models"));
@@ -38,6 +37,9 @@ final class ExecutorSessions {
     /** A model setting a task needs open; equal keys share one session. */
     sealed interface Key extends Serializable {
         AutoCloseable open() throws IOException;
+
+        /** The --device value: cpu, gpu or gpu:N. */
+        String device();
 
         /** This key on the device a task resolved ({@link #taskDevice}). */
         Key on(String device);
@@ -88,32 +90,35 @@ final class ExecutorSessions {
         }
     }
 
-    /** The session for {@code key} in this JVM, opened on first use (and then counted in {@code loadCounter}). */
+    /**
+     * The session for {@code key} on the calling task's device ({@link #taskDevice}) in this JVM, opened on first use
+     * (and then counted in {@code loadCounter}).
+     */
     static synchronized <T extends AutoCloseable> T session(Key key, Class<T> type, LongAccumulator loadCounter)
             throws IOException {
-        AutoCloseable open = OPEN.get(key);
+        Key here = key.on(taskDevice(key.device()));
+        AutoCloseable open = OPEN.get(here);
         if (open == null) {
             long start = System.nanoTime();
-            open = key.open();
-            OPEN.put(key, open);
-            loads++;
+            open = here.open();
+            OPEN.put(here, open);
             loadCounter.add(1);
-            System.err.printf("toxiscope-spark: opened %s in %.1f s (once for this executor JVM)%n", key.describe(),
+            System.err.printf("toxiscope-spark: opened %s in %.1f s (once for this executor JVM)%n", here.describe(),
                     (System.nanoTime() - start) / 1e9);
         }
         return type.cast(open);
     }
 
-    /** How many sessions this JVM has opened so far. */
+    /** How many sessions are open in this JVM (each opened once, kept until it exits). */
     static synchronized int loads() {
-        return loads;
+        return OPEN.size();
     }
 
     /**
      * The device a task runs on: {@code gpu} means the GPU Spark assigned to this task
      * ({@code spark.task.resource.gpu.amount}), or GPU 0 without GPU scheduling; other values as given.
      */
-    static String taskDevice(String spec) {
+    private static String taskDevice(String spec) {
         if (!spec.equals("gpu")) {
             return spec;
         }

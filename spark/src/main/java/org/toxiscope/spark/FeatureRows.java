@@ -24,7 +24,7 @@ final class FeatureRows extends ChunkedRows {
 
     @Override
     List<List<Object>> append(List<TextRecord> chunk) throws IOException {
-        FeatureSession session = ExecutorSessions.session(key.on(ExecutorSessions.taskDevice(key.device())), FeatureSession.class, spec().counters().loads());
+        FeatureSession session = ExecutorSessions.session(key, FeatureSession.class, spec().counters().loads());
         List<Map<Integer, SparseVector>> pooled;
         synchronized (session) {
             pooled = session.pooled(chunk.stream().map(TextRecord::text).toList());

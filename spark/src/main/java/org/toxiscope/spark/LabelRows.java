@@ -20,7 +20,7 @@ final class LabelRows extends ChunkedRows {
 
     @Override
     List<List<Object>> append(List<TextRecord> chunk) throws IOException {
-        BundleSession session = ExecutorSessions.session(key.on(ExecutorSessions.taskDevice(key.device())), BundleSession.class, spec().counters().loads());
+        BundleSession session = ExecutorSessions.session(key, BundleSession.class, spec().counters().loads());
         List<List<Prediction>> predictions;
         synchronized (session) {
             predictions = session.predict(chunk);
