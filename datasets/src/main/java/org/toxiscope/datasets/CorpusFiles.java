@@ -81,18 +81,21 @@ public final class CorpusFiles {
         }
     }
 
-    /**
-     * Hidden files and folders, and Hadoop/Spark bookkeeping ({@code _SUCCESS}, {@code _temporary/}, {@code .crc}),
-     * so a Spark output folder reads as its part files.
-     */
     private static boolean hidden(Path relative) {
         for (Path part : relative) {
-            String name = part.toString();
-            if (name.startsWith(".") || name.startsWith("_")) {
+            if (hiddenName(part.toString())) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a file or folder name is not data: hidden, or Hadoop/Spark bookkeeping ({@code _SUCCESS},
+     * {@code _temporary/}, {@code .crc}), so a Spark output folder reads as its part files.
+     */
+    public static boolean hiddenName(String name) {
+        return name.startsWith(".") || name.startsWith("_");
     }
 
     /** Works out one file's layout from its name, and from its first bytes where the name does not tell. */

@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.toxiscope.datasets.CorpusFiles;
 import org.toxiscope.datasets.Format;
 
 /**
@@ -31,31 +32,27 @@ final class SparkDatasets {
 
     /**
      * The format {@code flag} names, else the one {@code path}'s name announces, else (a folder such as an earlier
-     * Spark output) the one its first data file announces; {@code fallback} when nothing tells (null: an error).
+     * Spark output) the one its first data file announces.
      */
-    static Format format(SparkSession spark, String flag, String path, Format fallback) throws IOException {
+    static Format inputFormat(SparkSession spark, String flag, String path) throws IOException {
         if (flag != null) {
             return Format.named(flag);
         }
-        Format named = Format.ofName(new Path(path).getName());
+        Path p = new Path(path);
+        Format named = Format.ofName(p.getName());
         if (named != null) {
             return named;
         }
-        Path p = new Path(path);
         FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
         if (fs.isDirectory(p)) {
             for (FileStatus f : fs.listStatus(p)) {
-                String name = f.getPath().getName();
-                if (f.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-                    Format inner = Format.ofName(name);
+                if (f.isFile() && !CorpusFiles.hiddenName(f.getPath().getName())) {
+                    Format inner = Format.ofName(f.getPath().getName());
                     if (inner != null) {
                         return inner;
                     }
                 }
             }
-        }
-        if (fallback != null) {
-            return fallback;
         }
         throw new IllegalArgumentException(path + ": cannot tell the format from the name; pass --input-format "
                 + "csv|tsv|jsonl|parquet");

@@ -67,7 +67,7 @@ abstract class SparkJob implements Callable<Integer> {
     }
 
     private void run(SparkSession spark) throws Exception {
-        Format inputFormat = SparkDatasets.format(spark, io.inputFormat, io.input, null);
+        Format inputFormat = SparkDatasets.inputFormat(spark, io.inputFormat, io.input);
         String outputName = new org.apache.hadoop.fs.Path(io.output).getName();
         Format outputFormat = io.outputFormat != null ? Format.named(io.outputFormat)
                 : Objects.requireNonNullElse(Format.ofName(outputName), defaultOutputFormat(inputFormat));
