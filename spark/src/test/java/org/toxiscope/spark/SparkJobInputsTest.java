@@ -3,8 +3,6 @@ package org.toxiscope.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** What the jobs check before any model is opened, and the chunk-aligned partitioning; needs no fixture. */
 class SparkJobInputsTest {
@@ -37,14 +34,6 @@ class SparkJobInputsTest {
     @AfterAll
     static void stopSpark() {
         spark.stop();
-    }
-
-    static String[] failing(String... args) {
-        CommandLine cl = ToxiscopeSpark.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new String[] {String.valueOf(exit), err.toString()};
     }
 
     @Test
@@ -66,34 +55,34 @@ class SparkJobInputsTest {
     void badInvocationsFailWithOneLineNamingTheProblem() throws Exception {
         Path noText = Files.writeString(dir.resolve("no-text.csv"), "id,body\n1,hello\n");
         Path bundle = Files.writeString(dir.resolve("fake.tsc"), "not a zip");
-        String[] r = failing("label", "--classifier", bundle.toString(), "--input", dir.resolve("absent.csv").toString(),
+        SparkRun r = SparkRun.of("label", "--classifier", bundle.toString(), "--input", dir.resolve("absent.csv").toString(),
                 "--output", dir.resolve("o1").toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[1].contains("fake.tsc"), r[1]);
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("fake.tsc"), r.err());
 
-        r = failing("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", noText.toString(), "--output",
+        r = SparkRun.of("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", noText.toString(), "--output",
                 dir.resolve("f.csv").toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[1].contains("csv cannot hold the feature indices and values"), r[1]);
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("csv cannot hold the feature indices and values"), r.err());
 
-        r = failing("features", "--model", "m", "--sae", "s", "--layer", "1", "--input",
+        r = SparkRun.of("features", "--model", "m", "--sae", "s", "--layer", "1", "--input",
                 dir.resolve("absent.jsonl").toString(), "--output", dir.resolve("f2").toString());
-        assertTrue(r[1].contains("absent.jsonl: no such file or folder"), r[1]);
+        assertTrue(r.err().contains("absent.jsonl: no such file or folder"), r.err());
 
-        r = failing("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", noText.toString(), "--output",
+        r = SparkRun.of("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", noText.toString(), "--output",
                 dir.resolve("f3").toString());
-        assertEquals("1", r[0]);
-        assertTrue(r[1].contains("no text column") && r[1].contains("--text-column"), r[1]);
-        assertEquals(1, r[1].strip().lines().count(), r[1]);
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("no text column") && r.err().contains("--text-column"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
 
         Path badJson = Files.writeString(dir.resolve("bad.jsonl"), "{\"text\":\"fine\"}\n{\"text\": oops}\n");
-        r = failing("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", badJson.toString(), "--output",
+        r = SparkRun.of("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", badJson.toString(), "--output",
                 dir.resolve("f5").toString());
-        assertTrue(r[1].contains("bad.jsonl: cannot read as jsonl: Unrecognized token 'oops'"), r[1]);
+        assertTrue(r.err().contains("bad.jsonl: cannot read as jsonl: Unrecognized token 'oops'"), r.err());
 
-        r = failing("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", noText.toString(),
+        r = SparkRun.of("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", noText.toString(),
                 "--text-column", "comment", "--output", dir.resolve("f4").toString());
-        assertTrue(r[1].contains("no column 'comment'") && r[1].contains("[id, body]"), r[1]);
+        assertTrue(r.err().contains("no column 'comment'") && r.err().contains("[id, body]"), r.err());
         assertTrue(Files.notExists(dir.resolve("f4")), "nothing written");
     }
 }

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +31,6 @@ import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.SampleCorpus;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SharedFixtures;
-import picocli.CommandLine;
 
 /**
  * The Spark jobs in local mode (2 task threads, a task may be tried twice) on the tiny fixture model and the shipped
@@ -49,9 +46,6 @@ class SparkJobsTest {
     static Path bundle;
     static Path singleLabelled;
     static SparkSession spark;
-
-    record Run(int exit, String err) {
-    }
 
     @BeforeAll
     static void trainAndLabelOnOneMachine() throws IOException {
@@ -74,13 +68,6 @@ class SparkJobsTest {
         if (spark != null) {
             spark.stop();
         }
-    }
-
-    static Run sparkJob(String... args) {
-        CommandLine cl = ToxiscopeSpark.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), err.toString());
     }
 
     static List<JsonObject> jsonLines(Path fileOrFolder) throws IOException {
@@ -129,7 +116,7 @@ class SparkJobsTest {
     void labelEqualsSingleMachineRowForRowWithTheModelOpenedOncePerJvm() throws IOException {
         int loadsBefore = ExecutorSessions.loads();
         Path out = dir.resolve("spark-labelled");
-        Run r = sparkJob("label", "--classifier", bundle.toString(), "--input", sample.toString(), "--output",
+        SparkRun r = SparkRun.of("label", "--classifier", bundle.toString(), "--input", sample.toString(), "--output",
                 out.toString(), "--partitions", "3", "--chunk", "64");
         assertEquals(0, r.exit(), r.err());
         assertTrue(Files.exists(out.resolve("_SUCCESS")));
@@ -138,7 +125,7 @@ class SparkJobsTest {
         assertTrue(r.err().contains("3/3 partitions"), r.err());
 
         Path again = dir.resolve("spark-labelled-again");
-        assertEquals(0, sparkJob("label", "--classifier", bundle.toString(), "--input", sample.toString(), "--output",
+        assertEquals(0, SparkRun.of("label", "--classifier", bundle.toString(), "--input", sample.toString(), "--output",
                 again.toString(), "--partitions", "3", "--chunk", "64").exit());
         assertEquals(Files.readString(out.resolve(firstPart(out))), Files.readString(again.resolve(firstPart(again))),
                 "a re-run writes the same rows");
@@ -166,9 +153,9 @@ class SparkJobsTest {
         };
         spark.sparkContext().addSparkListener(failures);
         Path out = dir.resolve("spark-retried");
-        Run r;
+        SparkRun r;
         try {
-            r = sparkJob("label", "--classifier", bundle.toString(), "--input", sample.toString(), "--output",
+            r = SparkRun.of("label", "--classifier", bundle.toString(), "--input", sample.toString(), "--output",
                     out.toString(), "--partitions", "3", "--chunk", "64", "--fail-once");
             spark.sparkContext().listenerBus().waitUntilEmpty();
         } finally {
@@ -199,7 +186,7 @@ class SparkJobsTest {
         assertEquals(0, Toxiscope.commandLine().execute("label", "--classifier", bundle.toString(), "--input",
                 csv.toString(), "--output", single.toString()));
         Path out = dir.resolve("spark-csv");
-        Run r = sparkJob("label", "--classifier", bundle.toString(), "--input", csv.toString(), "--output",
+        SparkRun r = SparkRun.of("label", "--classifier", bundle.toString(), "--input", csv.toString(), "--output",
                 out.toString());
         assertEquals(0, r.exit(), r.err());
 
@@ -230,7 +217,7 @@ class SparkJobsTest {
                 "--layer", "1", "--input", sample.toString(), "--output", single.toString(), "--no-cache",
                 "--chunk", "64"));
         Path out = dir.resolve("spark-features");
-        Run r = sparkJob("features", "--model", model, "--sae", sae, "--k", "8", "--layer", "1", "--input",
+        SparkRun r = SparkRun.of("features", "--model", model, "--sae", sae, "--k", "8", "--layer", "1", "--input",
                 sample.toString(), "--output", out.toString(), "--partitions", "2", "--chunk", "64");
         assertEquals(0, r.exit(), r.err());
         List<Row> rows = spark.read().parquet(out.toString()).select("id", "features.indices", "features.values")
@@ -260,7 +247,7 @@ class SparkJobsTest {
         Files.write(bad, List.of("{\"id\":\"ok-1\",\"text\":\"fine words\"}", "{\"id\":\"bad-2\",\"text\":\"  \"}",
                 "{\"id\":\"ok-3\",\"text\":\"more words\"}"));
         Path out = dir.resolve("bad-out");
-        Run r = sparkJob("label", "--classifier", bundle.toString(), "--input", bad.toString(), "--output",
+        SparkRun r = SparkRun.of("label", "--classifier", bundle.toString(), "--input", bad.toString(), "--output",
                 out.toString());
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("record id=bad-2") && r.err().contains("column 'text'")
@@ -268,17 +255,17 @@ class SparkJobsTest {
         assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("toxiscope-spark label:")).count(), r.err());
         assertFalse(Files.exists(out.resolve("_SUCCESS")), "nothing committed");
 
-        Run skipped = sparkJob("label", "--classifier", bundle.toString(), "--input", bad.toString(), "--output",
+        SparkRun skipped = SparkRun.of("label", "--classifier", bundle.toString(), "--input", bad.toString(), "--output",
                 out.toString(), "--on-error", "skip");
         assertEquals(0, skipped.exit(), skipped.err());
         assertEquals(List.of("ok-1", "ok-3"), jsonLines(out).stream().map(o -> o.get("id").getAsString()).toList());
         assertTrue(skipped.err().contains("1 records without text were left out"), skipped.err());
 
-        Run kept = sparkJob("label", "--classifier", bundle.toString(), "--input", bad.toString(), "--output",
+        SparkRun kept = SparkRun.of("label", "--classifier", bundle.toString(), "--input", bad.toString(), "--output",
                 out.toString(), "--on-error", "skip");
         assertEquals(1, kept.exit());
         assertTrue(kept.err().contains("pass --overwrite"), kept.err());
-        assertEquals(0, sparkJob("label", "--classifier", bundle.toString(), "--input", bad.toString(), "--output",
+        assertEquals(0, SparkRun.of("label", "--classifier", bundle.toString(), "--input", bad.toString(), "--output",
                 out.toString(), "--on-error", "skip", "--overwrite").exit());
     }
 }
