@@ -1,0 +1,28 @@
+# Sourced by bin/toxiscope and bin/toxiscope-spark: build-when-stale, offline DJL, and the JVM heap.
+
+# build_if_stale JAR NAME PRUNE_DIR MVN_ARGS...: runs Maven when JAR is missing or older than a source, pom or
+# resource (PRUNE_DIR, if not empty, holds sources that do not go into JAR).
+build_if_stale() {
+  local jar="$1" name="$2" prune="$3"
+  shift 3
+  local skip=(-path "$root/*/target")
+  if [ -n "$prune" ]; then
+    skip=(\( -path "$root/*/target" -o -path "$prune" \))
+  fi
+  if [ ! -f "$jar" ] || [ -n "$(find "$root" "${skip[@]}" -prune -o \( -name '*.java' -o -name pom.xml -o -path '*/src/main/resources/*' \) -newer "$jar" -print -quit)" ]; then
+    echo "$name: building (mvn package, first time only; a few minutes)..." >&2
+    (cd "$root" && mvn -B -q -DskipTests install "$@" >&2)
+  fi
+}
+
+# Never download anything at run time unless the user opts in (TOXISCOPE_ALLOW_DOWNLOADS=1).
+if [ "${TOXISCOPE_ALLOW_DOWNLOADS:-0}" != "1" ]; then
+  export DJL_OFFLINE=true
+fi
+
+# Weights live off-heap in libtorch; the JVM heap holds only text, features and classifiers: a quarter of memory.
+heap="${TOXISCOPE_HEAP:-}"
+if [ -z "$heap" ]; then
+  mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo 2>/dev/null || echo 8000000)
+  heap="$(( mem_kb / 1024 / 4 ))m"
+fi
