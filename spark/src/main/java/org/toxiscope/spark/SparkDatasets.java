@@ -65,8 +65,9 @@ final class SparkDatasets {
     static Dataset<Row> read(SparkSession spark, String path, Format format, List<String> headerless)
             throws IOException {
         Path p = new Path(path);
-        if (!p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
-            throw new IllegalArgumentException(path + ": no such file or folder");
+        FileStatus[] matches = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(p);
+        if (matches == null || matches.length == 0) {
+            throw new IllegalArgumentException(path + ": no such file or folder (or nothing matches the pattern)");
         }
         try {
             return reader(spark, path, format, headerless);

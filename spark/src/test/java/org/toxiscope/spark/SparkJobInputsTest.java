@@ -75,6 +75,13 @@ class SparkJobInputsTest {
         assertTrue(r.err().contains("no text column") && r.err().contains("--text-column"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
 
+        r = SparkRun.of("features", "--model", "m", "--sae", "s", "--layer", "1", "--input",
+                dir.resolve("no-te*.csv").toString(), "--output", dir.resolve("f6").toString());
+        assertTrue(r.err().contains("no text column"), "a glob is read as the files it matches: " + r.err());
+        r = SparkRun.of("features", "--model", "m", "--sae", "s", "--layer", "1", "--input",
+                dir.resolve("nothing-*.csv").toString(), "--output", dir.resolve("f7").toString());
+        assertTrue(r.err().contains("nothing-*.csv: no such file or folder (or nothing matches the pattern)"), r.err());
+
         Path badJson = Files.writeString(dir.resolve("bad.jsonl"), "{\"text\":\"fine\"}\n{\"text\": oops}\n");
         r = SparkRun.of("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", badJson.toString(), "--output",
                 dir.resolve("f5").toString());
