@@ -1,20 +1,18 @@
 package org.toxiscope.classify;
 
-import ai.djl.Device;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SparseVector;
-import org.toxiscope.features.extract.ExtractionSettings;
 import org.toxiscope.features.extract.FeatureSession;
-import org.toxiscope.features.extract.Pooling;
+import org.toxiscope.features.extract.SessionSpec;
 
 /**
- * A classifier bundle with the model and SAEs it was trained on, ready to predict texts: opens the model and the SAE
- * layers the bundle reads (from where the bundle says, or from overrides where the files moved), and refuses a model or
- * SAE other than the training one.
+ * A classifier bundle with the model and SAEs it was trained on, ready to predict texts: opens the session the
+ * bundle's recorded settings describe (model and SAE from where the bundle says, or from overrides where the files
+ * moved) and refuses, naming each field, a session that would extract features otherwise than training did.
  */
 public final class BundleSession implements AutoCloseable {
 
@@ -29,23 +27,17 @@ public final class BundleSession implements AutoCloseable {
     }
 
     /**
-     * Opens {@code bundle}'s model and SAE ({@code modelOverride}/{@code saeOverride} null: as recorded) on
-     * {@code device}; {@code maxTokens}/{@code batchTokens} as in {@link ExtractionSettings}.
+     * Opens {@code bundle}'s session with {@code model}/{@code sae} (null: as recorded) on {@code device};
+     * {@code maxTokens} null takes the bundle's token limit, another value than the bundle's is refused.
      */
-    public static BundleSession open(ClassifierBundle bundle, String modelOverride, String saeOverride, Device device,
-                                     int maxTokens, int batchTokens) throws IOException {
-        ExtractionProvenance trained = bundle.provenance().extraction();
-        List<Integer> layers = new ArrayList<>();
-        for (int l : bundle.layers()) {
-            layers.add(l);
-        }
-        ExtractionSettings settings = new ExtractionSettings(Pooling.parse(trained.pooling()), false, maxTokens,
-                batchTokens, ExtractionSettings.DEFAULT.maxBatch());
-        String saeSpec = saeOverride != null ? saeOverride : trained.saeId();
-        FeatureSession session = FeatureSession.open(modelOverride != null ? modelOverride : trained.modelId(), device,
-                saeSpec, layers, trained.k() > 0 ? trained.k() : null, trained.relu(), settings, Long.MAX_VALUE);
+    public static BundleSession open(ClassifierBundle bundle, String model, String sae, String device,
+                                     Integer maxTokens, int batchTokens) throws IOException {
+        SessionSpec recorded = bundle.sessionSpec(model, sae);
+        SessionSpec spec = recorded.withDevice(device).withExtraction(recorded.pooling(),
+                maxTokens != null ? maxTokens : recorded.maxTokens(), batchTokens, recorded.maxBatch());
+        FeatureSession session = FeatureSession.open(spec);
         try {
-            bundle.checkCompatible(FeatureTables.provenance(session, saeSpec));
+            bundle.checkCompatible(ExtractionProvenance.of(session));
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -61,9 +53,17 @@ public final class BundleSession implements AutoCloseable {
         return session;
     }
 
+    /** Every label's prediction for each record of a pass's chunk, in input order (primary label first). */
+    public List<List<Prediction>> predict(CorpusPass.Chunk chunk) {
+        return predict(chunk.records(), chunk.pooled());
+    }
+
     /** Every label's prediction for each record, in input order (primary label first). */
     public List<List<Prediction>> predict(List<TextRecord> records) throws IOException {
-        List<Map<Integer, SparseVector>> pooled = session.pooled(records.stream().map(TextRecord::text).toList());
+        return predict(records, session.pooled(records.stream().map(TextRecord::text).toList()));
+    }
+
+    private List<List<Prediction>> predict(List<TextRecord> records, List<Map<Integer, SparseVector>> pooled) {
         List<List<Prediction>> out = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             TextRecord r = records.get(i);

@@ -9,12 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.ZipEntry;
@@ -27,6 +27,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
+import org.toxiscope.features.extract.SessionSpec;
 import org.tribuo.Model;
 
 /**
@@ -135,48 +136,17 @@ public final class ClassifierBundle {
     }
 
     /**
-     * Refuses (IllegalArgumentException naming every difference) features from another model config or another
-     * SAE file at any layer this bundle reads.
+     * Refuses (IllegalArgumentException naming every differing field) features extracted otherwise than this bundle's:
+     * another model config, another SAE file at a layer it reads, another k, ReLU setting, pooling, token limit or
+     * dtype.
      */
-    public void checkCompatible(String modelConfigSha256, Map<Integer, String> saeSha256) {
-        refuseIf(hashProblems(modelConfigSha256, saeSha256));
-    }
-
-    /** As {@link #checkCompatible(String, Map)}, and also refuses another k, ReLU setting or pooling. */
     public void checkCompatible(ExtractionProvenance current) {
-        ExtractionProvenance mine = provenance.extraction();
-        List<String> problems = hashProblems(current.modelConfigSha256(), current.saeSha256());
-        if (mine.k() != current.k()) {
-            problems.add("SAE k is " + current.k() + " but the classifier was trained with k " + mine.k());
-        }
-        if (mine.relu() != current.relu()) {
-            problems.add("SAE ReLU is " + current.relu() + " but the classifier was trained with " + mine.relu());
-        }
-        if (!Objects.equals(mine.pooling(), current.pooling())) {
-            problems.add("pooling is " + current.pooling() + " but the classifier was trained with " + mine.pooling());
-        }
-        refuseIf(problems);
+        refuseIf(provenance.extraction().differences(current, layers()));
     }
 
-    private List<String> hashProblems(String modelConfigSha256, Map<Integer, String> saeSha256) {
-        List<String> problems = new ArrayList<>();
-        ExtractionProvenance mine = provenance.extraction();
-        if (!Objects.equals(mine.modelConfigSha256(), modelConfigSha256)) {
-            problems.add("model config sha256 is " + modelConfigSha256 + " but the classifier was trained on "
-                    + mine.modelId() + " with config sha256 " + mine.modelConfigSha256());
-        }
-        for (int layer : layers()) {
-            String want = mine.saeSha256().get(layer);
-            String got = saeSha256.get(layer);
-            if (got == null) {
-                problems.add("no SAE given for layer " + layer + " (the classifier needs " + mine.saeId() + " layer "
-                        + layer + ", sha256 " + want + ")");
-            } else if (!got.equals(want)) {
-                problems.add("SAE for layer " + layer + " has sha256 " + got + " but the classifier was trained with "
-                        + mine.saeId() + " layer " + layer + ", sha256 " + want);
-            }
-        }
-        return problems;
+    /** The settings that reproduce this bundle's features, with the model and SAE read from where given (null: as recorded). */
+    public SessionSpec sessionSpec(String model, String sae) {
+        return provenance.extraction().sessionSpec(model, sae, Arrays.stream(layers()).boxed().toList());
     }
 
     private void refuseIf(List<String> problems) {

@@ -1,16 +1,100 @@
 package org.toxiscope.classify;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
+import org.toxiscope.features.extract.FeatureSession;
+import org.toxiscope.features.extract.Pooling;
+import org.toxiscope.features.extract.SessionSpec;
+import org.toxiscope.features.sae.SaeSpec;
 
 /**
- * What produced the features a classifier reads: the model (id and sha256 of its config), the SAE (id, sha256 of
- * each layer's file), the SAE's k, whether ReLU preceded top-k, and the token pooling (e.g. {@code max}).
+ * What produced the features a classifier reads, derived from the {@link FeatureSession} that extracted them: the
+ * model (id and sha256 of its config), the SAE (id, sha256 of each layer's file), k, whether ReLU preceded top-k, the
+ * token pooling, the token limit per text and the dtype. Bundles written before the token limit and dtype were
+ * recorded read them as null, meaning 0 (no limit) and f32, the only settings those versions used by default.
  */
 public record ExtractionProvenance(String modelId, String modelConfigSha256, String saeId,
-                                   Map<Integer, String> saeSha256, int k, boolean relu, String pooling) {
+                                   Map<Integer, String> saeSha256, int k, boolean relu, String pooling,
+                                   Integer maxTokens, String dtype) {
 
     public ExtractionProvenance {
         saeSha256 = saeSha256 == null ? Map.of() : new TreeMap<>(saeSha256);
+    }
+
+    /** What {@code session} extracts, from its resolved settings and its files' digests. */
+    public static ExtractionProvenance of(FeatureSession session) {
+        SessionSpec spec = session.spec();
+        Map<Integer, String> hashes = new TreeMap<>();
+        for (SaeSpec sae : session.saes().values()) {
+            hashes.put(sae.layer(), sae.sha256());
+        }
+        return new ExtractionProvenance(session.checkpoint().id(), session.checkpoint().configSha256(), spec.sae(),
+                hashes, spec.k() == null ? 0 : spec.k(), Boolean.TRUE.equals(spec.relu()), spec.pooling().id(),
+                spec.maxTokens(), spec.dtype());
+    }
+
+    /** The token limit as recorded, 0 for bundles that predate recording it. */
+    public int tokenLimit() {
+        return maxTokens == null ? 0 : maxTokens;
+    }
+
+    /** The dtype as recorded, f32 for bundles that predate recording it. */
+    public String computeDtype() {
+        return dtype == null ? SessionSpec.F32 : dtype;
+    }
+
+    /**
+     * The session settings that reproduce these features at {@code layers}, reading the model and SAE from
+     * {@code model}/{@code sae} where given (the files moved) and from the recorded ids otherwise.
+     */
+    public SessionSpec sessionSpec(String model, String sae, List<Integer> layers) {
+        return SessionSpec.of(model != null ? model : modelId, sae != null ? sae : saeId, layers)
+                .withSae(k > 0 ? k : null, relu)
+                .withExtraction(Pooling.parse(pooling), tokenLimit(), SessionSpec.DEFAULT_BATCH_TOKENS,
+                        SessionSpec.DEFAULT_MAX_BATCH);
+    }
+
+    /**
+     * Every setting in which {@code current} extracts features differently from these, as "field: ..." sentences
+     * (empty when they agree); the SAE digests are compared only at {@code layers}.
+     */
+    public List<String> differences(ExtractionProvenance current, int[] layers) {
+        List<String> problems = new ArrayList<>();
+        if (!Objects.equals(modelConfigSha256, current.modelConfigSha256())) {
+            problems.add("model config sha256 is " + current.modelConfigSha256() + " but the classifier was trained on "
+                    + modelId + " with config sha256 " + modelConfigSha256);
+        }
+        for (int layer : layers) {
+            String want = saeSha256.get(layer);
+            String got = current.saeSha256().get(layer);
+            if (got == null) {
+                problems.add("no SAE given for layer " + layer + " (the classifier needs " + saeId + " layer "
+                        + layer + ", sha256 " + want + ")");
+            } else if (!got.equals(want)) {
+                problems.add("SAE for layer " + layer + " has sha256 " + got + " but the classifier was trained with "
+                        + saeId + " layer " + layer + ", sha256 " + want);
+            }
+        }
+        if (k != current.k()) {
+            problems.add("SAE k is " + current.k() + " but the classifier was trained with k " + k);
+        }
+        if (relu != current.relu()) {
+            problems.add("SAE ReLU is " + current.relu() + " but the classifier was trained with " + relu);
+        }
+        if (!Objects.equals(pooling, current.pooling())) {
+            problems.add("pooling is " + current.pooling() + " but the classifier was trained with " + pooling);
+        }
+        if (tokenLimit() != current.tokenLimit()) {
+            problems.add("max_tokens is " + current.tokenLimit() + " but the classifier was trained with "
+                    + tokenLimit());
+        }
+        if (!computeDtype().equals(current.computeDtype())) {
+            problems.add("dtype is " + current.computeDtype() + " but the classifier was trained with "
+                    + computeDtype());
+        }
+        return problems;
     }
 }

@@ -4,22 +4,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.function.LongConsumer;
+import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.extract.FeatureSession;
-import org.toxiscope.features.sae.SaeActivation;
-import org.toxiscope.features.sae.SaeSpec;
 
 /**
  * Builds feature tables from a dataset through a {@link FeatureSession} (cache-backed, chunk by chunk), hashing the
- * records it reads, and describes the session's extraction for provenance and bundle compatibility checks.
+ * records it reads.
  */
 public final class FeatureTables {
 
@@ -30,41 +25,30 @@ public final class FeatureTables {
     private FeatureTables() {
     }
 
-    /** Reads every record into a table of the session's layers; {@code progress} hears the running record count. */
-    public static Loaded load(FeatureSession session, Iterator<TextRecord> records, int chunk, LongConsumer progress)
+    /**
+     * Reads every record into a table of the session's layers through one {@link CorpusPass} named {@code task}
+     * (progress and summary on stderr), hashing id, text, language and labels of each record in order.
+     */
+    public static Loaded load(FeatureSession session, RecordStream records, String task, int chunk)
             throws IOException {
         int[] layers = session.saes().keySet().stream().mapToInt(Integer::intValue).toArray();
         MessageDigest digest = sha256();
-        FeatureTable.Builder builder = null;
-        List<TextRecord> batch = new ArrayList<>(chunk);
-        long done = 0;
-        while (records.hasNext()) {
-            TextRecord r = records.next();
-            if (builder == null) {
-                builder = FeatureTable.builder(layers, List.copyOf(r.labels().keySet()));
+        FeatureTable.Builder[] builder = new FeatureTable.Builder[1];
+        CorpusPass.of(task, session, CorpusPass.Need.POOLED).chunk(chunk).run(records, c -> {
+            for (int i = 0; i < c.records().size(); i++) {
+                TextRecord r = c.records().get(i);
+                if (builder[0] == null) {
+                    builder[0] = FeatureTable.builder(layers, List.copyOf(r.labels().keySet()));
+                }
+                digest.update((r.id() + '\u0000' + r.text() + '\u0000' + r.lang() + '\u0000' + r.labels() + '\n')
+                        .getBytes(StandardCharsets.UTF_8));
+                builder[0].add(r, byLayer(c.pooled().get(i), layers));
             }
-            digest.update((r.id() + '\u0000' + r.text() + '\u0000' + r.lang() + '\u0000' + r.labels() + '\n')
-                    .getBytes(StandardCharsets.UTF_8));
-            batch.add(r);
-            if (batch.size() == chunk || !records.hasNext()) {
-                addAll(session, builder, batch, layers);
-                done += batch.size();
-                progress.accept(done);
-                batch.clear();
-            }
-        }
-        if (builder == null) {
+        });
+        if (builder[0] == null) {
             throw new IllegalArgumentException("the data holds no records");
         }
-        return new Loaded(builder.build(), HexFormat.of().formatHex(digest.digest()));
-    }
-
-    private static void addAll(FeatureSession session, FeatureTable.Builder builder, List<TextRecord> batch,
-                               int[] layers) throws IOException {
-        List<Map<Integer, SparseVector>> pooled = session.pooled(batch.stream().map(TextRecord::text).toList());
-        for (int i = 0; i < batch.size(); i++) {
-            builder.add(batch.get(i), byLayer(pooled.get(i), layers));
-        }
+        return new Loaded(builder[0].build(), HexFormat.of().formatHex(digest.digest()));
     }
 
     /** The pooled vectors of {@code layers}, in that order. */
@@ -74,20 +58,6 @@ public final class FeatureTables {
             out[s] = pooled.get(layers[s]);
         }
         return out;
-    }
-
-    /** What the session extracts: model, SAE file hashes per layer, k, ReLU, pooling. */
-    public static ExtractionProvenance provenance(FeatureSession session, String saeId) {
-        Map<Integer, String> hashes = new TreeMap<>();
-        int k = 0;
-        boolean relu = false;
-        for (SaeSpec spec : session.saes().values()) {
-            hashes.put(spec.layer(), spec.sha256());
-            k = spec.k();
-            relu = spec.activation() == SaeActivation.TOPK_RELU;
-        }
-        return new ExtractionProvenance(session.checkpoint().id(), session.checkpoint().configSha256(), saeId, hashes,
-                k, relu, session.settings().pooling().id());
     }
 
     private static MessageDigest sha256() {

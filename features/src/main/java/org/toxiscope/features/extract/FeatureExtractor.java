@@ -28,11 +28,13 @@ public final class FeatureExtractor {
     private final LanguageModel model;
     private final QwenTokenizer tokenizer;
     private final Map<Integer, TopKSae> saes;
-    private final ExtractionSettings settings;
+    private final SessionSpec spec;
+    private final boolean perToken;
     private long truncated;
 
+    /** Encodes at every layer of {@code saes} with {@code spec}'s pooling, token limit and batching. */
     public FeatureExtractor(LanguageModel model, QwenTokenizer tokenizer, Map<Integer, TopKSae> saes,
-                            ExtractionSettings settings) {
+                            SessionSpec spec, boolean perToken) {
         int deepest = saes.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow(
                 () -> new IllegalArgumentException("no SAE layer given"));
         if (deepest >= model.loadedBlocks()) {
@@ -42,11 +44,8 @@ public final class FeatureExtractor {
         this.model = model;
         this.tokenizer = tokenizer;
         this.saes = new TreeMap<>(saes);
-        this.settings = settings;
-    }
-
-    public ExtractionSettings settings() {
-        return settings;
+        this.spec = spec;
+        this.perToken = perToken;
     }
 
     /** Texts cut to --max-tokens so far. */
@@ -57,7 +56,7 @@ public final class FeatureExtractor {
     /** Features of each text, in input order; texts over --max-tokens are cut there and flagged. */
     public TextFeatures[] extract(NDManager manager, List<String> texts) {
         int[][] ids = tokenizer.encodeAll(texts);
-        boolean[] cut = truncate(ids, settings.maxTokens());
+        boolean[] cut = truncate(ids, spec.maxTokens());
         for (boolean c : cut) {
             truncated += c ? 1 : 0;
         }
@@ -88,8 +87,8 @@ public final class FeatureExtractor {
             int width = 0;
             while (end < order.length) {
                 int w = Math.max(width, Math.max(1, ids[order[end]].length));
-                if (end > start && ((long) w * (end - start + 1) > settings.batchTokens()
-                        || end - start >= settings.maxBatch())) {
+                if (end > start && ((long) w * (end - start + 1) > spec.batchTokens()
+                        || end - start >= spec.maxBatch())) {
                     break;
                 }
                 width = w;
@@ -129,24 +128,24 @@ public final class FeatureExtractor {
                 int[] tokens = ids[rows[i]];
                 int n = tokens.length;
                 Map<Integer, SparseVector> pooled = new TreeMap<>();
-                Map<Integer, TokenCodes> perToken = settings.perToken() ? new TreeMap<>() : Map.of();
+                Map<Integer, TokenCodes> codes = perToken ? new TreeMap<>() : Map.of();
                 for (int layer : saes.keySet()) {
                     int k = codeWidth.get(layer);
                     if (n == 0) {
                         pooled.put(layer, SparseVector.EMPTY);
-                        if (settings.perToken()) {
-                            perToken.put(layer, new TokenCodes(new int[0][], new float[0][]));
+                        if (perToken) {
+                            codes.put(layer, new TokenCodes(new int[0][], new float[0][]));
                         }
                         continue;
                     }
-                    pooled.put(layer, SparsePooler.pool(settings.pooling(), codeIdx.get(layer), codeVal.get(layer), k,
+                    pooled.put(layer, SparsePooler.pool(spec.pooling(), codeIdx.get(layer), codeVal.get(layer), k,
                             offset, offset + n));
-                    if (settings.perToken()) {
-                        perToken.put(layer, tokenCodes(codeIdx.get(layer), codeVal.get(layer), k, offset, n,
+                    if (perToken) {
+                        codes.put(layer, tokenCodes(codeIdx.get(layer), codeVal.get(layer), k, offset, n,
                                 saes.get(layer).spec().activation().isTopK()));
                     }
                 }
-                out[rows[i]] = new TextFeatures(tokens, truncated[rows[i]], pooled, perToken);
+                out[rows[i]] = new TextFeatures(tokens, truncated[rows[i]], pooled, codes);
                 offset += Math.max(n, 1);
             }
         }

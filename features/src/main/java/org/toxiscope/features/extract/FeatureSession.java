@@ -1,104 +1,105 @@
 package org.toxiscope.features.extract;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelCheckpoint;
 import org.toxiscope.features.model.QwenTokenizer;
+import org.toxiscope.features.sae.SaeActivation;
 import org.toxiscope.features.sae.SaeResolver;
 import org.toxiscope.features.sae.SaeSpec;
 import org.toxiscope.features.sae.TopKSae;
 
 /**
- * A model loaded up to its deepest SAE layer plus the SAEs of the chosen layers, turning texts into features. SAE
- * encoders are held a group at a time within {@code maxSaeBytes} (several passes when they do not all fit), and pooled
- * features go through a {@link FeatureCache} per layer when a cache folder is given.
+ * The one way texts become features: opens what a {@link SessionSpec} names (the model up to its deepest SAE layer,
+ * or whole when the spec asks, its tokenizer, and the SAEs of the chosen layers), owns all of it, and closes it in
+ * reverse order, also when opening fails half way. SAE encoders are held a group at a time within the spec's memory
+ * budget (several passes when they do not all fit); pooled features go through a {@link FeatureCache} per layer once
+ * {@link #useCache} is called.
  */
 public final class FeatureSession implements AutoCloseable {
 
-    private static final Pattern QWEN_SCOPE_FILE = Pattern.compile("layer(\\d+)\\.sae\\.pt");
-    private static final Pattern SAELENS_DIR = Pattern.compile("blocks\\.(\\d+)\\.hook_resid_post");
-
+    private final SessionSpec spec;
     private final ModelCheckpoint checkpoint;
     private final LanguageModel model;
     private final QwenTokenizer tokenizer;
     private final NDManager manager;
     private final Map<Integer, SaeSpec> specs;
     private final List<List<Integer>> groups;
-    private final ExtractionSettings settings;
     private final Map<Integer, FeatureCache> caches = new TreeMap<>();
     /** The SAE group held now; with one group it stays loaded for the whole session. */
     private List<Integer> loadedGroup;
     private NDManager saeManager;
-    private FeatureExtractor extractor;
+    private Map<Integer, TopKSae> loaded = Map.of();
     private long truncated;
 
-    private FeatureSession(ModelCheckpoint checkpoint, LanguageModel model, QwenTokenizer tokenizer, Device device,
-                           Map<Integer, SaeSpec> specs, List<List<Integer>> groups, ExtractionSettings settings) {
+    private FeatureSession(SessionSpec spec, ModelCheckpoint checkpoint, LanguageModel model, QwenTokenizer tokenizer,
+                           NDManager manager, Map<Integer, SaeSpec> specs, List<List<Integer>> groups) {
+        this.spec = spec;
         this.checkpoint = checkpoint;
         this.model = model;
         this.tokenizer = tokenizer;
-        this.manager = NDManager.newBaseManager(device);
+        this.manager = manager;
         this.specs = specs;
         this.groups = groups;
-        this.settings = settings;
     }
 
-    /**
-     * Opens the model {@code modelSpec} and the SAEs of {@code layers} from {@code saeSpec} (a file, a folder of
-     * per-layer files, a SAELens folder or a HF id), loading only blocks 0..max(layers).
-     */
-    public static FeatureSession open(String modelSpec, Device device, String saeSpec, List<Integer> layers, Integer k,
-                                      Boolean relu, ExtractionSettings settings, long maxSaeBytes) throws IOException {
+    /** Opens everything {@code spec} names; on any failure what was opened is closed again before the error leaves. */
+    public static FeatureSession open(SessionSpec spec) throws IOException {
         Map<Integer, SaeSpec> specs =
-                new SaeResolver(HfCache.fromEnvironment()).resolveLayers(saeSpec, layers, k, relu);
-        ModelCheckpoint checkpoint = ModelCheckpoint.open(modelSpec);
-        int deepest = specs.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
+                new SaeResolver(HfCache.fromEnvironment()).resolveLayers(spec.sae(), spec.layers(), spec.k(),
+                        spec.relu());
+        List<List<Integer>> groups = group(specs, spec.maxSaeBytes());
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
-            checkpoint.requireLayer(deepest);
-        } catch (IllegalArgumentException e) {
-            checkpoint.close();
+            ModelCheckpoint checkpoint = ModelCheckpoint.open(spec.model());
+            opened.push(checkpoint);
+            checkpoint.requireLayer(spec.deepestLayer());
+            LanguageModel model = checkpoint.load(Devices.parse(spec.device()),
+                    spec.wholeModel() ? -1 : spec.deepestLayer());
+            opened.push(model);
+            QwenTokenizer tokenizer = checkpoint.tokenizer();
+            opened.push(tokenizer);
+            NDManager manager = NDManager.newBaseManager(Devices.parse(spec.device()));
+            opened.push(manager);
+            FeatureSession session = new FeatureSession(resolved(spec, specs), checkpoint, model, tokenizer, manager,
+                    specs, groups);
+            opened.push(session::closeSaes);
+            session.loadGroup(groups.get(0));
+            return session;
+        } catch (IOException | RuntimeException e) {
+            closeAll(opened, e);
             throw e;
         }
-        LanguageModel model = checkpoint.load(device, deepest);
-        return new FeatureSession(checkpoint, model, checkpoint.tokenizer(), device, specs, group(specs, maxSaeBytes),
-                settings);
     }
 
-    /** Layers the SAE argument provides: {@code layer{n}.sae.pt} files or SAELens {@code blocks.n.hook_resid_post} folders. */
-    public static List<Integer> availableLayers(String saeSpec) throws IOException {
-        Path dir = HfCache.fromEnvironment().resolve(saeSpec, HfCache.RepoType.MODEL);
-        List<Integer> layers = new ArrayList<>();
-        if (!Files.isDirectory(dir)) {
-            return layers;
+    /** {@code spec} with k and ReLU as the SAE files resolved them (ReLU null where the activation is not top-k). */
+    private static SessionSpec resolved(SessionSpec spec, Map<Integer, SaeSpec> specs) {
+        SaeSpec first = specs.values().iterator().next();
+        Boolean relu = first.activation().isTopK() ? first.activation() == SaeActivation.TOPK_RELU : null;
+        return spec.withSae(first.k() > 0 ? first.k() : null, relu);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> opened, Exception cause) {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception suppressed) {
+                cause.addSuppressed(suppressed);
+            }
         }
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(p -> {
-                String name = p.getFileName().toString();
-                Matcher m = QWEN_SCOPE_FILE.matcher(name);
-                Matcher s = SAELENS_DIR.matcher(name);
-                if (m.matches()) {
-                    layers.add(Integer.parseInt(m.group(1)));
-                } else if (s.matches() && Files.isDirectory(p)) {
-                    layers.add(Integer.parseInt(s.group(1)));
-                }
-            });
-        }
-        layers.sort(null);
-        return layers;
     }
 
     /** Splits layers into groups whose encoders (about half of each SAE file) fit {@code maxSaeBytes}. */
@@ -120,6 +121,11 @@ public final class FeatureSession implements AutoCloseable {
         return groups;
     }
 
+    /** The settings this session runs with, k and ReLU resolved from the SAE files. */
+    public SessionSpec spec() {
+        return spec;
+    }
+
     public ModelCheckpoint checkpoint() {
         return checkpoint;
     }
@@ -132,17 +138,46 @@ public final class FeatureSession implements AutoCloseable {
         return tokenizer;
     }
 
+    /** The manager callers' temporary arrays hang from (through sub-managers they close). */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** The resolved SAE of every chosen layer, ascending. */
     public Map<Integer, SaeSpec> saes() {
         return specs;
+    }
+
+    /** The SAE at {@code layer}, loading its group if another one is held; it must be one of the chosen layers. */
+    public TopKSae sae(int layer) throws IOException {
+        for (List<Integer> group : groups) {
+            if (group.contains(layer)) {
+                loadGroup(group);
+                return loaded.get(layer);
+            }
+        }
+        throw new IllegalArgumentException("no SAE loaded for layer " + layer + " (loaded: " + specs.keySet() + ")");
+    }
+
+    /** The steering direction of feature {@code feature} at {@code layer}: its decoder column, raw or unit-norm. */
+    public float[] direction(int layer, int feature, boolean unitNorm) throws IOException {
+        float[] d = sae(layer).decoderColumn(feature);
+        if (unitNorm) {
+            double norm = 0;
+            for (float x : d) {
+                norm += (double) x * x;
+            }
+            float scale = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+            for (int i = 0; i < d.length; i++) {
+                d[i] *= scale;
+            }
+        }
+        return d;
     }
 
     /** How many passes over the data one call makes (1 unless the SAEs exceed the memory budget). */
     public int passes() {
         return groups.size();
-    }
-
-    public ExtractionSettings settings() {
-        return settings;
     }
 
     /** Texts cut to the token limit so far. */
@@ -153,7 +188,7 @@ public final class FeatureSession implements AutoCloseable {
     /** The token ids the model sees for each text (cut to the token limit). */
     public int[][] tokenIds(List<String> texts) {
         int[][] ids = tokenizer.encodeAll(texts);
-        FeatureExtractor.truncate(ids, settings.maxTokens());
+        FeatureExtractor.truncate(ids, spec.maxTokens());
         return ids;
     }
 
@@ -167,15 +202,18 @@ public final class FeatureSession implements AutoCloseable {
     private String cacheKey(SaeSpec sae) {
         return "{\"model_config_sha256\":\"" + checkpoint.configSha256() + "\",\"sae_sha256\":\"" + sae.sha256()
                 + "\",\"layer\":" + sae.layer() + ",\"k\":" + sae.k() + ",\"activation\":\"" + sae.activation()
-                + "\",\"subtract_b_dec\":" + sae.subtractDecoderBias() + ",\"pooling\":\"" + settings.pooling().id()
-                + "\",\"max_tokens\":" + settings.maxTokens() + "}";
+                + "\",\"subtract_b_dec\":" + sae.subtractDecoderBias() + ",\"pooling\":\"" + spec.pooling().id()
+                + "\",\"max_tokens\":" + spec.maxTokens() + ",\"dtype\":\"" + spec.dtype() + "\"}";
     }
 
-    /** Full features (pooled, and per token when the settings ask) of each text, in input order; no cache. */
-    public TextFeatures[] extract(List<String> texts) throws IOException {
+    /**
+     * Full features of each text at every chosen layer, in input order, pooled and (with {@code perToken}) per token;
+     * no cache.
+     */
+    public TextFeatures[] extract(List<String> texts, boolean perToken) throws IOException {
         TextFeatures[] merged = null;
         for (List<Integer> group : groups) {
-            TextFeatures[] part = runGroup(group, texts);
+            TextFeatures[] part = runGroup(group, texts, perToken);
             if (merged == null) {
                 merged = part;
                 continue;
@@ -215,7 +253,7 @@ public final class FeatureSession implements AutoCloseable {
             }
             List<String> todo = new ArrayList<>(missing.size());
             missing.forEach(i -> todo.add(texts.get(i)));
-            TextFeatures[] computed = runGroup(group, todo);
+            TextFeatures[] computed = runGroup(group, todo, false);
             for (int j = 0; j < computed.length; j++) {
                 int i = missing.get(j);
                 for (int layer : group) {
@@ -235,24 +273,37 @@ public final class FeatureSession implements AutoCloseable {
         return out;
     }
 
-    private TextFeatures[] runGroup(List<Integer> group, List<String> texts) throws IOException {
-        if (!group.equals(loadedGroup)) {
-            if (saeManager != null) {
-                saeManager.close();
-            }
-            saeManager = manager.newSubManager();
-            Map<Integer, TopKSae> saes = new LinkedHashMap<>();
-            for (int layer : group) {
-                saes.put(layer, TopKSae.load(specs.get(layer), saeManager));
-            }
-            extractor = new FeatureExtractor(model, tokenizer, saes, settings);
-            loadedGroup = group;
+    private void loadGroup(List<Integer> group) throws IOException {
+        if (group.equals(loadedGroup)) {
+            return;
         }
-        long before = extractor.truncatedCount();
+        closeSaes();
+        saeManager = manager.newSubManager();
+        Map<Integer, TopKSae> saes = new LinkedHashMap<>();
+        for (int layer : group) {
+            saes.put(layer, TopKSae.load(specs.get(layer), saeManager));
+        }
+        loaded = saes;
+        loadedGroup = group;
+    }
+
+    private void closeSaes() {
+        loaded.values().forEach(TopKSae::close);
+        loaded = Map.of();
+        loadedGroup = null;
+        if (saeManager != null) {
+            saeManager.close();
+            saeManager = null;
+        }
+    }
+
+    private TextFeatures[] runGroup(List<Integer> group, List<String> texts, boolean perToken) throws IOException {
+        loadGroup(group);
+        FeatureExtractor extractor = new FeatureExtractor(model, tokenizer, loaded, spec, perToken);
         try (NDManager scope = manager.newSubManager()) {
             TextFeatures[] result = extractor.extract(scope, texts);
             if (group == groups.get(0)) {
-                truncated += extractor.truncatedCount() - before;
+                truncated += extractor.truncatedCount();
             }
             return result;
         }
@@ -260,12 +311,21 @@ public final class FeatureSession implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        IOException failure = null;
         for (FeatureCache cache : caches.values()) {
-            cache.close();
+            try {
+                cache.close();
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+            }
         }
+        closeSaes();
         manager.close();
-        model.close();
         tokenizer.close();
+        model.close();
         checkpoint.close();
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

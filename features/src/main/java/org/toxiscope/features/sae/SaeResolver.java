@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -94,6 +95,33 @@ public final class SaeResolver {
             specs.put(layer, resolve(argument, layer, k, relu));
         }
         return specs;
+    }
+
+    /**
+     * The layers {@code argument} provides, found the way {@link #resolve} finds one: the layer of a single file or
+     * SAELens folder, the {@code layer{n}.sae.pt} files of a folder, or the hook layers of the SAELens folders in it.
+     */
+    public List<Integer> availableLayers(String argument) throws IOException {
+        Path path = cache.resolve(argument, HfCache.RepoType.MODEL);
+        if (Files.isRegularFile(path)) {
+            Matcher m = PT_FILE.matcher(path.getFileName().toString());
+            return m.matches() ? List.of(Integer.parseInt(m.group(1))) : List.of();
+        }
+        if (isSaeLens(path)) {
+            return List.of(saeLensLayer(path.resolve(SAELENS_CONFIG), readConfig(path.resolve(SAELENS_CONFIG))));
+        }
+        if (!Files.isDirectory(path)) {
+            return List.of();
+        }
+        TreeMap<Integer, Path> ptFiles = ptFiles(path);
+        if (!ptFiles.isEmpty()) {
+            return List.copyOf(ptFiles.keySet());
+        }
+        TreeSet<Integer> layers = new TreeSet<>();
+        for (Path dir : saeLensBelow(path)) {
+            layers.add(saeLensLayer(dir.resolve(SAELENS_CONFIG), readConfig(dir.resolve(SAELENS_CONFIG))));
+        }
+        return List.copyOf(layers);
     }
 
     private static boolean isSaeLens(Path dir) {

@@ -1,13 +1,13 @@
-package org.toxiscope.cli;
+package org.toxiscope.datasets;
 
 import java.io.PrintWriter;
 import java.util.function.DoubleSupplier;
 
 /**
- * Prints records done, rate and ETA (from the share of input bytes read) to stderr at most once a second, and a
- * closing line; cheap enough to call per record.
+ * The one progress line of every long pass: records done, rate and, where the share of input read is known, percent
+ * and ETA, on stderr at most once a second, and a closing line; cheap enough to call per record.
  */
-final class RecordProgress {
+public final class RecordProgress {
 
     private final String task;
     private final PrintWriter err;
@@ -16,18 +16,18 @@ final class RecordProgress {
     private long nextReport = start + 1_000_000_000L;
     private long count;
 
-    RecordProgress(String task, PrintWriter err, DoubleSupplier fractionDone) {
+    public RecordProgress(String task, PrintWriter err, DoubleSupplier fractionDone) {
         this.task = task;
         this.err = err;
         this.fractionDone = fractionDone;
     }
 
     /** Progress on the process's stderr. */
-    static RecordProgress toStderr(String task, DoubleSupplier fractionDone) {
+    public static RecordProgress toStderr(String task, DoubleSupplier fractionDone) {
         return new RecordProgress(task, new PrintWriter(System.err, true), fractionDone);
     }
 
-    void step() {
+    public void step() {
         count++;
         if ((count & 15) == 0) {
             report(System.nanoTime());
@@ -35,7 +35,7 @@ final class RecordProgress {
     }
 
     /** Sets the running count to {@code n} (for work reported in chunks). */
-    void stepTo(long n) {
+    public void stepTo(long n) {
         count = n;
         report(System.nanoTime());
     }
@@ -56,16 +56,22 @@ final class RecordProgress {
         return count / Math.max(1e-9, (now - start) / 1e9);
     }
 
-    long count() {
+    public long count() {
         return count;
     }
 
-    double seconds() {
+    public double seconds() {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    void done() {
-        err.printf("%s: %,d records in %.1f s (%,.1f records/s)%n", task, count, seconds(), rate(System.nanoTime()));
+    public void done() {
+        done("");
+    }
+
+    /** The closing line, with {@code more} (e.g. "; 3 rejected") after the rate. */
+    public void done(String more) {
+        err.printf("%s: %,d records in %.1f s (%,.1f records/s)%s%n", task, count, seconds(), rate(System.nanoTime()),
+                more);
         err.flush();
     }
 }
