@@ -18,8 +18,8 @@ import org.toxiscope.eval.MetricsConfig;
 import org.toxiscope.eval.PredictionColumns;
 import org.toxiscope.eval.PredictionSource;
 import org.toxiscope.eval.Predictions;
-import org.toxiscope.features.model.Devices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -74,14 +74,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--lang", paramLabel = "XX", description = "--data: one language code for every record.")
     String lang;
 
-    @Option(names = "--model", paramLabel = "DIR_OR_ID", description = "--classifier: where the bundle's model now lives.")
-    String model;
-
-    @Option(names = "--sae", paramLabel = "PATH_OR_ID", description = "--classifier: where the bundle's SAE now lives.")
-    String sae;
-
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
+    /** --classifier: the bundle's session. */
+    @Mixin
+    BundleOptions session;
 
     @Option(names = "--gold-column", paramLabel = "COLUMN", description = "Column with the gold label (required "
             + "with --labelled): true/false, 1/0, yes/no or toxic/clean.")
@@ -151,8 +146,7 @@ public final class EvalCommand implements Callable<Integer> {
                     langColumn, lang, idColumn, ColumnMapping.DEFAULT_THRESHOLD, List.of(), OnError.FAIL, null);
             for (int i = 0; i < classifiers.size(); i++) {
                 bundleNames.add(names.isEmpty() ? classifiers.get(i).getFileName().toString() : names.get(i));
-                sources.add(new BundlePredictionSource(classifiers.get(i), Corpus.of(data, mapping), model, sae,
-                        Devices.parse(device)));
+                sources.add(new BundlePredictionSource(classifiers.get(i), Corpus.of(data, mapping), session));
             }
             return evaluate(bundleNames, sources, "classifier run", config);
         }

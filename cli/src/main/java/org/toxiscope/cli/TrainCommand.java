@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.toxiscope.classify.BinaryMetrics;
 import org.toxiscope.classify.ClassifierTrainer;
+import org.toxiscope.classify.CorpusPass;
+import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.classify.FeatureTables;
 import org.toxiscope.classify.Method;
 import org.toxiscope.classify.TrainConfig;
@@ -68,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "toxic.tsc", description = "The classifier bundle to write.")
     Path output;
 
-    @Option(names = "--chunk", defaultValue = "256", hidden = true)
+    @Option(names = "--chunk", defaultValue = "" + CorpusPass.DEFAULT_CHUNK, hidden = true)
     int chunk;
 
     @Override
@@ -78,12 +80,10 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig config = choice.config(m, epochs, discoveryFraction, validationFraction, seed,
                 perLanguageThresholds);
         TrainResult result;
-        try (FeatureSession session = Sessions.open(model, sae, features, true);
+        try (FeatureSession session = Sessions.open("train", model, sae, features);
              RecordStream records = columns.corpus(data).read()) {
-            RecordProgress progress = RecordProgress.toStderr("train: features", records::progress);
-            FeatureTables.Loaded loaded = FeatureTables.load(session, records, chunk, n -> progress.stepTo(n));
-            progress.done();
-            result = ClassifierTrainer.train(loaded.table(), config, FeatureTables.provenance(session, sae.sae),
+            FeatureTables.Loaded loaded = FeatureTables.load(session, records, "train: features", chunk);
+            result = ClassifierTrainer.train(loaded.table(), config, ExtractionProvenance.of(session),
                     loaded.dataSha256(), Version.current());
         }
         result.bundle().save(output);
