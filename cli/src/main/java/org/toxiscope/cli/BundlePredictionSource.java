@@ -9,12 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.toxiscope.classify.BundleSession;
 import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.classify.Prediction;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
-import org.toxiscope.eval.Prediction;
 import org.toxiscope.eval.PredictionSource;
 import org.toxiscope.eval.Predictions;
+import org.toxiscope.eval.ScoredExample;
 
 /** Predictions of a classifier bundle run over a labelled test corpus (model, SAE and classifier in one pass). */
 final class BundlePredictionSource implements PredictionSource {
@@ -39,7 +40,7 @@ final class BundlePredictionSource implements PredictionSource {
 
     @Override
     public Predictions read() throws IOException {
-        List<Prediction> out = new ArrayList<>();
+        List<ScoredExample> out = new ArrayList<>();
         try (BundleSession session = BundleSession.open(bundle, model, sae, device, 0, 4096);
              RecordStream records = corpus.read()) {
             RecordProgress progress = RecordProgress.toStderr("eval " + bundlePath.getFileName(), records::progress);
@@ -51,11 +52,11 @@ final class BundlePredictionSource implements PredictionSource {
                 }
                 batch.add(r);
                 if (batch.size() == CHUNK || !records.hasNext()) {
-                    List<List<org.toxiscope.classify.Prediction>> predicted = session.predict(batch);
+                    List<List<Prediction>> predicted = session.predict(batch);
                     for (int i = 0; i < batch.size(); i++) {
                         var p = predicted.get(i).get(0);
                         TextRecord t = batch.get(i);
-                        out.add(new Prediction(t.id(), t.lang(), t.toxic(), p.score(), p.toxic()));
+                        out.add(new ScoredExample(t.id(), t.lang(), t.toxic(), p.score(), p.toxic()));
                         progress.step();
                     }
                     batch.clear();

@@ -239,7 +239,8 @@ public final class EvalCommand implements Callable<Integer> {
                 fmt(m.averagePrecision()));
     }
 
-    private static String fmt(Double v) {
+    /** A metric for stdout: 3 decimals, n/a when undefined. */
+    static String fmt(Double v) {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
     }
 }

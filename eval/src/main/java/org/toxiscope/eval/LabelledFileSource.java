@@ -44,7 +44,7 @@ public final class LabelledFileSource implements PredictionSource {
     @Override
     public Predictions read() throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        List<Prediction> out = name.endsWith(".jsonl") || name.endsWith(".ndjson") ? readJsonLines()
+        List<ScoredExample> out = name.endsWith(".jsonl") || name.endsWith(".ndjson") ? readJsonLines()
                 : name.endsWith(".csv") ? readDelimited(',')
                 : name.endsWith(".tsv") ? readDelimited('\t')
                 : null;
@@ -55,8 +55,8 @@ public final class LabelledFileSource implements PredictionSource {
         return Predictions.of(out);
     }
 
-    private List<Prediction> readJsonLines() throws IOException {
-        List<Prediction> out = new ArrayList<>();
+    private List<ScoredExample> readJsonLines() throws IOException {
+        List<ScoredExample> out = new ArrayList<>();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             long lineNumber = 0;
             for (String line; (line = reader.readLine()) != null; ) {
@@ -79,14 +79,14 @@ public final class LabelledFileSource implements PredictionSource {
                     JsonElement v = e.getValue();
                     row.put(e.getKey(), v.isJsonNull() ? null : v.isJsonPrimitive() ? v.getAsString() : v.toString());
                 }
-                out.add(columns.toPrediction(row, where));
+                out.add(columns.toExample(row, where));
             }
         }
         return out;
     }
 
-    private List<Prediction> readDelimited(char separator) throws IOException {
-        List<Prediction> out = new ArrayList<>();
+    private List<ScoredExample> readDelimited(char separator) throws IOException {
+        List<ScoredExample> out = new ArrayList<>();
         try (CSVReader reader = new CSVReaderBuilder(Files.newBufferedReader(file, StandardCharsets.UTF_8))
                 .withCSVParser(new CSVParserBuilder().withSeparator(separator).build()).build()) {
             String[] header = reader.readNext();
@@ -106,7 +106,7 @@ public final class LabelledFileSource implements PredictionSource {
                 for (int i = 0; i < header.length; i++) {
                     row.put(header[i].trim(), cells[i]);
                 }
-                out.add(columns.toPrediction(row, where));
+                out.add(columns.toExample(row, where));
             }
         } catch (CsvValidationException e) {
             throw new IllegalArgumentException(file + ": malformed CSV: " + e.getMessage());

@@ -27,8 +27,8 @@ class LabelledFileSourceTest {
         LabelledFileSource source = new LabelledFileSource(file, COLUMNS);
         Predictions p = source.read();
         assertEquals(2, p.size());
-        assertEquals(new Prediction("a", "en", true, 0.9, true), p.get(0));
-        assertEquals(new Prediction("b", Predictions.UNKNOWN_LANGUAGE, false, 0.2, false), p.get(1));
+        assertEquals(new ScoredExample("a", "en", true, 0.9, true), p.get(0));
+        assertEquals(new ScoredExample("b", Predictions.UNKNOWN_LANGUAGE, false, 0.2, false), p.get(1));
         assertEquals(2, source.provenance().get("rows").getAsInt());
         assertEquals(64, source.provenance().get("sha256").getAsString().length());
     }
@@ -47,8 +47,8 @@ class LabelledFileSourceTest {
 
     @Test
     void withoutScoreColumnTheScoreIsTheDecision() {
-        Prediction p = new PredictionColumns("gold", null, "toxic", null, null, 0.5)
-                .toPrediction(java.util.Map.of("gold", "toxic", "toxic", "clean"), "row 1");
+        ScoredExample p = new PredictionColumns("gold", null, "toxic", null, null, 0.5)
+                .toExample(java.util.Map.of("gold", "toxic", "toxic", "clean"), "row 1");
         assertEquals(0.0, p.score());
         assertTrue(p.gold());
         assertNull(p.lang());
