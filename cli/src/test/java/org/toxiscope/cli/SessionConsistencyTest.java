@@ -69,20 +69,29 @@ class SessionConsistencyTest {
         var r = CliRunner.run("features", "--model", model, "--sae", release.toString(), "--layers", "all",
                 "--relu", "--input", split.train().toString(), "--no-cache", "--output", relu.toString());
         assertEquals(0, r.exit(), r.err());
-        List<String> a = Files.readAllLines(viaCache);
-        List<String> b = Files.readAllLines(relu);
-        assertEquals(b.size(), a.size());
-        for (int i = 0; i < a.size(); i++) {
-            assertEquals(vectors(b.get(i)), vectors(a.get(i)), "record " + i);
-        }
+        assertEquals(pooled(relu), pooled(viaCache), "the pooled features train used");
 
-        Path raw = dir.resolve("raw.jsonl");
-        var n = CliRunner.run("features", "--model", model, "--sae", release.toString(), "--layer", "2",
-                "--no-relu", "--input", split.train().toString(), "--no-cache", "--output", raw.toString());
-        assertEquals(0, n.exit(), n.err());
-        assertNotEquals(Files.readAllLines(relu).stream().map(SessionConsistencyTest::vectors).toList(),
-                Files.readAllLines(raw).stream().map(SessionConsistencyTest::vectors).toList(),
-                "--no-relu encodes otherwise (negative kept values stay)");
+        // Per-token codes show the activation: ReLU drops the negative kept values the raw top-k keeps.
+        Path tokens = perToken("tokens.jsonl");
+        Path reluTokens = perToken("relu-tokens.jsonl", "--relu");
+        Path rawTokens = perToken("raw-tokens.jsonl", "--no-relu");
+        assertEquals(Files.readAllLines(reluTokens), Files.readAllLines(tokens), "no flag = ReLU for SAELens top-k");
+        assertNotEquals(Files.readAllLines(rawTokens), Files.readAllLines(tokens));
+    }
+
+    private static Path perToken(String name, String... flags) {
+        Path out = dir.resolve(name);
+        List<String> args = new java.util.ArrayList<>(List.of("features", "--model", model, "--sae",
+                release.toString(), "--layer", "2", "--per-token", "--input", split.test().toString(), "--output",
+                out.toString()));
+        args.addAll(List.of(flags));
+        var run = CliRunner.run(args.toArray(String[]::new));
+        assertEquals(0, run.exit(), run.err());
+        return out;
+    }
+
+    private static List<String> pooled(Path features) throws Exception {
+        return Files.readAllLines(features).stream().map(SessionConsistencyTest::vectors).toList();
     }
 
     /** A features line's pooled indices and values rounded to 1e-5, whatever layer wrapping it has. */
