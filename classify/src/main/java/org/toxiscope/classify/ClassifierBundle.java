@@ -27,6 +27,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 
+import org.toxiscope.common.AtomicWrite;
 import org.tribuo.Model;
 
 /**
@@ -210,7 +211,7 @@ public final class ClassifierBundle {
         Map<String, MetricsEntry> m = new LinkedHashMap<>();
         metrics.forEach((k, v) -> m.put(k, MetricsEntry.of(v)));
         Manifest manifest = new Manifest(FORMAT, FORMAT_VERSION, method.id(), entries, provenance, m);
-        AtomicFile.write(file, out -> {
+        AtomicWrite.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry(MANIFEST));
             zip.write(GSON.toJson(manifest).getBytes(StandardCharsets.UTF_8));

@@ -1,16 +1,13 @@
 package org.toxiscope.classify;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
+import org.toxiscope.common.Digests;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.extract.FeatureSession;
@@ -34,7 +31,7 @@ public final class FeatureTables {
     public static Loaded load(FeatureSession session, Iterator<TextRecord> records, int chunk, LongConsumer progress)
             throws IOException {
         int[] layers = session.saes().keySet().stream().mapToInt(Integer::intValue).toArray();
-        MessageDigest digest = sha256();
+        Digests.Sha256 digest = new Digests.Sha256();
         FeatureTable.Builder builder = null;
         List<TextRecord> batch = new ArrayList<>(chunk);
         long done = 0;
@@ -43,8 +40,7 @@ public final class FeatureTables {
             if (builder == null) {
                 builder = FeatureTable.builder(layers, List.copyOf(r.labels().keySet()));
             }
-            digest.update((r.id() + '\u0000' + r.text() + '\u0000' + r.lang() + '\u0000' + r.labels() + '\n')
-                    .getBytes(StandardCharsets.UTF_8));
+            digest.update(r.id() + '\u0000' + r.text() + '\u0000' + r.lang() + '\u0000' + r.labels() + '\n');
             batch.add(r);
             if (batch.size() == chunk || !records.hasNext()) {
                 addAll(session, builder, batch, layers);
@@ -56,7 +52,7 @@ public final class FeatureTables {
         if (builder == null) {
             throw new IllegalArgumentException("the data holds no records");
         }
-        return new Loaded(builder.build(), HexFormat.of().formatHex(digest.digest()));
+        return new Loaded(builder.build(), digest.hex());
     }
 
     private static void addAll(FeatureSession session, FeatureTable.Builder builder, List<TextRecord> batch,
@@ -88,13 +84,5 @@ public final class FeatureTables {
         }
         return new ExtractionProvenance(session.checkpoint().id(), session.checkpoint().configSha256(), saeId, hashes,
                 k, relu, session.settings().pooling().id());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
