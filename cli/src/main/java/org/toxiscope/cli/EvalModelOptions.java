@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.classify.FeatureTables;
+import org.toxiscope.common.Versions;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.eval.ClassifierEvaluation;
 import org.toxiscope.eval.EvalReport;
@@ -71,7 +72,7 @@ final class EvalModelOptions {
             ExtractionProvenance extraction = FeatureTables.provenance(session, sae.sae);
             JsonObject p = new JsonObject();
             p.addProperty("tool", "toxiscope eval " + command);
-            p.addProperty("version", Version.current());
+            p.addProperty("version", Versions.toxiscope());
             p.add("extraction", EvalReport.gson().toJsonTree(extraction));
             p.addProperty("label", study.labelName());
             p.add("data", files(data, train.dataSha256(), study.trainRows().length));

@@ -3,15 +3,15 @@ package org.toxiscope.cli;
 import com.google.gson.stream.JsonWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.toxiscope.common.AtomicWrite;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SparseVector;
@@ -63,12 +63,13 @@ final class FeaturesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<Integer> layers = sae.layerList();
-        Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
-        Files.createDirectories(output.toAbsolutePath().getParent());
-        try (FeatureSession session = FeatureSession.open(model.model, model.device(), sae.sae, layers, sae.k,
+        try (AtomicWrite file = AtomicWrite.open(output);
+             FeatureSession session = FeatureSession.open(model.model, model.device(), sae.sae, layers, sae.k,
                 sae.relu, featureOptions.settings(perToken), featureOptions.maxMemoryBytes());
-             RecordStream records = data.corpus(input).read();
-             Writer out = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
+             RecordStream records = data.corpus(input).read()) {
+            // A reporting encoder, as Files.newBufferedWriter uses: an unpaired surrogate fails instead of becoming '?'.
+            Writer out = new BufferedWriter(new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8.newEncoder()),
+                    1 << 16);
             RecordProgress progress = RecordProgress.toStderr("features", records::progress);
             if (session.passes() > 1) {
                 System.err.printf("features: the SAEs of %d layers exceed --max-memory; %d passes per chunk%n",
@@ -95,11 +96,8 @@ final class FeaturesCommand implements Callable<Integer> {
             if (records.rejected() > 0) {
                 System.err.printf("features: %,d records rejected (see --rejects)%n", records.rejected());
             }
-        } catch (Exception e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            file.commit();
         }
-        Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.err.println("features: wrote " + output);
         return 0;
     }
