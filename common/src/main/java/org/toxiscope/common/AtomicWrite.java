@@ -11,11 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/**
- * A file published whole or not at all: written to a temporary file created exclusively beside the target, then
- * renamed over it; readers see the old file or the new one, never a torn one, and the temporary file never outlives a
- * failure.
- */
+/** Publishes a file whole or not at all: an exclusively created temporary file beside it, renamed over it. */
 public final class AtomicWrite implements AutoCloseable {
 
     /** Fills the temporary file. */

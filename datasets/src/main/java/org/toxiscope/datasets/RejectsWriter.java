@@ -53,7 +53,8 @@ final class RejectsWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
+        // Closing the AtomicWrite as well removes its temporary file when the writer's own close fails.
+        try (file) {
             out.close();
             file.commit();
         } catch (IOException e) {
