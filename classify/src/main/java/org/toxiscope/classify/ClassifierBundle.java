@@ -32,6 +32,7 @@ import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonWriter;
 
+import org.toxiscope.common.AtomicWrite;
 import org.toxiscope.features.extract.SessionSpec;
 import org.tribuo.Model;
 
@@ -218,7 +219,7 @@ public final class ClassifierBundle {
         Map<String, MetricsEntry> m = new LinkedHashMap<>();
         metrics.forEach((k, v) -> m.put(k, MetricsEntry.of(v)));
         Manifest manifest = new Manifest(FORMAT, FORMAT_VERSION, method.id(), entries, provenance, m);
-        AtomicFile.write(file, out -> {
+        AtomicWrite.write(file, out -> {
             ZipOutputStream zip = new ZipOutputStream(out);
             zip.putNextEntry(new ZipEntry(MANIFEST));
             zip.write(GSON.toJson(manifest).getBytes(StandardCharsets.UTF_8));

@@ -15,6 +15,8 @@ import java.util.Map;
 
 import com.google.gson.stream.JsonWriter;
 
+import org.toxiscope.common.AtomicWrite;
+
 /**
  * Per-layer toxic bias of the SAE features that fire on at least one discovery example, each layer's features
  * ranked by delta descending, ties broken by lower feature index. Features that never fire have delta 0 and are
@@ -83,7 +85,7 @@ public final class DeltaTable {
 
     /** CSV with header {@code layer,feature,toxic_rate,clean_rate,delta,rank}, layers in table order. */
     public void writeCsv(Path file) throws IOException {
-        AtomicFile.write(file, out -> {
+        AtomicWrite.write(file, out -> {
             PrintWriter w = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             w.print("layer,feature,toxic_rate,clean_rate,delta,rank\n");
             for (LayerDeltas l : byLayer.values()) {
@@ -104,7 +106,7 @@ public final class DeltaTable {
      * "features":[{"feature","toxic_rate","clean_rate","delta","rank"}...]}...]}}.
      */
     public void writeJson(Path file) throws IOException {
-        AtomicFile.write(file, out -> {
+        AtomicWrite.write(file, out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             JsonWriter j = new JsonWriter(w);
             j.beginObject();

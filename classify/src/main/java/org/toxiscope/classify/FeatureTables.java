@@ -1,12 +1,9 @@
 package org.toxiscope.classify;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import org.toxiscope.common.Digests;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SparseVector;
@@ -32,7 +29,7 @@ public final class FeatureTables {
     public static Loaded load(FeatureSession session, RecordStream records, String task, int chunk)
             throws IOException {
         int[] layers = session.saes().keySet().stream().mapToInt(Integer::intValue).toArray();
-        MessageDigest digest = sha256();
+        Digests.Sha256 digest = new Digests.Sha256();
         FeatureTable.Builder[] builder = new FeatureTable.Builder[1];
         CorpusPass.of(task, session, CorpusPass.Need.POOLED).chunk(chunk).run(records, c -> {
             for (int i = 0; i < c.records().size(); i++) {
@@ -40,15 +37,14 @@ public final class FeatureTables {
                 if (builder[0] == null) {
                     builder[0] = FeatureTable.builder(layers, List.copyOf(r.labels().keySet()));
                 }
-                digest.update((r.id() + '\u0000' + r.text() + '\u0000' + r.lang() + '\u0000' + r.labels() + '\n')
-                        .getBytes(StandardCharsets.UTF_8));
+                digest.update(r.id() + '\u0000' + r.text() + '\u0000' + r.lang() + '\u0000' + r.labels() + '\n');
                 builder[0].add(r, byLayer(c.pooled().get(i), layers));
             }
         });
         if (builder[0] == null) {
             throw new IllegalArgumentException("the data holds no records");
         }
-        return new Loaded(builder[0].build(), HexFormat.of().formatHex(digest.digest()));
+        return new Loaded(builder[0].build(), digest.hex());
     }
 
     /** The pooled vectors of {@code layers}, in that order. */
@@ -58,13 +54,5 @@ public final class FeatureTables {
             out[s] = pooled.get(layers[s]);
         }
         return out;
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

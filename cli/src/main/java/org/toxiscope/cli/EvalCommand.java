@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.toxiscope.common.Versions;
 import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.OnError;
@@ -204,8 +205,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         JsonObject provenance = new JsonObject();
         provenance.addProperty("tool", "toxiscope eval");
-        String version = EvalCommand.class.getPackage().getImplementationVersion();
-        provenance.addProperty("version", version == null ? "development build" : version);
+        provenance.addProperty("version", Versions.toxiscope());
         provenance.addProperty("mode", mode);
         provenance.add("classifiers", provenanceOfClassifiers);
 

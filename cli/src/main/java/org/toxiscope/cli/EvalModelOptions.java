@@ -10,6 +10,7 @@ import java.util.Map;
 import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.classify.FeatureTables;
+import org.toxiscope.common.Versions;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.eval.ClassifierEvaluation;
 import org.toxiscope.eval.EvalReport;
@@ -72,7 +73,7 @@ final class EvalModelOptions {
             ExtractionProvenance extraction = ExtractionProvenance.of(session);
             JsonObject p = new JsonObject();
             p.addProperty("tool", "toxiscope eval " + command);
-            p.addProperty("version", Version.current());
+            p.addProperty("version", Versions.toxiscope());
             p.add("extraction", EvalReport.gson().toJsonTree(extraction));
             p.addProperty("label", study.labelName());
             p.add("data", files(data, train.dataSha256(), study.trainRows().length));

@@ -3,15 +3,15 @@ package org.toxiscope.cli;
 import com.google.gson.stream.JsonWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.toxiscope.classify.CorpusPass;
+import org.toxiscope.common.AtomicWrite;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.extract.FeatureSession;
@@ -63,19 +63,17 @@ final class FeaturesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SessionSpec spec = Sessions.spec(model, sae, featureOptions);
-        Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
-        Files.createDirectories(output.toAbsolutePath().getParent());
-        try (FeatureSession session = Sessions.open("features", spec, featureOptions, !perToken);
-             RecordStream records = data.corpus(input).read();
-             Writer out = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
+        try (AtomicWrite file = AtomicWrite.open(output);
+             FeatureSession session = Sessions.open("features", spec, featureOptions, !perToken);
+             RecordStream records = data.corpus(input).read()) {
+            // A reporting encoder, as Files.newBufferedWriter uses: an unpaired surrogate fails instead of becoming '?'.
+            Writer out = new BufferedWriter(new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8.newEncoder()),
+                    1 << 16);
             CorpusPass.of("features", session, perToken ? CorpusPass.Need.PER_TOKEN : CorpusPass.Need.POOLED)
                     .chunk(chunk).run(records, c -> writeChunk(session, c, out));
             out.flush();
-        } catch (Exception e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+            file.commit();
         }
-        Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         System.err.println("features: wrote " + output);
         return 0;
     }

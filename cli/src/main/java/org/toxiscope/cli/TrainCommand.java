@@ -11,6 +11,7 @@ import org.toxiscope.classify.FeatureTables;
 import org.toxiscope.classify.Method;
 import org.toxiscope.classify.TrainConfig;
 import org.toxiscope.classify.TrainResult;
+import org.toxiscope.common.Versions;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.features.extract.FeatureSession;
 import picocli.CommandLine.Command;
@@ -84,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
              RecordStream records = columns.corpus(data).read()) {
             FeatureTables.Loaded loaded = FeatureTables.load(session, records, "train: features", chunk);
             result = ClassifierTrainer.train(loaded.table(), config, ExtractionProvenance.of(session),
-                    loaded.dataSha256(), Version.current());
+                    loaded.dataSha256(), Versions.toxiscope());
         }
         result.bundle().save(output);
         System.out.printf("trained %s on %d discovery rows; layers %s; validation rows %d%n", m.id(),

@@ -1,7 +1,6 @@
 package org.toxiscope.datasets;
 
 import com.google.gson.Gson;
-import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import org.toxiscope.common.AtomicWrite;
 
 /**
  * Writes a corpus in the format and compression its file name announces, with fixed columns (normally the input's
@@ -206,25 +206,19 @@ public final class CorpusWriter implements AutoCloseable {
     public void commit() throws IOException {
         closeStreams();
         if (format == Format.PARQUET) {
-            AtomicFile out = new AtomicFile(target);
-            try {
+            try (AtomicWrite out = AtomicWrite.open(target)) {
                 toParquet(out.temp());
                 out.commit();
-            } catch (IOException | RuntimeException e) {
-                out.discard();
-                throw e;
             }
         } else if (compression == Compression.NONE) {
-            AtomicFile.move(partial, target);
+            AtomicWrite.move(partial, target);
         } else {
-            AtomicFile out = new AtomicFile(target);
-            try (OutputStream z = compression.compress(new BufferedOutputStream(out.open(), 1 << 16))) {
-                Files.copy(partial, z);
-            } catch (IOException | RuntimeException e) {
-                out.discard();
-                throw e;
-            }
-            out.commit();
+            AtomicWrite.write(target, out -> {
+                // Compressors write their trailer on close; closing the atomic stream early is harmless.
+                try (OutputStream z = compression.compress(out)) {
+                    Files.copy(partial, z);
+                }
+            });
         }
         Files.deleteIfExists(partial);
         Files.deleteIfExists(idsFile);

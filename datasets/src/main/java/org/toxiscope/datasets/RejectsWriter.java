@@ -8,17 +8,18 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import org.toxiscope.common.AtomicWrite;
 
 /** Writes each rejected record as one JSON line {file, line, field, reason, record|raw}; the file appears when closed. */
 final class RejectsWriter implements AutoCloseable {
 
-    private final AtomicFile file;
+    private final AtomicWrite file;
     private final BufferedWriter out;
 
     RejectsWriter(Path path) {
         try {
-            this.file = new AtomicFile(path);
-            this.out = new BufferedWriter(new OutputStreamWriter(file.open(), StandardCharsets.UTF_8));
+            this.file = AtomicWrite.open(path);
+            this.out = new BufferedWriter(new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write rejects file " + path + ": " + e.getMessage(), e);
         }
@@ -52,11 +53,11 @@ final class RejectsWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
+        // Closing the AtomicWrite as well removes its temporary file when the writer's own close fails.
+        try (file) {
             out.close();
             file.commit();
         } catch (IOException e) {
-            file.discard();
             throw new UncheckedIOException("cannot write rejects file: " + e.getMessage(), e);
         }
     }

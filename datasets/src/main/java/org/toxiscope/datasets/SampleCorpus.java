@@ -2,11 +2,11 @@ package org.toxiscope.datasets;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.toxiscope.common.AtomicWrite;
 
 /** The hand-written multilingual sample shipped in this jar (see sample/README.md): as a stream or as a file path. */
 public final class SampleCorpus {
@@ -35,11 +35,7 @@ public final class SampleCorpus {
             if (Files.exists(target) && Arrays.equals(Files.readAllBytes(target), bytes)) {
                 return target;
             }
-            AtomicFile file = new AtomicFile(target);
-            try (OutputStream out = file.open()) {
-                out.write(bytes);
-            }
-            file.commit();
+            AtomicWrite.writeBytes(target, bytes);
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the sample corpus to " + dir + ": " + e.getMessage(), e);

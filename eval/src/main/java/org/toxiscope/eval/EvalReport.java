@@ -6,11 +6,11 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.toxiscope.common.AtomicWrite;
 
 /**
  * An evaluation report of one or more classifiers on the same test set, written as a folder: {@value #REPORT_JSON}
@@ -116,9 +116,8 @@ public final class EvalReport {
         if (classifiers.isEmpty()) {
             throw new IllegalStateException("report " + title + " has no classifier to write");
         }
-        Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(REPORT_JSON), GSON.toJson(toJson()) + "\n");
-        AtomicFiles.writeString(dir.resolve(PER_LANGUAGE_CSV), toCsv());
-        AtomicFiles.writeString(dir.resolve(INDEX_HTML), toHtml());
+        AtomicWrite.writeString(dir.resolve(REPORT_JSON), GSON.toJson(toJson()) + "\n");
+        AtomicWrite.writeString(dir.resolve(PER_LANGUAGE_CSV), toCsv());
+        AtomicWrite.writeString(dir.resolve(INDEX_HTML), toHtml());
     }
 }

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.toxiscope.common.Digests;
 import org.toxiscope.datasets.TableRows;
-import org.toxiscope.features.io.FileDigest;
 
 /**
  * Scored examples from a labelled table on disk, read by the datasets module's {@link TableRows}: every format and
@@ -44,7 +44,7 @@ public final class LabelledTableSource implements PredictionSource {
         o.addProperty("path", file.toAbsolutePath().normalize().toString());
         try {
             o.addProperty("size_bytes", Files.size(file));
-            o.addProperty("sha256", FileDigest.sha256(file));
+            o.addProperty("sha256", Digests.sha256(file));
         } catch (IOException e) {
             o.addProperty("error", "cannot read for checksum: " + e.getMessage());
         }

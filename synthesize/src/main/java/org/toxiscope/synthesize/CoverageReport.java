@@ -5,14 +5,12 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.toxiscope.common.AtomicWrite;
 import org.toxiscope.eval.BarChart;
 import org.toxiscope.eval.LineChart;
 
@@ -236,19 +234,7 @@ public final class CoverageReport {
         String name = json.getFileName().toString();
         Path html = json.resolveSibling((name.endsWith(".json") ? name.substring(0, name.length() - 5) : name)
                 + ".html");
-        writeAtomically(json, GSON.toJson(toJson()) + "\n");
-        writeAtomically(html, toHtml());
-    }
-
-    private static void writeAtomically(Path target, String content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            Files.writeString(temp, content, StandardCharsets.UTF_8);
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicWrite.writeString(json, GSON.toJson(toJson()) + "\n");
+        AtomicWrite.writeString(html, toHtml());
     }
 }

@@ -15,15 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +28,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.toxiscope.common.Digests;
 import org.toxiscope.features.io.SafetensorsWriter;
 import org.toxiscope.features.io.TorchSaveWriter;
 import org.toxiscope.features.io.TorchSaveWriter.F32Tensor;
@@ -360,17 +358,12 @@ public final class DemoAssets {
 
     /** First 16 hex digits of the SHA-256 of the texts, each length-prefixed so boundaries count. */
     private static String digest(List<String> texts) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String t : texts) {
-                byte[] b = t.getBytes(StandardCharsets.UTF_8);
-                md.update(ByteBuffer.allocate(4).putInt(b.length).array());
-                md.update(b);
-            }
-            return HexFormat.of().formatHex(md.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        Digests.Sha256 digest = new Digests.Sha256();
+        for (String t : texts) {
+            byte[] b = t.getBytes(StandardCharsets.UTF_8);
+            digest.update(ByteBuffer.allocate(4).putInt(b.length).array()).update(b);
         }
+        return digest.hex().substring(0, 16);
     }
 
     private static void removeStale(Path cacheDir, String prefix) throws IOException {

@@ -12,12 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.toxiscope.common.AtomicWrite;
+import org.toxiscope.common.Digests;
 import org.toxiscope.features.SparseVector;
 
 /**
@@ -49,7 +49,7 @@ public final class FeatureCache implements AutoCloseable {
     /** Opens (creating if needed) the cache for {@code key} (a canonical description, e.g. JSON) under {@code dir}. */
     public static FeatureCache open(Path dir, String key) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(sha256Hex(key.getBytes(StandardCharsets.UTF_8)).substring(0, 24) + ".tsfc");
+        Path file = dir.resolve(Digests.sha256(key).substring(0, 24) + ".tsfc");
         byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         Map<String, Entry> loaded = new HashMap<>();
         if (Files.exists(file)) {
@@ -60,13 +60,12 @@ public final class FeatureCache implements AutoCloseable {
                 }
             }
         } else {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (DataOutputStream header = new DataOutputStream(Files.newOutputStream(tmp))) {
+            AtomicWrite.write(file, out -> {
+                DataOutputStream header = new DataOutputStream(out);
                 header.write(MAGIC);
                 header.writeInt(keyBytes.length);
                 header.write(keyBytes);
-            }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            });
         }
         OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.APPEND), 1 << 16);
         FeatureCache cache = new FeatureCache(file, out);
@@ -188,14 +187,6 @@ public final class FeatureCache implements AutoCloseable {
     }
 
     static String textHash(String text) {
-        return sha256Hex(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String sha256Hex(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Digests.sha256(text);
     }
 }

@@ -2,15 +2,13 @@ package org.toxiscope.features.io;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.toxiscope.common.AtomicWrite;
 
 /**
  * Builds a safetensors file as the reference library writes it ({@code __metadata__ {"format":"pt"}}, header padded
@@ -63,7 +61,7 @@ public final class SafetensorsWriter {
         return (short) (rounded >>> 16);
     }
 
-    /** Writes the file to {@code path} (via {@code path + ".tmp"}, moved into place). */
+    /** Writes the file to {@code path} atomically (see {@link AtomicWrite}). */
     public void write(Path path) throws IOException {
         StringBuilder h = new StringBuilder("{\"__metadata__\":{\"format\":\"pt\"}");
         entries.forEach((k, v) -> h.append(',').append(quote(k)).append(':').append(v));
@@ -72,17 +70,11 @@ public final class SafetensorsWriter {
             h.append(' ');
         }
         byte[] header = h.toString().getBytes(StandardCharsets.UTF_8);
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
-                out.write(header);
-                data.writeTo(out);
-            }
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicWrite.write(path, out -> {
+            out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array());
+            out.write(header);
+            data.writeTo(out);
+        });
     }
 
     private static String quote(String s) {

@@ -7,15 +7,14 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import org.toxiscope.common.AtomicWrite;
 
 /**
  * Writes a dict of named float32 tensors as {@code torch.save(dict, path)} does (zip-pickle format, pickle protocol
@@ -67,15 +66,7 @@ public final class TorchSaveWriter {
         }
         records.put("version", "3\n".getBytes(StandardCharsets.US_ASCII));
         records.put(".data/serialization_id", serializationId(records).getBytes(StandardCharsets.US_ASCII));
-        Path tmp = path.resolveSibling(file + ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                writeZip(out, top, records);
-            }
-            Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicWrite.write(path, out -> writeZip(out, top, records));
     }
 
     /** The pickle torch writes for a plain dict of tensors: memoised like CPython's pickler (BINPUT/BINGET). */

@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import org.toxiscope.common.Digests;
 import org.toxiscope.features.io.CheckpointWeights;
 import org.toxiscope.features.io.HfCache;
 
@@ -42,7 +40,7 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
         }
         byte[] configBytes = Files.readAllBytes(configJson);
         ModelConfig config = ModelConfig.read(configJson);
-        return new ModelCheckpoint(spec, dir, config, sha256(configBytes), CheckpointWeights.open(dir));
+        return new ModelCheckpoint(spec, dir, config, Digests.sha256(configBytes), CheckpointWeights.open(dir));
     }
 
     public String id() {
@@ -101,13 +99,5 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
     @Override
     public void close() throws IOException {
         weights.close();
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -17,7 +17,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.toxiscope.features.io.FileDigest;
+import org.toxiscope.common.Digests;
 import org.toxiscope.features.io.HfCache;
 import org.toxiscope.features.io.MalformedFileException;
 
@@ -162,7 +162,7 @@ public final class SaeResolver {
         int resolvedK = k != null ? k : kFromName(argument, file);
         SaeActivation activation = Boolean.TRUE.equals(relu) ? SaeActivation.TOPK_RELU : SaeActivation.TOPK;
         return new SaeSpec(argument, SaeFormat.QWEN_SCOPE_PT, file, resolvedLayer, resolvedK, activation, false,
-                FileDigest.sha256(file));
+                Digests.sha256(file));
     }
 
     private static int kFromName(String argument, Path file) {
@@ -221,7 +221,7 @@ public final class SaeResolver {
         boolean subtract = applyBDec != null && applyBDec.isJsonPrimitive() && applyBDec.getAsBoolean();
         Path weights = dir.resolve(SAELENS_WEIGHTS);
         return new SaeSpec(argument, SaeFormat.SAELENS, weights, cfgLayer, resolvedK, activation, subtract,
-                FileDigest.sha256(weights));
+                Digests.sha256(weights));
     }
 
     private static JsonObject readConfig(Path cfgPath) throws IOException {
