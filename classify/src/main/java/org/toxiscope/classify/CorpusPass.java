@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.function.Predicate;
 import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
@@ -53,6 +52,11 @@ public final class CorpusPass {
         void accept(Chunk chunk) throws IOException;
     }
 
+    /** Says whether an earlier run already wrote every record of a chunk. */
+    public interface Done {
+        boolean allDone(List<TextRecord> chunk) throws IOException;
+    }
+
     /**
      * How a pass ended: records read, of them already done by an earlier run (resumed), texts cut to the token
      * limit, records the reader rejected, seconds, and whether it stopped early as asked.
@@ -64,7 +68,7 @@ public final class CorpusPass {
     private final FeatureSession session;
     private final Need need;
     private int chunk = DEFAULT_CHUNK;
-    private Predicate<List<TextRecord>> done = c -> false;
+    private Done done = c -> false;
     private long stopAfter = Long.MAX_VALUE;
 
     private CorpusPass(String task, FeatureSession session, Need need) {
@@ -91,7 +95,7 @@ public final class CorpusPass {
      * Chunks every record of which an earlier run already wrote are passed over without running the model (and
      * counted as resumed); a partly done chunk runs whole, so the model sees the batches of an uninterrupted run.
      */
-    public CorpusPass skipDone(Predicate<List<TextRecord>> allDone) {
+    public CorpusPass skipDone(Done allDone) {
         this.done = allDone;
         return this;
     }
@@ -118,7 +122,7 @@ public final class CorpusPass {
                 break;
             }
             if (batch.size() == chunk || !records.hasNext()) {
-                if (done.test(batch)) {
+                if (done.allDone(batch)) {
                     resumed += batch.size();
                 } else {
                     sink.accept(compute(read - batch.size(), batch));

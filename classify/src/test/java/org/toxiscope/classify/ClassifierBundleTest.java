@@ -3,6 +3,7 @@ package org.toxiscope.classify;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,15 +14,18 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ClassifierBundleTest {
 
     static final ExtractionProvenance EXTRACTION = new ExtractionProvenance("Qwen/Qwen3-1.7B-Base", "cfg-aaa",
-            "Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50", Map.of(12, "sae12-bbb", 13, "sae13-ccc"), 50, true, "max");
+            "Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50", Map.of(12, "sae12-bbb", 13, "sae13-ccc"), 50, true, "max", 0, "f32");
 
     private final FeatureTable data = Tables.synthetic(600, 3, "en", "de");
     private final FeatureTable unseen = Tables.synthetic(200, 4, "en", "de");
@@ -72,27 +76,49 @@ class ClassifierBundleTest {
         ClassifierTrainer.train(data, cfg, EXTRACTION, "data-sha", "0.1.0").bundle().save(file);
         ClassifierBundle loaded = ClassifierBundle.load(file);
 
-        assertDoesNotThrow(() -> loaded.checkCompatible("cfg-aaa", Map.of(12, "sae12-bbb")));
+        assertDoesNotThrow(() -> loaded.checkCompatible(with("cfg-aaa", Map.of(12, "sae12-bbb"))));
         assertDoesNotThrow(() -> loaded.checkCompatible(EXTRACTION));
 
         IllegalArgumentException sae = assertThrows(IllegalArgumentException.class,
-                () -> loaded.checkCompatible("cfg-aaa", Map.of(12, "sae12-zzz")));
+                () -> loaded.checkCompatible(with("cfg-aaa", Map.of(12, "sae12-zzz"))));
         assertTrue(sae.getMessage().contains(file.toString()), sae.getMessage());
         assertTrue(sae.getMessage().contains("SAE for layer 12 has sha256 sae12-zzz"), sae.getMessage());
         assertTrue(sae.getMessage().contains("sae12-bbb"), sae.getMessage());
 
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> loaded.checkCompatible("cfg-aaa", Map.of(13, "sae13-ccc")));
+                () -> loaded.checkCompatible(with("cfg-aaa", Map.of(13, "sae13-ccc"))));
         assertTrue(missing.getMessage().contains("no SAE given for layer 12"), missing.getMessage());
 
         IllegalArgumentException model = assertThrows(IllegalArgumentException.class,
-                () -> loaded.checkCompatible("cfg-other", Map.of(12, "sae12-bbb")));
+                () -> loaded.checkCompatible(with("cfg-other", Map.of(12, "sae12-bbb"))));
         assertTrue(model.getMessage().contains("model config sha256 is cfg-other"), model.getMessage());
 
         ExtractionProvenance otherK = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa", EXTRACTION.saeId(),
-                EXTRACTION.saeSha256(), 100, true, "max");
+                EXTRACTION.saeSha256(), 100, true, "max", 0, "f32");
         IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> loaded.checkCompatible(otherK));
         assertTrue(k.getMessage().contains("SAE k is 100"), k.getMessage());
+
+        ExtractionProvenance otherLimit = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa",
+                EXTRACTION.saeId(), EXTRACTION.saeSha256(), 50, true, "max", 64, "f32");
+        IllegalArgumentException limit = assertThrows(IllegalArgumentException.class,
+                () -> loaded.checkCompatible(otherLimit));
+        assertTrue(limit.getMessage().contains("max_tokens is 64 but the classifier was trained with 0"),
+                limit.getMessage());
+        ExtractionProvenance otherPool = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa",
+                EXTRACTION.saeId(), EXTRACTION.saeSha256(), 50, true, "mean", 0, "f32");
+        IllegalArgumentException pool = assertThrows(IllegalArgumentException.class,
+                () -> loaded.checkCompatible(otherPool));
+        assertTrue(pool.getMessage().contains("pooling is mean"), pool.getMessage());
+        // A bundle written before the token limit and dtype were recorded means no limit and f32.
+        ExtractionProvenance old = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa", EXTRACTION.saeId(),
+                EXTRACTION.saeSha256(), 50, true, "max", null, null);
+        assertTrue(old.differences(EXTRACTION, loaded.layers()).isEmpty());
+    }
+
+    /** The training extraction with another model config and other SAE digests. */
+    private static ExtractionProvenance with(String config, Map<Integer, String> saes) {
+        return new ExtractionProvenance(EXTRACTION.modelId(), config, EXTRACTION.saeId(), saes, EXTRACTION.k(),
+                EXTRACTION.relu(), EXTRACTION.pooling(), EXTRACTION.maxTokens(), EXTRACTION.dtype());
     }
 
     @Test
@@ -140,5 +166,38 @@ class ClassifierBundleTest {
             IOException e = assertThrows(IOException.class, () -> ClassifierBundle.load(file), manifests[i]);
             assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains(expected[i]), e.getMessage());
         }
+    }
+
+    @Test
+    void undefinedMetricsAreNullInBundleJsonAndOldZeroOrNaNFiguresStillLoad(@TempDir Path dir) throws IOException {
+        ClassifierBundle trained = ClassifierTrainer.train(data, TrainConfig.defaults(Method.RULE), EXTRACTION,
+                "data-sha", "0.1.0").bundle();
+        // no toxic row and no toxic decision: precision, recall and F1 are 0/0
+        ConfusionMatrix allClean = new ConfusionMatrix(0, 0, 0, 5);
+        Path file = dir.resolve("rule.tsc");
+        new ClassifierBundle(Method.RULE, trained.classifiers(), trained.provenance(), Map.of("toxic", allClean))
+                .save(file);
+        String manifest;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            manifest = new String(zip.getInputStream(zip.getEntry("bundle.json")).readAllBytes(), StandardCharsets.UTF_8);
+        }
+        JsonObject metrics = JsonParser.parseString(manifest).getAsJsonObject().getAsJsonObject("metrics")
+                .getAsJsonObject("toxic");
+        for (String undefined : List.of("precision", "recall", "f1")) {
+            assertTrue(metrics.has(undefined) && metrics.get(undefined).isJsonNull(), manifest);
+        }
+        assertEquals(1.0, metrics.get("accuracy").getAsDouble());
+        assertNull(ClassifierBundle.load(file).metrics().get("toxic").f1());
+
+        String old = manifest.replace("\"precision\": null", "\"precision\": 0.0")
+                .replace("\"recall\": null", "\"recall\": 0.0").replace("\"f1\": null", "\"f1\": NaN");
+        Path oldFile = dir.resolve("old.tsc");
+        try (var zip = new ZipOutputStream(Files.newOutputStream(oldFile))) {
+            zip.putNextEntry(new ZipEntry("bundle.json"));
+            zip.write(old.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        assertEquals(Map.of("toxic", allClean), ClassifierBundle.load(oldFile).metrics());
+        assertNull(ClassifierBundle.load(oldFile).metrics().get("toxic").f1());
     }
 }

@@ -3,10 +3,11 @@ package org.toxiscope.cli;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.toxiscope.features.extract.ExtractionSettings;
+import org.toxiscope.features.extract.SessionSpec;
 import org.toxiscope.features.extract.FeatureExtractor;
 import org.toxiscope.features.extract.Pooling;
 import org.toxiscope.features.model.DecodeState;
@@ -79,12 +80,13 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         System.out.printf("input: %d texts x %d tokens, batches of %d%n", texts, tokens, maxBatch);
         int[][] ids = BenchForwardCommand.randomTokens(texts, tokens, QWEN3_0_6B.vocabSize());
         boolean[] cut = new boolean[texts];
-        ExtractionSettings settings = new ExtractionSettings(Pooling.MAX, false, 0, maxBatch * tokens, maxBatch);
+        SessionSpec settings = SessionSpec.of("random", "random", List.of(layer))
+                .withExtraction(Pooling.MAX, 0, maxBatch * tokens, maxBatch);
         try (LanguageModel model = Qwen3Model.load(QWEN3_0_6B, new RandomWeights(QWEN3_0_6B), dev, -1);
              NDManager manager = NDManager.newBaseManager(dev);
              TopKSae sae = TopKSae.random(QWEN3_0_6B.hiddenSize(), dSae, k, layer, manager)) {
             // Token ids are given directly, so the extractor never needs a tokenizer.
-            FeatureExtractor extractor = new FeatureExtractor(model, null, Map.of(layer, sae), settings);
+            FeatureExtractor extractor = new FeatureExtractor(model, null, Map.of(layer, sae), settings, false);
             double features = time(() -> {
                 try (NDManager pass = manager.newSubManager()) {
                     extractor.extractTokens(pass, ids, cut);

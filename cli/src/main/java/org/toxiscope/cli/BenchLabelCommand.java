@@ -20,7 +20,7 @@ import org.toxiscope.datasets.CorpusWriter;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SparseVector;
-import org.toxiscope.features.extract.ExtractionSettings;
+import org.toxiscope.features.extract.SessionSpec;
 import org.toxiscope.features.extract.FeatureExtractor;
 import org.toxiscope.features.extract.TextFeatures;
 import org.toxiscope.features.model.DecodeState;
@@ -73,7 +73,8 @@ final class BenchLabelCommand implements Callable<Integer> {
                 layer);
              NDManager manager = NDManager.newBaseManager()) {
             TopKSae sae = TopKSae.random(QWEN3_0_6B.hiddenSize(), widthFactor * QWEN3_0_6B.hiddenSize(), k, layer, manager);
-            FeatureExtractor extractor = new FeatureExtractor(model, null, Map.of(layer, sae), ExtractionSettings.DEFAULT);
+            FeatureExtractor extractor = new FeatureExtractor(model, null, Map.of(layer, sae),
+                    SessionSpec.of("random", "random", List.of(layer)), false);
             boolean[] cut = new boolean[texts];
             extractor.extractTokens(manager, ids, cut); // warm-up
 
@@ -96,7 +97,7 @@ final class BenchLabelCommand implements Callable<Integer> {
             }
             FeatureTable table = builder.build();
             ClassifierBundle bundle = ClassifierTrainer.train(table, TrainConfig.defaults(Method.LOGREG),
-                    new ExtractionProvenance("random", "-", "random", Map.of(), k, false, "max"), "-", "bench").bundle();
+                    new ExtractionProvenance("random", "-", "random", Map.of(), k, false, "max", 0, SessionSpec.F32), "-", "bench").bundle();
             t0 = System.nanoTime();
             List<Prediction> predictions = new ArrayList<>(texts);
             for (int i = 0; i < texts; i++) {
@@ -136,7 +137,7 @@ final class BenchLabelCommand implements Callable<Integer> {
 
     /** Nanoseconds in the forward pass and in SAE encoding of its real-token residuals, batch by batch. */
     private static long[] timeModelAndSae(LanguageModel model, TopKSae sae, NDManager manager, int[][] ids) {
-        int batch = ExtractionSettings.DEFAULT.maxBatch();
+        int batch = SessionSpec.DEFAULT_MAX_BATCH;
         int layer = model.loadedBlocks() - 1;
         long modelTime = 0;
         long saeTime = 0;

@@ -1,6 +1,5 @@
 package org.toxiscope.cli;
 
-import ai.djl.Device;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.io.IOException;
@@ -9,59 +8,47 @@ import java.util.ArrayList;
 import java.util.List;
 import org.toxiscope.classify.BundleSession;
 import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.classify.CorpusPass;
+import org.toxiscope.classify.Prediction;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
-import org.toxiscope.eval.Prediction;
 import org.toxiscope.eval.PredictionSource;
 import org.toxiscope.eval.Predictions;
+import org.toxiscope.eval.ScoredExample;
 
 /** Predictions of a classifier bundle run over a labelled test corpus (model, SAE and classifier in one pass). */
 final class BundlePredictionSource implements PredictionSource {
 
-    private static final int CHUNK = 256;
-
     private final Path bundlePath;
     private final ClassifierBundle bundle;
     private final Corpus corpus;
-    private final String model;
-    private final String sae;
-    private final Device device;
+    private final BundleOptions options;
 
-    BundlePredictionSource(Path bundlePath, Corpus corpus, String model, String sae, Device device) throws IOException {
+    BundlePredictionSource(Path bundlePath, Corpus corpus, BundleOptions options) throws IOException {
         this.bundlePath = bundlePath;
         this.bundle = ClassifierBundle.load(bundlePath);
         this.corpus = corpus;
-        this.model = model;
-        this.sae = sae;
-        this.device = device;
+        this.options = options;
     }
 
     @Override
     public Predictions read() throws IOException {
-        List<Prediction> out = new ArrayList<>();
-        try (BundleSession session = BundleSession.open(bundle, model, sae, device, 0, 4096);
-             RecordStream records = corpus.read()) {
-            RecordProgress progress = RecordProgress.toStderr("eval " + bundlePath.getFileName(), records::progress);
-            List<TextRecord> batch = new ArrayList<>(CHUNK);
-            while (records.hasNext()) {
-                TextRecord r = records.next();
-                if (r.toxic() == null) {
-                    throw new IllegalArgumentException(r.file() + ":" + r.line() + ": no gold label (pass --label-column)");
-                }
-                batch.add(r);
-                if (batch.size() == CHUNK || !records.hasNext()) {
-                    List<List<org.toxiscope.classify.Prediction>> predicted = session.predict(batch);
-                    for (int i = 0; i < batch.size(); i++) {
-                        var p = predicted.get(i).get(0);
-                        TextRecord t = batch.get(i);
-                        out.add(new Prediction(t.id(), t.lang(), t.toxic(), p.score(), p.toxic()));
-                        progress.step();
-                    }
-                    batch.clear();
-                }
-            }
-            progress.done();
+        List<ScoredExample> out = new ArrayList<>();
+        try (BundleSession session = options.open(bundle); RecordStream records = corpus.read()) {
+            CorpusPass.of("eval " + bundlePath.getFileName(), session.features(), CorpusPass.Need.POOLED)
+                    .run(records, c -> {
+                        List<List<Prediction>> predicted = session.predict(c);
+                        for (int i = 0; i < c.records().size(); i++) {
+                            TextRecord t = c.records().get(i);
+                            if (t.toxic() == null) {
+                                throw new IllegalArgumentException(t.file() + ":" + t.line()
+                                        + ": no gold label (pass --label-column)");
+                            }
+                            var p = predicted.get(i).get(0);
+                            out.add(new ScoredExample(t.id(), t.lang(), t.toxic(), p.score(), p.toxic()));
+                        }
+                    });
         }
         return Predictions.of(out);
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.Compression;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.Format;

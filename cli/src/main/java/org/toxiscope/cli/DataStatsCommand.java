@@ -2,6 +2,7 @@ package org.toxiscope.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusStats;
 import org.toxiscope.datasets.RecordStream;

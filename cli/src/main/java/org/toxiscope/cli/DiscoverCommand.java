@@ -1,17 +1,15 @@
 package org.toxiscope.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.DeltaTable;
 import org.toxiscope.classify.FeatureTables;
 import org.toxiscope.classify.FiringCounts;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.Sampling;
 import org.toxiscope.datasets.TextRecord;
-import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.extract.FeatureSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,7 +52,7 @@ final class DiscoverCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "delta.csv", description = "The delta table (.csv or .json).")
     Path output;
 
-    @Option(names = "--chunk", defaultValue = "256", hidden = true)
+    @Option(names = "--chunk", defaultValue = "" + CorpusPass.DEFAULT_CHUNK, hidden = true)
     int chunk;
 
     @Override
@@ -64,41 +62,31 @@ final class DiscoverCommand implements Callable<Integer> {
             corpus = corpus.sample(Sampling.fraction(discoveryFraction, columns.seed));
         }
         DeltaTable table;
-        RecordProgress progress;
-        try (FeatureSession session = Sessions.open(model, sae, features, true);
+        try (FeatureSession session = Sessions.open("discover", model, sae, features);
              RecordStream records = corpus.read()) {
-            progress = RecordProgress.toStderr("discover", records::progress);
             int[] layers = session.saes().keySet().stream().mapToInt(Integer::intValue).toArray();
             FiringCounts counts = new FiringCounts(layers);
-            List<TextRecord> batch = new ArrayList<>(chunk);
-            String labelName = null;
-            while (records.hasNext()) {
-                TextRecord r = records.next();
-                if (labelName == null) {
-                    labelName = label != null ? label : r.labels().keySet().stream().findFirst().orElseThrow(() ->
-                            new IllegalArgumentException(r.file() + ": no label column (pass --label-column)"));
-                }
-                batch.add(r);
-                if (batch.size() == chunk || !records.hasNext()) {
-                    List<Map<Integer, SparseVector>> pooled = session.pooled(batch.stream().map(TextRecord::text).toList());
-                    for (int i = 0; i < batch.size(); i++) {
-                        Boolean toxic = batch.get(i).labels().get(labelName);
-                        if (toxic == null) {
-                            throw new IllegalArgumentException(batch.get(i).file() + ":" + batch.get(i).line()
-                                    + ": no value for label '" + labelName + "'");
-                        }
-                        counts.add(toxic, FeatureTables.byLayer(pooled.get(i), layers));
-                        progress.step();
+            String[] labelName = {label};
+            CorpusPass.of("discover", session, CorpusPass.Need.POOLED).chunk(chunk).run(records, c -> {
+                for (int i = 0; i < c.records().size(); i++) {
+                    TextRecord r = c.records().get(i);
+                    if (labelName[0] == null) {
+                        labelName[0] = r.labels().keySet().stream().findFirst().orElseThrow(() ->
+                                new IllegalArgumentException(r.file() + ": no label column (pass --label-column)"));
                     }
-                    batch.clear();
+                    Boolean toxic = r.labels().get(labelName[0]);
+                    if (toxic == null) {
+                        throw new IllegalArgumentException(r.file() + ":" + r.line() + ": no value for label '"
+                                + labelName[0] + "'");
+                    }
+                    counts.add(toxic, FeatureTables.byLayer(c.pooled().get(i), layers));
                 }
-            }
-            if (labelName == null) {
+            });
+            if (counts.toxicCount() + counts.cleanCount() == 0) {
                 throw new IllegalArgumentException(data + ": no records");
             }
-            table = counts.deltas(labelName);
+            table = counts.deltas(labelName[0]);
         }
-        progress.done();
         if (output.getFileName().toString().endsWith(".json")) {
             table.writeJson(output);
         } else {

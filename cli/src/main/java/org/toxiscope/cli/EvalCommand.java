@@ -13,13 +13,13 @@ import org.toxiscope.datasets.OnError;
 import org.toxiscope.eval.BinaryMetrics;
 import org.toxiscope.eval.ClassifierEvaluation;
 import org.toxiscope.eval.EvalReport;
-import org.toxiscope.eval.LabelledFileSource;
+import org.toxiscope.eval.LabelledTableSource;
 import org.toxiscope.eval.MetricsConfig;
 import org.toxiscope.eval.PredictionColumns;
 import org.toxiscope.eval.PredictionSource;
 import org.toxiscope.eval.Predictions;
-import org.toxiscope.features.model.Devices;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -48,8 +48,9 @@ public final class EvalCommand implements Callable<Integer> {
     private static final String NONE = "none";
 
     @Option(names = "--labelled", paramLabel = "FILE",
-            description = "Labelled output (e.g. of toxiscope label): .jsonl, .ndjson, .csv or .tsv with gold, "
-                    + "score and prediction columns. Repeat to compare classifiers.")
+            description = "Labelled output (e.g. of toxiscope label): .jsonl, .ndjson, .csv, .tsv or .parquet, "
+                    + "optionally .gz/.bz2/.xz/.zst, with gold, score and prediction columns. Repeat to compare "
+                    + "classifiers.")
     List<Path> labelled = new ArrayList<>();
 
     @Option(names = "--name", paramLabel = "NAME",
@@ -74,14 +75,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--lang", paramLabel = "XX", description = "--data: one language code for every record.")
     String lang;
 
-    @Option(names = "--model", paramLabel = "DIR_OR_ID", description = "--classifier: where the bundle's model now lives.")
-    String model;
-
-    @Option(names = "--sae", paramLabel = "PATH_OR_ID", description = "--classifier: where the bundle's SAE now lives.")
-    String sae;
-
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
+    /** --classifier: the bundle's session. */
+    @Mixin
+    BundleOptions session;
 
     @Option(names = "--gold-column", paramLabel = "COLUMN", description = "Column with the gold label (required "
             + "with --labelled): true/false, 1/0, yes/no or toxic/clean.")
@@ -151,8 +147,7 @@ public final class EvalCommand implements Callable<Integer> {
                     langColumn, lang, idColumn, ColumnMapping.DEFAULT_THRESHOLD, List.of(), OnError.FAIL, null);
             for (int i = 0; i < classifiers.size(); i++) {
                 bundleNames.add(names.isEmpty() ? classifiers.get(i).getFileName().toString() : names.get(i));
-                sources.add(new BundlePredictionSource(classifiers.get(i), Corpus.of(data, mapping), model, sae,
-                        Devices.parse(device)));
+                sources.add(new BundlePredictionSource(classifiers.get(i), Corpus.of(data, mapping), session));
             }
             return evaluate(bundleNames, sources, "classifier run", config);
         }
@@ -177,7 +172,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<PredictionSource> sources = new ArrayList<>();
         for (int i = 0; i < labelled.size(); i++) {
             fileNames.add(names.isEmpty() ? labelled.get(i).getFileName().toString() : names.get(i));
-            sources.add(new LabelledFileSource(labelled.get(i), columns));
+            sources.add(new LabelledTableSource(labelled.get(i), columns));
         }
         return evaluate(fileNames, sources, "labelled output", config);
     }
@@ -239,7 +234,8 @@ public final class EvalCommand implements Callable<Integer> {
                 fmt(m.averagePrecision()));
     }
 
-    private static String fmt(Double v) {
+    /** A metric for stdout: 3 decimals, n/a when undefined. */
+    static String fmt(Double v) {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
     }
 }

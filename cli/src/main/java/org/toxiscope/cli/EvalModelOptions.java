@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.classify.FeatureTables;
 import org.toxiscope.datasets.RecordStream;
@@ -55,7 +56,7 @@ final class EvalModelOptions {
     @Mixin
     FeatureOptions features;
 
-    @Option(names = "--chunk", defaultValue = "256", hidden = true)
+    @Option(names = "--chunk", defaultValue = "" + CorpusPass.DEFAULT_CHUNK, hidden = true)
     int chunk;
 
     /** Both data sets as feature tables, what extracted them, and the provenance for report.json. */
@@ -64,11 +65,11 @@ final class EvalModelOptions {
 
     /** Extracts the features of --data and --test at every chosen layer in one session. */
     Inputs load(String command) throws IOException {
-        try (FeatureSession session = Sessions.open(model, sae, features, true)) {
+        try (FeatureSession session = Sessions.open("eval " + command, model, sae, features)) {
             FeatureTables.Loaded train = table(session, data, "eval " + command + ": discovery features");
             FeatureTables.Loaded held = table(session, test, "eval " + command + ": test features");
             StudyData study = StudyData.of(train.table(), held.table());
-            ExtractionProvenance extraction = FeatureTables.provenance(session, sae.sae);
+            ExtractionProvenance extraction = ExtractionProvenance.of(session);
             JsonObject p = new JsonObject();
             p.addProperty("tool", "toxiscope eval " + command);
             p.addProperty("version", Version.current());
@@ -85,10 +86,7 @@ final class EvalModelOptions {
 
     private FeatureTables.Loaded table(FeatureSession session, List<String> inputs, String task) throws IOException {
         try (RecordStream records = columns.corpus(inputs).read()) {
-            RecordProgress progress = RecordProgress.toStderr(task, records::progress);
-            FeatureTables.Loaded loaded = FeatureTables.load(session, records, chunk, progress::stepTo);
-            progress.done();
-            return loaded;
+            return FeatureTables.load(session, records, task, chunk);
         }
     }
 

@@ -1,8 +1,7 @@
 package org.toxiscope.cli;
 
 import java.nio.file.Path;
-import org.toxiscope.features.extract.ExtractionSettings;
-import org.toxiscope.features.extract.Pooling;
+import org.toxiscope.features.extract.SessionSpec;
 import picocli.CommandLine.Option;
 
 /** Flags for turning texts into features: pooling, token limit, batching, SAE memory budget, feature cache. */
@@ -16,11 +15,11 @@ final class FeatureOptions {
             description = "Cut texts to N tokens, counting how many were cut (default 0: no limit, nothing is cut).")
     int maxTokens;
 
-    @Option(names = "--batch-tokens", defaultValue = "4096", paramLabel = "N",
+    @Option(names = "--batch-tokens", defaultValue = "" + SessionSpec.DEFAULT_BATCH_TOKENS, paramLabel = "N",
             description = "Padded tokens per forward batch (default ${DEFAULT-VALUE}); texts are grouped by length.")
     int batchTokens;
 
-    @Option(names = "--max-batch", defaultValue = "32", paramLabel = "N", description = "Texts per batch at most.")
+    @Option(names = "--max-batch", defaultValue = "" + SessionSpec.DEFAULT_MAX_BATCH, paramLabel = "N", description = "Texts per batch at most.")
     int maxBatch;
 
     @Option(names = "--max-memory", defaultValue = "8G", paramLabel = "BYTES",
@@ -33,10 +32,6 @@ final class FeatureOptions {
 
     @Option(names = "--no-cache", description = "Do not read or write the feature cache.")
     boolean noCache;
-
-    ExtractionSettings settings(boolean perToken) {
-        return new ExtractionSettings(Pooling.parse(pool), perToken, maxTokens, batchTokens, maxBatch);
-    }
 
     long maxMemoryBytes() {
         return parseBytes(maxMemory);

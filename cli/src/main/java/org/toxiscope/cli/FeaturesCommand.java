@@ -8,15 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.datasets.RecordStream;
-import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.extract.FeatureSession;
-import org.toxiscope.features.extract.TextFeatures;
+import org.toxiscope.features.extract.SessionSpec;
 import org.toxiscope.features.extract.TokenCodes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,44 +56,21 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--output", required = true, paramLabel = "OUT.jsonl", description = "Where to write (JSON lines).")
     Path output;
 
-    @Option(names = "--chunk", defaultValue = "512", hidden = true, description = "Records read per chunk.")
+    @Option(names = "--chunk", defaultValue = "" + CorpusPass.DEFAULT_CHUNK, hidden = true,
+            description = "Records read per chunk.")
     int chunk;
 
     @Override
     public Integer call() throws Exception {
-        List<Integer> layers = sae.layerList();
+        SessionSpec spec = Sessions.spec(model, sae, featureOptions);
         Path tmp = output.resolveSibling(output.getFileName() + ".tmp");
         Files.createDirectories(output.toAbsolutePath().getParent());
-        try (FeatureSession session = FeatureSession.open(model.model, model.device(), sae.sae, layers, sae.k,
-                sae.relu, featureOptions.settings(perToken), featureOptions.maxMemoryBytes());
+        try (FeatureSession session = Sessions.open("features", spec, featureOptions, !perToken);
              RecordStream records = data.corpus(input).read();
              Writer out = new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16)) {
-            RecordProgress progress = RecordProgress.toStderr("features", records::progress);
-            if (session.passes() > 1) {
-                System.err.printf("features: the SAEs of %d layers exceed --max-memory; %d passes per chunk%n",
-                        layers.size(), session.passes());
-            }
-            Path cache = featureOptions.cacheDir();
-            if (cache != null && !perToken) {
-                session.useCache(cache);
-            }
-            List<TextRecord> batch = new ArrayList<>(chunk);
-            while (records.hasNext()) {
-                batch.add(records.next());
-                if (batch.size() == chunk || !records.hasNext()) {
-                    writeChunk(session, batch, out, progress);
-                    batch.clear();
-                }
-            }
+            CorpusPass.of("features", session, perToken ? CorpusPass.Need.PER_TOKEN : CorpusPass.Need.POOLED)
+                    .chunk(chunk).run(records, c -> writeChunk(session, c, out));
             out.flush();
-            progress.done();
-            if (session.truncatedCount() > 0) {
-                System.err.printf("features: %,d texts were cut to --max-tokens %d%n", session.truncatedCount(),
-                        featureOptions.maxTokens);
-            }
-            if (records.rejected() > 0) {
-                System.err.printf("features: %,d records rejected (see --rejects)%n", records.rejected());
-            }
         } catch (Exception e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -104,43 +80,27 @@ final class FeaturesCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void writeChunk(FeatureSession session, List<TextRecord> batch, Writer out, RecordProgress progress)
-            throws IOException {
-        List<String> texts = batch.stream().map(TextRecord::text).toList();
-        List<Map<Integer, SparseVector>> pooled;
-        List<Map<Integer, TokenCodes>> tokens = null;
-        int[][] ids;
-        if (perToken) {
-            TextFeatures[] full = session.extract(texts);
-            pooled = new ArrayList<>();
-            tokens = new ArrayList<>();
-            ids = new int[full.length][];
-            for (int i = 0; i < full.length; i++) {
-                pooled.add(full[i].pooled());
-                tokens.add(full[i].tokens());
-                ids[i] = full[i].tokenIds();
-            }
-        } else {
-            pooled = session.pooled(texts);
-            ids = session.tokenIds(texts);
-        }
-        for (int i = 0; i < batch.size(); i++) {
+    private void writeChunk(FeatureSession session, CorpusPass.Chunk chunk, Writer out) throws IOException {
+        int[][] ids = chunk.full() == null ? session.tokenIds(chunk.texts()) : null;
+        for (int i = 0; i < chunk.records().size(); i++) {
+            Map<Integer, SparseVector> pooled = chunk.pooled().get(i);
+            Map<Integer, TokenCodes> tokens = chunk.full() == null ? null : chunk.full()[i].tokens();
             JsonWriter json = new JsonWriter(new NonClosing(out));
             json.beginObject();
-            json.name("id").value(batch.get(i).id());
+            json.name("id").value(chunk.records().get(i).id());
             json.name("token_ids").beginArray();
-            for (int t : ids[i]) {
+            for (int t : ids != null ? ids[i] : chunk.full()[i].tokenIds()) {
                 json.value(t);
             }
             json.endArray();
             if (sae.singleLayer()) {
-                int layer = pooled.get(i).keySet().iterator().next();
-                writeLayer(json, pooled.get(i).get(layer), tokens == null ? null : tokens.get(i).get(layer));
+                int layer = pooled.keySet().iterator().next();
+                writeLayer(json, pooled.get(layer), tokens == null ? null : tokens.get(layer));
             } else {
                 json.name("layers").beginObject();
-                for (var e : pooled.get(i).entrySet()) {
+                for (var e : pooled.entrySet()) {
                     json.name(String.valueOf(e.getKey())).beginObject();
-                    writeLayer(json, e.getValue(), tokens == null ? null : tokens.get(i).get(e.getKey()));
+                    writeLayer(json, e.getValue(), tokens == null ? null : tokens.get(e.getKey()));
                     json.endObject();
                 }
                 json.endObject();
@@ -148,7 +108,6 @@ final class FeaturesCommand implements Callable<Integer> {
             json.endObject();
             json.flush();
             out.write('\n');
-            progress.step();
         }
     }
 

@@ -1,20 +1,20 @@
 package org.toxiscope.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.toxiscope.classify.BundleSession;
 import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.LabelColumns;
 import org.toxiscope.classify.Prediction;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusWriter;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
-import org.toxiscope.features.model.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,70 +47,39 @@ final class LabelCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an interrupted run's OUT.partial instead of starting over.")
     boolean resume;
 
-    @Option(names = "--model", paramLabel = "DIR_OR_ID", description = "Where the bundle's model now lives.")
-    String model;
+    @Mixin
+    BundleOptions session;
 
-    @Option(names = "--sae", paramLabel = "PATH_OR_ID", description = "Where the bundle's SAE now lives.")
-    String sae;
-
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
-
-    @Option(names = "--max-tokens", defaultValue = "0", paramLabel = "N",
-            description = "Cut texts to N tokens, counting how many were cut (default 0: no limit).")
-    int maxTokens;
-
-    @Option(names = "--batch-tokens", defaultValue = "4096", paramLabel = "N", description = "Padded tokens per batch.")
-    int batchTokens;
-
-    @Option(names = "--chunk", defaultValue = "256", paramLabel = "N", description = "Records per chunk written at once.")
+    @Option(names = "--chunk", defaultValue = "" + CorpusPass.DEFAULT_CHUNK, paramLabel = "N",
+            description = "Records per chunk written at once (default ${DEFAULT-VALUE}).")
     int chunk;
 
     @Option(names = "--stop-after", hidden = true, paramLabel = "N",
             description = "Testing: stop as if killed when record N is read, leaving the partial output.")
     Long stopAfter;
 
+    /** Opened on the first chunk, whose first record gives the input columns. */
+    private CorpusWriter writer;
+    private List<String> appended;
+
     @Override
     public Integer call() throws Exception {
         ClassifierBundle bundle = ClassifierBundle.load(classifier);
         Corpus corpus = columns.corpus(input);
-        List<String> appended = null;
-        long skipped = 0;
-        RecordProgress progress;
-        try (BundleSession session = BundleSession.open(bundle, model, sae, Devices.parse(device), maxTokens,
-                batchTokens);
-             RecordStream records = corpus.read()) {
-            progress = RecordProgress.toStderr("label", records::progress);
-            CorpusWriter writer = null;
-            List<TextRecord> batch = new ArrayList<>(chunk);
-            long seen = 0;
+        CorpusPass.Summary summary;
+        try (BundleSession labels = session.open(bundle); RecordStream records = corpus.read()) {
             try {
-                while (records.hasNext()) {
-                    TextRecord r = records.next();
-                    seen++;
-                    if (writer == null) {
-                        LabelColumns columns = LabelColumns.of(bundle.labelNames(), r.fields().keySet());
-                        columns.renamed().forEach(line -> System.err.println("label: " + line));
-                        appended = columns.names();
-                        List<String> outColumns = CorpusWriter.columns(r, appended);
-                        writer = resume ? CorpusWriter.resume(output, outColumns) : CorpusWriter.create(output, outColumns);
-                        if (writer.doneCount() > 0) {
-                            System.err.printf("label: resuming after %,d records already written%n", writer.doneCount());
-                        }
-                    }
-                    // Done records stay in their chunk: the model then sees exactly the batches of an uninterrupted
-                    // run (same shapes, same float rounding), which keeps a resumed output byte-identical.
-                    batch.add(r);
-                    if (stopAfter != null && seen >= stopAfter) {
-                        // As a kill would: the chunk in hand is lost, what was flushed stays in the partial output.
-                        writer.close();
-                        System.err.printf("label: stopped after %,d records as asked; --resume continues%n", seen);
-                        return 3;
-                    }
-                    if (batch.size() == chunk || !records.hasNext()) {
-                        skipped += labelBatch(session, batch, appended, writer, progress);
-                        batch.clear();
-                    }
+                summary = CorpusPass.of("label", labels.features(), CorpusPass.Need.POOLED).chunk(chunk)
+                        .stopAfter(stopAfter)
+                        .skipDone(c -> {
+                            openOutput(bundle, c.get(0));
+                            return c.stream().allMatch(r -> writer.isDone(r.id()));
+                        })
+                        .run(records, c -> write(labels.predict(c), c.records()));
+                if (summary.stopped()) {
+                    System.err.printf("label: stopped after %,d records as asked; --resume continues%n",
+                            summary.records());
+                    return 3;
                 }
                 if (writer == null) {
                     throw new IllegalArgumentException(input + ": no records to label");
@@ -121,31 +90,30 @@ final class LabelCommand implements Callable<Integer> {
                     writer.close();
                 }
             }
-            progress.done();
-            if (session.features().truncatedCount() > 0) {
-                System.err.printf("label: %,d texts were cut to --max-tokens %d%n", session.features().truncatedCount(),
-                        maxTokens);
-            }
-            if (records.rejected() > 0) {
-                System.err.printf("label: %,d records rejected (see --rejects)%n", records.rejected());
-            }
         }
-        System.err.printf("label: wrote %s (%,d records resumed from an earlier run)%n", output, skipped);
+        System.err.printf("label: wrote %s (%,d records resumed from an earlier run)%n", output, summary.resumed());
         return 0;
     }
 
-    /** Labels a chunk and writes its records that an earlier run did not; returns how many were already done. */
-    private static long labelBatch(BundleSession session, List<TextRecord> batch, List<String> appended,
-                                   CorpusWriter writer, RecordProgress progress) throws java.io.IOException {
-        long done = batch.stream().filter(r -> writer.isDone(r.id())).count();
-        if (done == batch.size()) {
-            batch.forEach(r -> progress.step());
-            return done;
+    /** Opens the output on the first record, whose columns it copies. */
+    private void openOutput(ClassifierBundle bundle, TextRecord first) throws IOException {
+        if (writer != null) {
+            return;
         }
-        List<List<Prediction>> predictions = session.predict(batch);
-        for (int i = 0; i < batch.size(); i++) {
-            TextRecord r = batch.get(i);
-            progress.step();
+        LabelColumns names = LabelColumns.of(bundle.labelNames(), first.fields().keySet());
+        names.renamed().forEach(line -> System.err.println("label: " + line));
+        appended = names.names();
+        List<String> outColumns = CorpusWriter.columns(first, appended);
+        writer = resume ? CorpusWriter.resume(output, outColumns) : CorpusWriter.create(output, outColumns);
+        if (writer.doneCount() > 0) {
+            System.err.printf("label: resuming after %,d records already written%n", writer.doneCount());
+        }
+    }
+
+    /** Writes the chunk's records that an earlier run did not. */
+    private void write(List<List<Prediction>> predictions, List<TextRecord> records) throws IOException {
+        for (int i = 0; i < records.size(); i++) {
+            TextRecord r = records.get(i);
             if (writer.isDone(r.id())) {
                 continue;
             }
@@ -156,6 +124,5 @@ final class LabelCommand implements Callable<Integer> {
             }
             writer.write(r, values);
         }
-        return done;
     }
 }

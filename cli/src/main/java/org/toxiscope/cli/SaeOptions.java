@@ -2,8 +2,9 @@ package org.toxiscope.cli;
 
 import java.io.IOException;
 import java.util.List;
-import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.LayerSelection;
+import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.sae.SaeResolver;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -31,16 +32,17 @@ final class SaeOptions {
             description = "Top-k of the SAE (default: from the release name, e.g. L0_50, or the SAELens cfg).")
     Integer k;
 
-    @Option(names = "--relu", description = "Apply ReLU before top-k, as the release's demo app does "
-            + "(default: top-k of the raw pre-activations, as the model card defines).")
-    boolean relu;
+    @Option(names = "--relu", negatable = true, paramLabel = "",
+            description = "Apply ReLU before top-k (--no-relu: never). Default: the SAE format's convention, top-k of "
+                    + "the raw pre-activations for Qwen-Scope files (as the model card defines), ReLU for SAELens top-k.")
+    Boolean relu;
 
     /** The chosen layers, sorted. */
     List<Integer> layerList() throws IOException {
         if (layers.layer != null) {
             return List.of(layers.layer);
         }
-        return LayerSelection.parse(layers.spec, FeatureSession.availableLayers(sae));
+        return LayerSelection.parse(layers.spec, new SaeResolver(HfCache.fromEnvironment()).availableLayers(sae));
     }
 
     boolean singleLayer() {

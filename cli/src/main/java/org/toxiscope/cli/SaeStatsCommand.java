@@ -10,19 +10,19 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.features.extract.FeatureExtractor;
-import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.extract.FeatureSession;
+import org.toxiscope.features.extract.Pooling;
+import org.toxiscope.features.extract.SessionSpec;
 import org.toxiscope.features.model.DecodeState;
 import org.toxiscope.features.model.ForwardOptions;
 import org.toxiscope.features.model.ForwardResult;
 import org.toxiscope.features.model.LanguageModel;
-import org.toxiscope.features.model.ModelCheckpoint;
 import org.toxiscope.features.model.QwenTokenizer;
 import org.toxiscope.features.sae.ReconstructionStats;
-import org.toxiscope.features.sae.SaeResolver;
 import org.toxiscope.features.sae.SaeSpec;
 import org.toxiscope.features.sae.TopKSae;
 import picocli.CommandLine;
@@ -64,11 +64,11 @@ final class SaeStatsCommand implements Callable<Integer> {
             description = "Cut texts to N tokens, counting how many were cut (default 0: no limit).")
     int maxTokens;
 
-    @Option(names = "--batch-tokens", defaultValue = "4096", paramLabel = "N",
+    @Option(names = "--batch-tokens", defaultValue = "" + SessionSpec.DEFAULT_BATCH_TOKENS, paramLabel = "N",
             description = "Padded tokens per forward batch (default ${DEFAULT-VALUE}).")
     int batchTokens;
 
-    @Option(names = "--max-batch", defaultValue = "32", paramLabel = "N", description = "Texts per batch at most.")
+    @Option(names = "--max-batch", defaultValue = "" + SessionSpec.DEFAULT_MAX_BATCH, paramLabel = "N", description = "Texts per batch at most.")
     int maxBatch;
 
     @Option(names = "--json", description = "One JSON object per layer and line instead of a table.")
@@ -86,33 +86,23 @@ final class SaeStatsCommand implements Callable<Integer> {
         if (maxTexts != null && maxTexts < 1) {
             throw new IllegalArgumentException("--max-texts must be >= 1, got " + maxTexts);
         }
-        if (maxTokens < 0 || batchTokens < 1 || maxBatch < 1) {
-            throw new IllegalArgumentException("--max-tokens must be >= 0, --batch-tokens and --max-batch >= 1");
-        }
-        SaeResolver resolver = new SaeResolver(HfCache.fromEnvironment());
-        Map<Integer, SaeSpec> specs = new LinkedHashMap<>();
-        for (int layer : new TreeSet<>(sae.layerList())) {
-            specs.put(layer, resolver.resolve(sae.sae, layer, sae.k, sae.relu));
-        }
-        int deepest = specs.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        SessionSpec settings = SessionSpec.of(model.model, sae.sae, sae.layerList()).withSae(sae.k, sae.relu)
+                .withExtraction(Pooling.MAX, maxTokens, batchTokens, maxBatch).withDevice(model.device);
         Map<Integer, ReconstructionStats> stats = new LinkedHashMap<>();
-        try (ModelCheckpoint checkpoint = model.open(); QwenTokenizer tokenizer = checkpoint.tokenizer();
-             NDManager manager = NDManager.newBaseManager(model.device())) {
-            int blocks = checkpoint.config().numLayers();
-            if (deepest >= blocks) {
-                throw new IllegalArgumentException("layer " + deepest + " does not exist: " + model.model
-                        + " has blocks 0.." + (blocks - 1));
-            }
-            List<TopKSae> saes = new ArrayList<>();
-            try (LanguageModel lm = checkpoint.load(model.device(), deepest);
-                 RecordStream records = data.corpus(input).read()) {
+        Map<Integer, SaeSpec> specs;
+        try (FeatureSession session = FeatureSession.open(settings)) {
+            specs = session.saes();
+            LanguageModel lm = session.model();
+            NDManager manager = session.manager();
+            QwenTokenizer tokenizer = session.tokenizer();
+            int hidden = session.checkpoint().config().hiddenSize();
+            try (RecordStream records = data.corpus(input).read()) {
                 RecordProgress progress = RecordProgress.toStderr("sae stats", records::progress);
                 for (var e : specs.entrySet()) {
-                    TopKSae s = TopKSae.load(e.getValue(), manager);
-                    saes.add(s);
-                    if (s.dModel() != checkpoint.config().hiddenSize()) {
+                    TopKSae s = session.sae(e.getKey());
+                    if (s.dModel() != hidden) {
                         throw new IllegalArgumentException(e.getValue().weights() + ": the SAE reads vectors of "
-                                + s.dModel() + " values, the model's residual has " + checkpoint.config().hiddenSize());
+                                + s.dModel() + " values, the model's residual has " + hidden);
                     }
                     stats.put(e.getKey(), new ReconstructionStats(s));
                 }
@@ -146,8 +136,6 @@ final class SaeStatsCommand implements Callable<Integer> {
                 if (records.rejected() > 0) {
                     System.err.printf("sae stats: %,d records rejected (see --rejects)%n", records.rejected());
                 }
-            } finally {
-                saes.forEach(TopKSae::close);
             }
         }
         if (tokens == 0) {

@@ -18,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.toxiscope.features.SparseVector;
-import org.toxiscope.features.extract.ExtractionSettings;
+import org.toxiscope.features.extract.SessionSpec;
 import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.TextFeatures;
 import org.toxiscope.features.io.HfCache;
@@ -82,9 +82,9 @@ class DemoAssetsTest {
             assertArrayEquals(new long[] {DemoAssets.SAE_WIDTH, DemoAssets.HIDDEN}, sae.shape("W_enc"));
             assertArrayEquals(new long[] {DemoAssets.HIDDEN, DemoAssets.SAE_WIDTH}, sae.shape("W_dec"));
         }
-        try (FeatureSession session = FeatureSession.open(assets.modelDir().toString(), Device.cpu(),
-                assets.saeDir().toString(), assets.layers(), null, null, ExtractionSettings.DEFAULT, Long.MAX_VALUE)) {
-            TextFeatures[] features = session.extract(List.of(CORPUS.get(0), CORPUS.get(2), CORPUS.get(4)));
+        try (FeatureSession session = FeatureSession.open(SessionSpec.of(assets.modelDir().toString(),
+                assets.saeDir().toString(), assets.layers()))) {
+            TextFeatures[] features = session.extract(List.of(CORPUS.get(0), CORPUS.get(2), CORPUS.get(4)), false);
             for (TextFeatures f : features) {
                 for (int layer : assets.layers()) {
                     SparseVector v = f.pooled().get(layer);

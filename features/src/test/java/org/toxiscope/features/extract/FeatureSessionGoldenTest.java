@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,11 +30,10 @@ class FeatureSessionGoldenTest {
         String sae = golden.modelDir.resolveSibling(name + "-sae").toString();
         List<String> texts = new ArrayList<>();
         golden.texts().forEach(t -> texts.add(t.getAsJsonObject().get("text").getAsString()));
-        ExtractionSettings perToken = new ExtractionSettings(Pooling.MAX, true, 0, 64, 3);
-        try (FeatureSession session = FeatureSession.open(golden.modelDir.toString(), Device.cpu(), sae, List.of(1), 8,
-                false, perToken, Long.MAX_VALUE)) {
+        SessionSpec spec = SessionSpec.of(golden.modelDir.toString(), sae, List.of(1)).withSae(8, false);
+        try (FeatureSession session = FeatureSession.open(spec.withExtraction(Pooling.MAX, 0, 64, 3))) {
             assertEquals(2, session.model().loadedBlocks(), "early exit: blocks 0..1 only");
-            TextFeatures[] features = session.extract(texts);
+            TextFeatures[] features = session.extract(texts, true);
             for (int i = 0; i < texts.size(); i++) {
                 JsonObject text = golden.text(i);
                 JsonObject expected = text.getAsJsonObject("sae");
@@ -51,9 +49,9 @@ class FeatureSessionGoldenTest {
                 assertPooled(expected.getAsJsonObject("max_pool"), features[i].pooled().get(1));
             }
         }
-        try (FeatureSession session = FeatureSession.open(golden.modelDir.toString(), Device.cpu(), sae, List.of(1), 8,
-                false, ExtractionSettings.DEFAULT.withPooling(Pooling.MEAN), Long.MAX_VALUE)) {
-            TextFeatures[] features = session.extract(texts);
+        try (FeatureSession session = FeatureSession.open(spec.withExtraction(Pooling.MEAN, 0,
+                SessionSpec.DEFAULT_BATCH_TOKENS, SessionSpec.DEFAULT_MAX_BATCH))) {
+            TextFeatures[] features = session.extract(texts, false);
             for (int i = 0; i < texts.size(); i++) {
                 assertPooled(golden.text(i).getAsJsonObject("sae").getAsJsonObject("mean_pool"),
                         features[i].pooled().get(1));
@@ -70,8 +68,8 @@ class FeatureSessionGoldenTest {
         golden.texts().forEach(t -> texts.add(t.getAsJsonObject().get("text").getAsString()));
         List<Map<Integer, SparseVector>> first;
         Path cacheFile;
-        try (FeatureSession session = FeatureSession.open(golden.modelDir.toString(), Device.cpu(), sae, List.of(1), 8,
-                false, ExtractionSettings.DEFAULT, Long.MAX_VALUE)) {
+        try (FeatureSession session = FeatureSession.open(SessionSpec.of(golden.modelDir.toString(), sae, List.of(1))
+                .withSae(8, false))) {
             session.useCache(temp);
             first = session.pooled(texts);
         }
@@ -86,8 +84,8 @@ class FeatureSessionGoldenTest {
         try (FeatureCache cache = FeatureCache.open(temp, keyOf(cacheFile))) {
             assertEquals(texts.size() - 1, cache.size(), "only the torn record is lost");
         }
-        try (FeatureSession session = FeatureSession.open(golden.modelDir.toString(), Device.cpu(), sae, List.of(1), 8,
-                false, ExtractionSettings.DEFAULT, Long.MAX_VALUE)) {
+        try (FeatureSession session = FeatureSession.open(SessionSpec.of(golden.modelDir.toString(), sae, List.of(1))
+                .withSae(8, false))) {
             session.useCache(temp);
             // The recomputed text ran in a batch of its own: same features, values equal up to float rounding.
             List<Map<Integer, SparseVector>> second = session.pooled(texts);

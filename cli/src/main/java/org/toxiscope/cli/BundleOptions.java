@@ -1,0 +1,37 @@
+package org.toxiscope.cli;
+
+import java.io.IOException;
+import org.toxiscope.classify.BundleSession;
+import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.features.extract.SessionSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The flags of commands that run a classifier bundle's session: where its model and SAE now live, the device, and
+ * the batching; the token limit is the bundle's unless given (and then must equal it).
+ */
+final class BundleOptions {
+
+    @Option(names = "--model", paramLabel = "DIR_OR_ID", description = "Where the bundle's model now lives.")
+    String model;
+
+    @Option(names = "--sae", paramLabel = "PATH_OR_ID", description = "Where the bundle's SAE now lives.")
+    String sae;
+
+    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]", description = "Default: ${DEFAULT-VALUE}.")
+    String device;
+
+    @Option(names = "--max-tokens", paramLabel = "N",
+            description = "Token limit per text (default: the one the bundle was trained with; another value is "
+                    + "refused, since the classifier would see other features).")
+    Integer maxTokens;
+
+    @Option(names = "--batch-tokens", defaultValue = "" + SessionSpec.DEFAULT_BATCH_TOKENS, paramLabel = "N",
+            description = "Padded tokens per batch (default ${DEFAULT-VALUE}).")
+    int batchTokens;
+
+    /** Opens {@code bundle}'s session with these flags. */
+    BundleSession open(ClassifierBundle bundle) throws IOException {
+        return BundleSession.open(bundle, model, sae, device, maxTokens, batchTokens);
+    }
+}
