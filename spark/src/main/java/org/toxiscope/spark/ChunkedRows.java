@@ -14,15 +14,19 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
+import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.datasets.TextRecord;
+import org.toxiscope.features.extract.FeatureSession;
 
 /**
  * A partition's rows through the model a chunk at a time, lazily (one chunk in memory): each row comes out in input
- * order with the job's values appended. Chunks are formed exactly as the single-machine commands form them (the next
- * {@code chunk} records with text), so a partition that starts at a chunk boundary gives the same batches, hence the
- * same numbers.
+ * order with the job's values appended. The chunks are the {@link CorpusPass#chunks} of the rows with text, as the
+ * single-machine commands form them, so a partition that starts at a chunk boundary gives the same batches, hence
+ * the same numbers.
+ *
+ * @param <S> the session the job opens once per executor JVM
  */
-abstract class ChunkedRows implements FlatMapFunction<Iterator<Row>, Row> {
+abstract class ChunkedRows<S> implements FlatMapFunction<Iterator<Row>, Row> {
 
     /** Where the text is and what to do without one; the counters the driver reports. */
     record Spec(String input, String textColumn, int textIndex, int idIndex, int chunk, boolean skipBad,
@@ -44,29 +48,37 @@ abstract class ChunkedRows implements FlatMapFunction<Iterator<Row>, Row> {
         return spec;
     }
 
+    /** The job's session in this executor JVM, opened by the first task that needs it. */
+    abstract S session() throws IOException;
+
+    /** The feature session of {@code session}, which computes the chunks' features. */
+    abstract FeatureSession features(S session);
+
     /** The values to append to each record of {@code chunk}, in order. */
-    abstract List<List<Object>> append(List<TextRecord> chunk) throws IOException;
+    abstract List<List<Object>> append(S session, CorpusPass.Chunk chunk);
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
         int partition = TaskContext.getPartitionId();
         TaskContext task = TaskContext.get();
         boolean failThisAttempt = partition == spec.failPartition() && task != null && task.attemptNumber() == 0;
+        TextRows texts = new TextRows(rows, partition);
         return new Iterator<>() {
             private Iterator<Row> current = Collections.emptyIterator();
-            private long rowNo;
-            private int chunks;
+            private S session;
+            private Iterator<CorpusPass.Chunk> chunks;
+            private int done;
             private boolean finished;
 
             @Override
             public boolean hasNext() {
-                while (!current.hasNext() && rows.hasNext()) {
-                    if (failThisAttempt && chunks == 1) {
+                while (!current.hasNext() && texts.hasNext()) {
+                    if (failThisAttempt && done == 1) {
                         throw new IllegalStateException("injected failure (--fail-once) in partition " + partition
                                 + " after its first chunk");
                     }
-                    current = nextChunk(rows, partition);
-                    chunks++;
+                    current = nextChunk();
+                    done++;
                 }
                 if (!current.hasNext() && !finished) {
                     finished = true;
@@ -87,35 +99,23 @@ abstract class ChunkedRows implements FlatMapFunction<Iterator<Row>, Row> {
                 return current.next();
             }
 
-            private Iterator<Row> nextChunk(Iterator<Row> rows, int partition) {
-                List<Row> in = new ArrayList<>(spec.chunk());
-                List<TextRecord> records = new ArrayList<>(spec.chunk());
-                while (records.size() < spec.chunk() && rows.hasNext()) {
-                    Row row = rows.next();
-                    rowNo++;
-                    Object text = row.get(spec.textIndex());
-                    if (text == null || String.valueOf(text).isBlank()) {
-                        if (spec.skipBad()) {
-                            spec.counters().skipped().add(1);
-                            continue;
-                        }
-                        throw new IllegalArgumentException(where(row, partition) + ": column '" + spec.textColumn()
-                                + "': " + (text == null ? "missing" : "empty") + " text (pass --on-error skip to "
-                                + "leave such records out)");
+            private Iterator<Row> nextChunk() {
+                // Opened on the first chunk, so a partition without text opens no model.
+                if (chunks == null) {
+                    try {
+                        session = session();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
                     }
-                    in.add(row);
-                    records.add(new TextRecord("p" + partition + ":" + rowNo, String.valueOf(text), null, Map.of(),
-                            Map.of(), spec.input(), rowNo));
+                    chunks = CorpusPass.of("partition " + partition, features(session), CorpusPass.Need.POOLED)
+                            .chunk(spec.chunk()).chunks(texts);
                 }
-                if (records.isEmpty()) {
-                    return Collections.emptyIterator();
+                CorpusPass.Chunk chunk;
+                synchronized (features(session)) {
+                    chunk = chunks.next();
                 }
-                List<List<Object>> appended;
-                try {
-                    appended = append(records);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                List<Row> in = texts.takeRows();
+                List<List<Object>> appended = append(session, chunk);
                 List<Row> out = new ArrayList<>(in.size());
                 for (int i = 0; i < in.size(); i++) {
                     Row row = in.get(i);
@@ -132,12 +132,74 @@ abstract class ChunkedRows implements FlatMapFunction<Iterator<Row>, Row> {
                 spec.counters().records().add(out.size());
                 return out.iterator();
             }
-
-            private String where(Row row, int partition) {
-                String id = spec.idIndex() >= 0 && row.get(spec.idIndex()) != null
-                        ? "record id=" + row.get(spec.idIndex()) + " (" : "record (";
-                return spec.input() + ": " + id + "partition " + partition + ", row " + rowNo + ")";
-            }
         };
+    }
+
+    /**
+     * A partition's rows with text as records, each row checked as it is read; the rows of the records handed out
+     * are kept until {@link #takeRows}, so a chunk's values go onto the chunk's own rows.
+     */
+    private final class TextRows implements Iterator<TextRecord> {
+        private final Iterator<Row> rows;
+        private final int partition;
+        private List<Row> handedOut = new ArrayList<>();
+        private Row ahead;
+        private long rowNo;
+
+        TextRows(Iterator<Row> rows, int partition) {
+            this.rows = rows;
+            this.partition = partition;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (ahead == null && rows.hasNext()) {
+                Row row = rows.next();
+                rowNo++;
+                if (hasText(row)) {
+                    ahead = row;
+                }
+            }
+            return ahead != null;
+        }
+
+        /** The next record with text; {@code rowNo} is still its row's, as reading stops at the row it looks ahead to. */
+        @Override
+        public TextRecord next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Row row = ahead;
+            ahead = null;
+            handedOut.add(row);
+            return new TextRecord("p" + partition + ":" + rowNo, String.valueOf(row.get(spec.textIndex())), null,
+                    Map.of(), Map.of(), spec.input(), rowNo);
+        }
+
+        /** The rows of the records handed out since the last call, in order. */
+        List<Row> takeRows() {
+            List<Row> taken = handedOut;
+            handedOut = new ArrayList<>();
+            return taken;
+        }
+
+        private boolean hasText(Row row) {
+            Object text = row.get(spec.textIndex());
+            if (text != null && !String.valueOf(text).isBlank()) {
+                return true;
+            }
+            if (spec.skipBad()) {
+                spec.counters().skipped().add(1);
+                return false;
+            }
+            throw new IllegalArgumentException(where(row) + ": column '" + spec.textColumn() + "': "
+                    + (text == null ? "missing" : "empty") + " text (pass --on-error skip to leave such records out)");
+        }
+
+        private String where(Row row) {
+            String id = spec.idIndex() >= 0 && row.get(spec.idIndex()) != null
+                    ? "record id=" + row.get(spec.idIndex()) + " (" : "record (";
+            return spec.input() + ": " + id + "partition " + partition + ", row " + rowNo + ")";
+        }
     }
 }

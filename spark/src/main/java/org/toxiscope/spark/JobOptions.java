@@ -2,6 +2,8 @@ package org.toxiscope.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.toxiscope.classify.CorpusPass;
+import org.toxiscope.features.extract.SessionSpec;
 import picocli.CommandLine.Option;
 
 /** The flags both jobs share: input and output, text column, partitioning and batching, device, bad-record policy. */
@@ -46,7 +48,7 @@ final class JobOptions {
                     + "every chunk is the one a single-machine run forms (default: Spark's own input splits).")
     Integer partitions;
 
-    @Option(names = "--chunk", defaultValue = "256", paramLabel = "N",
+    @Option(names = "--chunk", defaultValue = "" + CorpusPass.DEFAULT_CHUNK, paramLabel = "N",
             description = "Records handed to the model at once, as in toxiscope label (default ${DEFAULT-VALUE}).")
     int chunk;
 
@@ -55,11 +57,7 @@ final class JobOptions {
                     + "(spark.task.resource.gpu.amount), else GPU 0 (default ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--max-tokens", defaultValue = "0", paramLabel = "N",
-            description = "Cut texts to N tokens (default 0: no limit).")
-    int maxTokens;
-
-    @Option(names = "--batch-tokens", defaultValue = "4096", paramLabel = "N",
+    @Option(names = "--batch-tokens", defaultValue = "" + SessionSpec.DEFAULT_BATCH_TOKENS, paramLabel = "N",
             description = "Padded tokens per forward batch (default ${DEFAULT-VALUE}).")
     int batchTokens;
 

@@ -7,9 +7,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.toxiscope.datasets.Format;
-import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.LayerSelection;
 import org.toxiscope.features.extract.Pooling;
+import org.toxiscope.features.extract.SessionSpec;
+import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.sae.SaeResolver;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,17 +53,24 @@ final class SparkFeaturesJob extends SparkJob {
     @Option(names = "--k", paramLabel = "K", description = "Top-k of the SAE (default: from the release name or cfg).")
     Integer k;
 
-    @Option(names = "--relu", description = "Apply ReLU before top-k (the release's demo app does).")
-    boolean relu;
+    @Option(names = "--relu", negatable = true,
+            description = "ReLU before top-k, or --no-relu none (default: the SAE format's own convention, as in "
+                    + "toxiscope features: none for Qwen-Scope files, ReLU for SAELens top-k).")
+    Boolean relu;
 
     @Option(names = "--pool", defaultValue = "max", paramLabel = "max|mean|sum|last",
             description = "Pooling over a text's tokens (default ${DEFAULT-VALUE}).")
     String pool;
 
-    @Option(names = "--max-batch", defaultValue = "32", paramLabel = "N", description = "Texts per batch at most.")
+    @Option(names = "--max-tokens", defaultValue = "0", paramLabel = "N",
+            description = "Cut texts to N tokens (default 0: no limit).")
+    int maxTokens;
+
+    @Option(names = "--max-batch", defaultValue = "" + SessionSpec.DEFAULT_MAX_BATCH, paramLabel = "N",
+            description = "Texts per batch at most.")
     int maxBatch;
 
-    private List<Integer> layerList;
+    private SessionSpec session;
 
     @Override
     String name() {
@@ -76,9 +85,12 @@ final class SparkFeaturesJob extends SparkJob {
     @Override
     void prepare(Format outputFormat) throws Exception {
         SparkDatasets.requireNested(outputFormat, io.output);
-        Pooling.parse(pool); // a bad --pool fails here, not in every task
-        layerList = layers.layer != null ? List.of(layers.layer)
-                : LayerSelection.parse(layers.spec, FeatureSession.availableLayers(reachable(sae)));
+        // Settings are checked here, so a bad flag fails once on the driver rather than in every task.
+        List<Integer> layerList = layers.layer != null ? List.of(layers.layer)
+                : LayerSelection.parse(layers.spec,
+                        new SaeResolver(HfCache.fromEnvironment()).availableLayers(reachable(sae)));
+        session = SessionSpec.of(reachable(model), reachable(sae), layerList).withSae(k, relu)
+                .withExtraction(Pooling.parse(pool), maxTokens, io.batchTokens, maxBatch).withDevice(io.device);
     }
 
     @Override
@@ -87,7 +99,7 @@ final class SparkFeaturesJob extends SparkJob {
                 .add("indices", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
                 .add("values", DataTypes.createArrayType(DataTypes.FloatType, false), false);
         List<StructField> fields = new ArrayList<>();
-        for (int layer : layerList) {
+        for (int layer : session.layers()) {
             String name = layers.layer != null ? "features" : "features_L" + layer;
             if (Arrays.asList(input.fieldNames()).contains(name)) {
                 throw new IllegalArgumentException(io.input + ": the input already has a column '" + name + "'");
@@ -98,9 +110,7 @@ final class SparkFeaturesJob extends SparkJob {
     }
 
     @Override
-    ChunkedRows rows(ChunkedRows.Spec spec) {
-        return new FeatureRows(spec, new ExecutorSessions.FeatureKey(reachable(model),
-                reachable(sae), List.copyOf(layerList), k, relu, pool, io.maxTokens, io.batchTokens,
-                maxBatch, io.device));
+    ChunkedRows<?> rows(ChunkedRows.Spec spec) {
+        return new FeatureRows(spec, session);
     }
 }

@@ -46,7 +46,7 @@ abstract class SparkJob implements Callable<Integer> {
     abstract List<StructField> appended(StructType input);
 
     /** The executors' function over partitions. */
-    abstract ChunkedRows rows(ChunkedRows.Spec spec);
+    abstract ChunkedRows<?> rows(ChunkedRows.Spec spec);
 
     @Override
     public Integer call() throws Exception {

@@ -41,6 +41,11 @@ final class SparkLabelJob extends SparkJob {
     @Option(names = "--sae", paramLabel = "PATH_OR_ID", description = "Where the bundle's SAE lives on the executors.")
     String sae;
 
+    @Option(names = "--max-tokens", paramLabel = "N",
+            description = "Tokens per text at most; only the bundle's own limit, the one training used, is accepted "
+                    + "(default: the bundle's).")
+    Integer maxTokens;
+
     private ClassifierBundle bundle;
 
     @Override
@@ -75,8 +80,8 @@ final class SparkLabelJob extends SparkJob {
     }
 
     @Override
-    ChunkedRows rows(ChunkedRows.Spec spec) {
+    ChunkedRows<?> rows(ChunkedRows.Spec spec) {
         return new LabelRows(spec, new ExecutorSessions.BundleKey(reachable(classifier), reachable(model),
-                reachable(sae), io.device, io.maxTokens, io.batchTokens));
+                reachable(sae), io.device, maxTokens, io.batchTokens));
     }
 }

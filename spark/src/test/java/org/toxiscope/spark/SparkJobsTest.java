@@ -220,6 +220,26 @@ class SparkJobsTest {
         SparkRun r = SparkRun.of("features", "--model", model, "--sae", sae, "--k", "8", "--layer", "1", "--input",
                 sample.toString(), "--output", out.toString(), "--partitions", "2", "--chunk", "64");
         assertEquals(0, r.exit(), r.err());
+        assertSameFeatures(single, out);
+    }
+
+    @Test
+    void withoutReluFlagASaeLensTopKSaeEncodesAsInToxiscopeFeatures() throws IOException {
+        // SAELens top-k applies ReLU to what it keeps and Qwen-Scope files do not: the format decides unless told.
+        String qwen35 = SharedFixtures.path("qwen3_5-tiny").toString();
+        String saeLens = SharedFixtures.path("qwen3_5-tiny/sae/sae_lens").toString();
+        Path single = dir.resolve("single-features-sae-lens.jsonl");
+        assertEquals(0, Toxiscope.commandLine().execute("features", "--model", qwen35, "--sae", saeLens, "--layer",
+                "2", "--input", sample.toString(), "--output", single.toString(), "--no-cache", "--chunk", "64"));
+        Path out = dir.resolve("spark-features-sae-lens");
+        SparkRun r = SparkRun.of("features", "--model", qwen35, "--sae", saeLens, "--layer", "2", "--input",
+                sample.toString(), "--output", out.toString(), "--partitions", "2", "--chunk", "64");
+        assertEquals(0, r.exit(), r.err());
+        assertSameFeatures(single, out);
+    }
+
+    /** Each record's Spark features struct holds the single-machine pooled indices, and values within 1e-6. */
+    private static void assertSameFeatures(Path single, Path out) throws IOException {
         List<Row> rows = spark.read().parquet(out.toString()).select("id", "features.indices", "features.values")
                 .collectAsList();
         List<JsonObject> expected = jsonLines(single);
