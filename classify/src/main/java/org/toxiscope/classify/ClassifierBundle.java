@@ -26,6 +26,11 @@ import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.reflect.TypeToken;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonWriter;
 
 import org.toxiscope.features.extract.SessionSpec;
 import org.tribuo.Model;
@@ -43,9 +48,38 @@ public final class ClassifierBundle {
     /** Bigger entries are refused rather than read into memory. */
     private static final long MAX_ENTRY_BYTES = 1L << 30;
 
+    /** Writes a MetricsEntry's undefined figures as null rather than leaving them out, whatever the writer's default. */
+    private static final TypeAdapterFactory METRICS_WITH_NULLS = new TypeAdapterFactory() {
+        @Override
+        public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
+            if (type.getRawType() != MetricsEntry.class) {
+                return null;
+            }
+            TypeAdapter<T> delegate = gson.getDelegateAdapter(this, type);
+            return new TypeAdapter<>() {
+                @Override
+                public void write(JsonWriter out, T value) throws IOException {
+                    boolean serializeNulls = out.getSerializeNulls();
+                    out.setSerializeNulls(true);
+                    try {
+                        delegate.write(out, value);
+                    } finally {
+                        out.setSerializeNulls(serializeNulls);
+                    }
+                }
+
+                @Override
+                public T read(JsonReader in) throws IOException {
+                    return delegate.read(in);
+                }
+            };
+        }
+    };
+
     private static final Gson GSON = new GsonBuilder()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
             .serializeSpecialFloatingPointValues()
+            .registerTypeAdapterFactory(METRICS_WITH_NULLS)
             .setPrettyPrinting()
             .create();
 
@@ -58,9 +92,13 @@ public final class ClassifierBundle {
     record LabelEntry(String name, List<String> features, String model, String values, Thresholds thresholds) {
     }
 
-    /** Validation metrics as stored, derived figures included for readers of the JSON. */
-    record MetricsEntry(int tp, int fp, int fn, int tn, double precision, double recall, double f1, double accuracy) {
-        static MetricsEntry of(BinaryMetrics m) {
+    /**
+     * Validation metrics as stored, derived figures included for readers of the JSON (null when undefined); loading
+     * uses only the counts, so the 0 or NaN that older bundles hold for an undefined figure is read and ignored.
+     */
+    record MetricsEntry(long tp, long fp, long fn, long tn, Double precision, Double recall, Double f1,
+                        Double accuracy) {
+        static MetricsEntry of(ConfusionMatrix m) {
             return new MetricsEntry(m.tp(), m.fp(), m.fn(), m.tn(), m.precision(), m.recall(), m.f1(), m.accuracy());
         }
     }
@@ -68,17 +106,17 @@ public final class ClassifierBundle {
     private final Method method;
     private final List<LabelClassifier> classifiers;
     private final Provenance provenance;
-    private final Map<String, BinaryMetrics> metrics;
+    private final Map<String, ConfusionMatrix> metrics;
     private final String origin;
 
     /** A bundle of one classifier per label column (the first is the primary {@code toxic} label). */
     public ClassifierBundle(Method method, List<LabelClassifier> classifiers, Provenance provenance,
-                            Map<String, BinaryMetrics> metrics) {
+                            Map<String, ConfusionMatrix> metrics) {
         this(method, classifiers, provenance, metrics, "classifier bundle");
     }
 
     private ClassifierBundle(Method method, List<LabelClassifier> classifiers, Provenance provenance,
-                             Map<String, BinaryMetrics> metrics, String origin) {
+                             Map<String, ConfusionMatrix> metrics, String origin) {
         if (classifiers.isEmpty()) {
             throw new IllegalArgumentException("a classifier bundle needs at least one label classifier");
         }
@@ -106,7 +144,7 @@ public final class ClassifierBundle {
     }
 
     /** Validation metrics by label name (empty when none were measured). */
-    public Map<String, BinaryMetrics> metrics() {
+    public Map<String, ConfusionMatrix> metrics() {
         return metrics;
     }
 
@@ -240,9 +278,9 @@ public final class ClassifierBundle {
             classifiers.add(new LabelClassifier(e.name(), scorer,
                     e.thresholds() == null ? Thresholds.global(scorer.defaultThreshold()) : e.thresholds()));
         }
-        Map<String, BinaryMetrics> metrics = new LinkedHashMap<>();
+        Map<String, ConfusionMatrix> metrics = new LinkedHashMap<>();
         if (m.metrics() != null) {
-            m.metrics().forEach((k, v) -> metrics.put(k, new BinaryMetrics(v.tp(), v.fp(), v.fn(), v.tn())));
+            m.metrics().forEach((k, v) -> metrics.put(k, new ConfusionMatrix(v.tp(), v.fp(), v.fn(), v.tn())));
         }
         return new ClassifierBundle(method, classifiers, m.provenance(), metrics, where);
     }

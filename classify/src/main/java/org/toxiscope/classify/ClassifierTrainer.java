@@ -31,8 +31,8 @@ public final class ClassifierTrainer {
         int[] discovery = StratifiedSample.sample(table, 0, split.fit(), cfg.discoveryFraction(), cfg.seed());
         List<LabelClassifier> classifiers = new ArrayList<>();
         Map<String, DeltaTable> deltas = new LinkedHashMap<>();
-        Map<String, BinaryMetrics> metrics = new LinkedHashMap<>();
-        Map<String, Map<String, BinaryMetrics>> byLanguage = new LinkedHashMap<>();
+        Map<String, ConfusionMatrix> metrics = new LinkedHashMap<>();
+        Map<String, Map<String, ConfusionMatrix>> byLanguage = new LinkedHashMap<>();
         Map<String, Map<String, Map<String, Integer>>> counts = new TreeMap<>();
         for (int label = 0; label < table.labelNames().size(); label++) {
             String name = table.labelNames().get(label);
@@ -58,7 +58,7 @@ public final class ClassifierTrainer {
                 for (int i = 0; i < val.length; i++) {
                     predicted[i] = scores[i] >= thresholds.of(langs[i]);
                 }
-                metrics.put(name, BinaryMetrics.of(predicted, truth));
+                metrics.put(name, ConfusionMatrix.of(predicted, truth));
                 byLanguage.put(name, metricsByLanguage(predicted, truth, langs));
             }
             classifiers.add(new LabelClassifier(name, scorer, thresholds));
@@ -106,12 +106,12 @@ public final class ClassifierTrainer {
         return Arrays.stream(rows).filter(r -> table.labelled(label, r)).toArray();
     }
 
-    private static Map<String, BinaryMetrics> metricsByLanguage(boolean[] predicted, boolean[] truth, String[] langs) {
+    private static Map<String, ConfusionMatrix> metricsByLanguage(boolean[] predicted, boolean[] truth, String[] langs) {
         Map<String, List<Integer>> rows = new TreeMap<>();
         for (int i = 0; i < langs.length; i++) {
             rows.computeIfAbsent(langs[i] == null ? "unknown" : langs[i], l -> new ArrayList<>()).add(i);
         }
-        Map<String, BinaryMetrics> out = new TreeMap<>();
+        Map<String, ConfusionMatrix> out = new TreeMap<>();
         rows.forEach((lang, idx) -> {
             boolean[] p = new boolean[idx.size()];
             boolean[] t = new boolean[idx.size()];
@@ -119,7 +119,7 @@ public final class ClassifierTrainer {
                 p[j] = predicted[idx.get(j)];
                 t[j] = truth[idx.get(j)];
             }
-            out.put(lang, BinaryMetrics.of(p, t));
+            out.put(lang, ConfusionMatrix.of(p, t));
         });
         return out;
     }

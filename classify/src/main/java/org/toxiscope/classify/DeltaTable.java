@@ -69,13 +69,6 @@ public final class DeltaTable {
         return layer(layer).top1Diff();
     }
 
-    /** Every layer's top1-diff, in table order. */
-    public Map<Integer, Double> top1Diffs() {
-        Map<Integer, Double> out = new LinkedHashMap<>();
-        byLayer.forEach((layer, l) -> out.put(layer, l.top1Diff()));
-        return out;
-    }
-
     /** Layers by top1-diff, highest first; ties go to the lower layer. */
     public List<Integer> layersByTop1Diff() {
         List<Integer> out = new ArrayList<>(byLayer.keySet());

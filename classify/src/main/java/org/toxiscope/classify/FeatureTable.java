@@ -62,15 +62,6 @@ public final class FeatureTable {
         return layers.clone();
     }
 
-    public boolean hasLayer(int layer) {
-        for (int l : layers) {
-            if (l == layer) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     public List<String> labelNames() {
         return labelNames;
     }

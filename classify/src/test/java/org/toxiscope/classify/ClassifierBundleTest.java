@@ -3,6 +3,7 @@ package org.toxiscope.classify;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +14,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -162,5 +166,38 @@ class ClassifierBundleTest {
             IOException e = assertThrows(IOException.class, () -> ClassifierBundle.load(file), manifests[i]);
             assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains(expected[i]), e.getMessage());
         }
+    }
+
+    @Test
+    void undefinedMetricsAreNullInBundleJsonAndOldZeroOrNaNFiguresStillLoad(@TempDir Path dir) throws IOException {
+        ClassifierBundle trained = ClassifierTrainer.train(data, TrainConfig.defaults(Method.RULE), EXTRACTION,
+                "data-sha", "0.1.0").bundle();
+        // no toxic row and no toxic decision: precision, recall and F1 are 0/0
+        ConfusionMatrix allClean = new ConfusionMatrix(0, 0, 0, 5);
+        Path file = dir.resolve("rule.tsc");
+        new ClassifierBundle(Method.RULE, trained.classifiers(), trained.provenance(), Map.of("toxic", allClean))
+                .save(file);
+        String manifest;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            manifest = new String(zip.getInputStream(zip.getEntry("bundle.json")).readAllBytes(), StandardCharsets.UTF_8);
+        }
+        JsonObject metrics = JsonParser.parseString(manifest).getAsJsonObject().getAsJsonObject("metrics")
+                .getAsJsonObject("toxic");
+        for (String undefined : List.of("precision", "recall", "f1")) {
+            assertTrue(metrics.has(undefined) && metrics.get(undefined).isJsonNull(), manifest);
+        }
+        assertEquals(1.0, metrics.get("accuracy").getAsDouble());
+        assertNull(ClassifierBundle.load(file).metrics().get("toxic").f1());
+
+        String old = manifest.replace("\"precision\": null", "\"precision\": 0.0")
+                .replace("\"recall\": null", "\"recall\": 0.0").replace("\"f1\": null", "\"f1\": NaN");
+        Path oldFile = dir.resolve("old.tsc");
+        try (var zip = new ZipOutputStream(Files.newOutputStream(oldFile))) {
+            zip.putNextEntry(new ZipEntry("bundle.json"));
+            zip.write(old.getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        assertEquals(Map.of("toxic", allClean), ClassifierBundle.load(oldFile).metrics());
+        assertNull(ClassifierBundle.load(oldFile).metrics().get("toxic").f1());
     }
 }

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.toxiscope.eval.ClassifierEvaluation;
 import org.toxiscope.eval.MetricsConfig;
-import org.toxiscope.eval.Prediction;
 import org.toxiscope.eval.Predictions;
+import org.toxiscope.eval.ScoredExample;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,11 +36,11 @@ final class BenchEvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Random random = new Random(1);
-        List<Prediction> list = new ArrayList<>(rows);
+        List<ScoredExample> list = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {
             boolean gold = random.nextDouble() < 0.3;
             double score = 1 / (1 + Math.exp(-((gold ? 1.5 : -1.5) + random.nextGaussian())));
-            list.add(new Prediction("r" + i, "l" + (i % languages), gold, score, score >= 0.5));
+            list.add(new ScoredExample("r" + i, "l" + (i % languages), gold, score, score >= 0.5));
         }
         Predictions predictions = Predictions.of(list);
         MetricsConfig config = new MetricsConfig(bootstrap, 42, 0.95, 10, 200);

@@ -9,12 +9,13 @@ import java.util.List;
 import org.toxiscope.classify.BundleSession;
 import org.toxiscope.classify.ClassifierBundle;
 import org.toxiscope.classify.CorpusPass;
+import org.toxiscope.classify.Prediction;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
-import org.toxiscope.eval.Prediction;
 import org.toxiscope.eval.PredictionSource;
 import org.toxiscope.eval.Predictions;
+import org.toxiscope.eval.ScoredExample;
 
 /** Predictions of a classifier bundle run over a labelled test corpus (model, SAE and classifier in one pass). */
 final class BundlePredictionSource implements PredictionSource {
@@ -33,11 +34,11 @@ final class BundlePredictionSource implements PredictionSource {
 
     @Override
     public Predictions read() throws IOException {
-        List<Prediction> out = new ArrayList<>();
+        List<ScoredExample> out = new ArrayList<>();
         try (BundleSession session = options.open(bundle); RecordStream records = corpus.read()) {
             CorpusPass.of("eval " + bundlePath.getFileName(), session.features(), CorpusPass.Need.POOLED)
                     .run(records, c -> {
-                        List<List<org.toxiscope.classify.Prediction>> predicted = session.predict(c);
+                        List<List<Prediction>> predicted = session.predict(c);
                         for (int i = 0; i < c.records().size(); i++) {
                             TextRecord t = c.records().get(i);
                             if (t.toxic() == null) {
@@ -45,7 +46,7 @@ final class BundlePredictionSource implements PredictionSource {
                                         + ": no gold label (pass --label-column)");
                             }
                             var p = predicted.get(i).get(0);
-                            out.add(new Prediction(t.id(), t.lang(), t.toxic(), p.score(), p.toxic()));
+                            out.add(new ScoredExample(t.id(), t.lang(), t.toxic(), p.score(), p.toxic()));
                         }
                     });
         }

@@ -1,5 +1,6 @@
 package org.toxiscope.cli;
 
+import org.toxiscope.synthesize.CoverageSettings;
 import picocli.CommandLine.Option;
 
 /** How coverage is summarised: the weak-coverage threshold and the seeds of the natural-sampling curve. */
@@ -13,4 +14,9 @@ final class CoverageOptions {
     @Option(names = "--curve-seeds", defaultValue = "5", paramLabel = "N",
             description = "Seeds of the natural-sampling curve (default ${DEFAULT-VALUE}).")
     int curveSeeds;
+
+    /** These flags with the run's {@code seed}. */
+    CoverageSettings settings(long seed) {
+        return new CoverageSettings(weakBelow, curveSeeds, seed);
+    }
 }

@@ -13,7 +13,7 @@ import org.toxiscope.datasets.OnError;
 import org.toxiscope.eval.BinaryMetrics;
 import org.toxiscope.eval.ClassifierEvaluation;
 import org.toxiscope.eval.EvalReport;
-import org.toxiscope.eval.LabelledFileSource;
+import org.toxiscope.eval.LabelledTableSource;
 import org.toxiscope.eval.MetricsConfig;
 import org.toxiscope.eval.PredictionColumns;
 import org.toxiscope.eval.PredictionSource;
@@ -48,8 +48,9 @@ public final class EvalCommand implements Callable<Integer> {
     private static final String NONE = "none";
 
     @Option(names = "--labelled", paramLabel = "FILE",
-            description = "Labelled output (e.g. of toxiscope label): .jsonl, .ndjson, .csv or .tsv with gold, "
-                    + "score and prediction columns. Repeat to compare classifiers.")
+            description = "Labelled output (e.g. of toxiscope label): .jsonl, .ndjson, .csv, .tsv or .parquet, "
+                    + "optionally .gz/.bz2/.xz/.zst, with gold, score and prediction columns. Repeat to compare "
+                    + "classifiers.")
     List<Path> labelled = new ArrayList<>();
 
     @Option(names = "--name", paramLabel = "NAME",
@@ -171,7 +172,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<PredictionSource> sources = new ArrayList<>();
         for (int i = 0; i < labelled.size(); i++) {
             fileNames.add(names.isEmpty() ? labelled.get(i).getFileName().toString() : names.get(i));
-            sources.add(new LabelledFileSource(labelled.get(i), columns));
+            sources.add(new LabelledTableSource(labelled.get(i), columns));
         }
         return evaluate(fileNames, sources, "labelled output", config);
     }
@@ -233,7 +234,8 @@ public final class EvalCommand implements Callable<Integer> {
                 fmt(m.averagePrecision()));
     }
 
-    private static String fmt(Double v) {
+    /** A metric for stdout: 3 decimals, n/a when undefined. */
+    static String fmt(Double v) {
         return v == null ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
     }
 }

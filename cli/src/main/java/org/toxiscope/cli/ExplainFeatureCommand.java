@@ -6,11 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.toxiscope.classify.FeatureRef;
-import org.toxiscope.datasets.RecordStream;
-import org.toxiscope.synthesize.CorpusScanner;
-import org.toxiscope.synthesize.FeatureExplainer;
 import org.toxiscope.synthesize.FeatureExplanation;
-import org.toxiscope.synthesize.FeatureModel;
+import org.toxiscope.synthesize.SynthesisRun;
 import org.toxiscope.synthesize.Target;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -57,23 +54,8 @@ final class ExplainFeatureCommand implements Callable<Integer> {
         for (int f : features) {
             targets.add(new Target(new FeatureRef(layer, f), Double.NaN, "explain-feature"));
         }
-        List<FeatureExplanation> explanations;
-        try (FeatureModel model = modelOptions.open(List.of(layer))) {
-            for (Target t : targets) {
-                if (t.feature() >= model.sae(layer).dSae()) {
-                    throw new IllegalArgumentException("--feature " + t.feature() + " is outside the SAE's 0.."
-                            + (model.sae(layer).dSae() - 1));
-                }
-            }
-            FeatureExplainer explainer = new FeatureExplainer(model, targets, contexts);
-            if (!corpus.isEmpty()) {
-                try (RecordStream records = dataset.corpus(corpus).read()) {
-                    CorpusScanner.scan(model, records, 32, null, explainer,
-                            n -> System.err.printf("explain-feature: %,d records%n", n));
-                }
-            }
-            explanations = explainer.explain(tokens);
-        }
+        List<FeatureExplanation> explanations = SynthesisRun.explain(modelOptions.choice(), targets,
+                corpus.isEmpty() ? null : dataset.corpus(corpus), contexts, tokens);
         if (json) {
             System.out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
                     .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create()

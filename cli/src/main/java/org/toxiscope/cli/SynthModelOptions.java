@@ -1,10 +1,6 @@
 package org.toxiscope.cli;
 
-import java.io.IOException;
-import java.util.Collection;
-import org.toxiscope.features.extract.ExtractionSettings;
-import org.toxiscope.features.model.Devices;
-import org.toxiscope.synthesize.FeatureModel;
+import org.toxiscope.synthesize.ModelChoice;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,7 +11,8 @@ import picocli.CommandLine.Option;
 final class SynthModelOptions {
 
     @Option(names = "--model", paramLabel = "DIR_OR_ID",
-            description = "Model folder or Hugging Face id in the local cache (required; never downloaded).")
+            description = "Model folder or Hugging Face id in the local cache (required; never downloaded; "
+                    + "synthesize: default the classifier's).")
     String model;
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]",
@@ -23,21 +20,21 @@ final class SynthModelOptions {
     String device;
 
     @Option(names = "--sae", paramLabel = "PATH_OR_ID",
-            description = "Qwen-Scope layer{n}.sae.pt file, a folder of them, a SAELens folder or a HF id (required).")
+            description = "Qwen-Scope layer{n}.sae.pt file, a folder of them, a SAELens folder or a HF id (required; "
+                    + "synthesize: default the classifier's).")
     String sae;
 
-    @Option(names = "--k", paramLabel = "K", description = "Top-k of the SAE (default: from the release name or cfg).")
+    @Option(names = "--k", paramLabel = "K",
+            description = "Top-k of the SAE (default: from the release name or cfg; synthesize: the classifier's).")
     Integer k;
 
-    @Option(names = "--relu", description = "Apply ReLU before top-k (default: top-k of the raw pre-activations).")
-    boolean relu;
+    @Option(names = "--relu", negatable = true,
+            description = "Apply ReLU before top-k, or not with --no-relu (default: the SAE format's convention; "
+                    + "synthesize: the classifier's).")
+    Boolean relu;
 
-    /** Opens the whole model and the SAEs of {@code layers}, after checking the required flags. */
-    FeatureModel open(Collection<Integer> layers) throws IOException {
-        if (model == null || sae == null) {
-            throw new IllegalArgumentException("--model and --sae are required");
-        }
-        return FeatureModel.open(model, Devices.parse(device), sae, layers, k, relu,
-                ExtractionSettings.DEFAULT);
+    /** The flags as given (null where absent). */
+    ModelChoice choice() {
+        return new ModelChoice(model, sae, k, relu, device);
     }
 }

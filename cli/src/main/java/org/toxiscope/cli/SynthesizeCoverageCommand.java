@@ -1,18 +1,11 @@
 package org.toxiscope.cli;
 
-import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.synthesize.Coverage;
-import org.toxiscope.synthesize.CorpusScanner;
-import org.toxiscope.synthesize.CoverageReport;
-import org.toxiscope.synthesize.FiringSets;
-import org.toxiscope.synthesize.FeatureModel;
-import org.toxiscope.synthesize.SamplingCurve;
-import org.toxiscope.synthesize.Target;
+import org.toxiscope.synthesize.CoverageSettings;
+import org.toxiscope.synthesize.SynthesisRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,22 +43,8 @@ final class SynthesizeCoverageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Target> inventory = targetOptions.inventory(null);
-        TreeSet<Integer> layers = new TreeSet<>();
-        inventory.forEach(t -> layers.add(t.layer()));
-        FiringSets sets = new FiringSets(inventory);
-        try (FeatureModel model = modelOptions.open(layers); RecordStream records = dataset.corpus(data).read()) {
-            CorpusScanner.scan(model, records, 32, sets, null, n -> System.err.printf("coverage: %,d records%n", n));
-        }
-        Coverage c = Coverage.of(sets, coverageOptions.weakBelow);
-        JsonObject provenance = new JsonObject();
-        provenance.addProperty("model", modelOptions.model);
-        provenance.addProperty("sae", modelOptions.sae);
-        provenance.addProperty("data", String.join(",", data));
-        provenance.addProperty("seed", dataset.seed());
-        new CoverageReport(inventory, provenance, coverageOptions.weakBelow).corpus("corpus", sets, SamplingCurve.of(sets,
-                SamplingCurve.defaultBudgets(sets.size()), SamplingCurve.seeds(dataset.seed(), coverageOptions.curveSeeds)))
-                .write(output);
+        Coverage c = SynthesisRun.coverage(modelOptions.choice(), targetOptions.inventory(null), dataset.corpus(data),
+                String.join(",", data), coverageOptions.settings(dataset.seed()), output);
         System.out.printf("Cov %.4f: %d of %d targets covered, %d missing, %d weak, over %,d examples%n", c.cov(),
                 c.covered().size(), c.targets(), c.missing().size(), c.weak().size(), c.examples());
         return 0;

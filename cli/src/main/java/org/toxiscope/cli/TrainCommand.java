@@ -3,10 +3,10 @@ package org.toxiscope.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.toxiscope.classify.BinaryMetrics;
 import org.toxiscope.classify.ClassifierTrainer;
 import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.ExtractionProvenance;
+import org.toxiscope.classify.ConfusionMatrix;
 import org.toxiscope.classify.FeatureTables;
 import org.toxiscope.classify.Method;
 import org.toxiscope.classify.TrainConfig;
@@ -90,12 +90,14 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf("trained %s on %d discovery rows; layers %s; validation rows %d%n", m.id(),
                 result.discoveryRows(), java.util.Arrays.toString(result.bundle().layers()), result.validationRows());
         for (var e : result.validation().entrySet()) {
-            BinaryMetrics v = e.getValue();
-            System.out.printf("validation %s: accuracy %.3f precision %.3f recall %.3f F1 %.3f (n=%d)%n", e.getKey(),
-                    v.accuracy(), v.precision(), v.recall(), v.f1(), v.total());
+            ConfusionMatrix v = e.getValue();
+            System.out.printf("validation %s: accuracy %s precision %s recall %s F1 %s (n=%d)%n", e.getKey(),
+                    EvalCommand.fmt(v.accuracy()), EvalCommand.fmt(v.precision()), EvalCommand.fmt(v.recall()),
+                    EvalCommand.fmt(v.f1()), v.total());
             var byLang = result.validationByLanguage().get(e.getKey());
             if (byLang != null) {
-                byLang.forEach((lang, lv) -> System.out.printf("  %-4s F1 %.3f (n=%d)%n", lang, lv.f1(), lv.total()));
+                byLang.forEach((lang, lv) -> System.out.printf("  %-4s F1 %s (n=%d)%n", lang, EvalCommand.fmt(lv.f1()),
+                        lv.total()));
             }
         }
         System.err.println("train: wrote " + output);

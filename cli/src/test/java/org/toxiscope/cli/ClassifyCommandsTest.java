@@ -3,6 +3,9 @@ package org.toxiscope.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +20,7 @@ import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
+import org.toxiscope.eval.EvalReport;
 import org.toxiscope.features.SharedFixtures;
 
 /**
@@ -148,5 +152,57 @@ class ClassifyCommandsTest {
         assertEquals("layer,feature,toxic_rate,clean_rate,delta,rank", rows.get(0));
         assertTrue(rows.size() > 10);
         assertTrue(rows.get(1).startsWith("1,"));
+    }
+
+    /** The metrics part of {@code eval --labelled out --gold-column toxic}'s report.json. */
+    private static JsonObject evalLabelled(Path out) throws Exception {
+        Path report = dir.resolve(out.getFileName() + "-report");
+        var e = CliRunner.run("eval", "--labelled", out.toString(), "--name", "logreg", "--gold-column", "toxic",
+                "--bootstrap", "50", "--report", report.toString());
+        assertEquals(0, e.exit(), e.err());
+        return JsonParser.parseString(Files.readString(report.resolve(EvalReport.REPORT_JSON))).getAsJsonObject()
+                .getAsJsonArray("classifiers").get(0).getAsJsonObject();
+    }
+
+    @Test
+    void evalReadsEveryFormatLabelWrites() throws Exception {
+        Path bundle = dir.resolve("formats.tsc");
+        assertEquals(0, CliRunner.run(concat("train", modelArgs("--layer", "1", "--data", train.toString(), "--method",
+                "logreg", "--output", bundle.toString()))).exit());
+        JsonObject expected = null;
+        for (String name : List.of("formats.jsonl", "formats.jsonl.zst", "formats.parquet")) {
+            Path out = dir.resolve(name);
+            var l = CliRunner.run("label", "--classifier", bundle.toString(), "--input", test.toString(), "--output",
+                    out.toString());
+            assertEquals(0, l.exit(), l.err());
+            JsonObject metrics = evalLabelled(out);
+            if (expected == null) {
+                expected = metrics;
+            } else if (name.endsWith(".zst")) {
+                assertEquals(expected, metrics, name);
+            } else {
+                // Parquet keeps each score's full double where text files round it to six decimals.
+                assertSameMetrics(expected, metrics, name);
+            }
+        }
+    }
+
+    private static void assertSameMetrics(JsonElement expected, JsonElement actual, String where) {
+        if (expected.isJsonObject()) {
+            assertEquals(expected.getAsJsonObject().keySet(), actual.getAsJsonObject().keySet(), where);
+            for (String key : expected.getAsJsonObject().keySet()) {
+                assertSameMetrics(expected.getAsJsonObject().get(key), actual.getAsJsonObject().get(key),
+                        where + "." + key);
+            }
+        } else if (expected.isJsonArray()) {
+            assertEquals(expected.getAsJsonArray().size(), actual.getAsJsonArray().size(), where);
+            for (int i = 0; i < expected.getAsJsonArray().size(); i++) {
+                assertSameMetrics(expected.getAsJsonArray().get(i), actual.getAsJsonArray().get(i), where + "[" + i + "]");
+            }
+        } else if (expected.isJsonPrimitive() && expected.getAsJsonPrimitive().isNumber()) {
+            assertEquals(expected.getAsDouble(), actual.getAsDouble(), 1e-6, where);
+        } else {
+            assertEquals(expected, actual, where);
+        }
     }
 }

@@ -19,8 +19,8 @@ import org.toxiscope.cli.CliRunner.Run;
 import org.toxiscope.eval.ClassifierEvaluation;
 import org.toxiscope.eval.EvalReport;
 import org.toxiscope.eval.MetricsConfig;
-import org.toxiscope.eval.Prediction;
 import org.toxiscope.eval.Predictions;
+import org.toxiscope.eval.ScoredExample;
 
 class EvalCommandTest {
 
@@ -57,10 +57,10 @@ class EvalCommandTest {
                 .getAsJsonObject();
         MetricsConfig config = new MetricsConfig(100, 42, 0.95, 10, 200);
         // Recompute from the file with an independent reader: one JSON object per line.
-        List<Prediction> rows = new ArrayList<>();
+        List<ScoredExample> rows = new ArrayList<>();
         for (String line : Files.readAllLines(b)) {
             JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-            rows.add(new Prediction(o.get("id").getAsString(), o.get("lang").getAsString(),
+            rows.add(new ScoredExample(o.get("id").getAsString(), o.get("lang").getAsString(),
                     o.get("gold").getAsBoolean(), o.get("toxic_score").getAsDouble(), o.get("toxic").getAsBoolean()));
         }
         ClassifierEvaluation expected = ClassifierEvaluation.evaluate("second", Predictions.of(rows), Set.of("sw"),

@@ -13,7 +13,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
+import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.classify.ExtractionProvenance;
+import org.toxiscope.classify.FeatureRef;
+import org.toxiscope.classify.FeatureRule;
+import org.toxiscope.classify.LabelClassifier;
+import org.toxiscope.classify.Method;
+import org.toxiscope.classify.Provenance;
+import org.toxiscope.classify.Thresholds;
 import org.toxiscope.features.SharedFixtures;
+import org.toxiscope.features.extract.FeatureSession;
+import org.toxiscope.features.extract.SessionSpec;
 
 /** The feature-space commands on the tiny Qwen3 fixture. */
 class SynthesizeCommandTest {
@@ -62,5 +73,29 @@ class SynthesizeCommandTest {
         for (var c : e.getAsJsonArray("contexts")) {
             assertTrue(c.getAsJsonObject().get("snippet").getAsString().contains("[["));
         }
+    }
+
+    @Test
+    void synthesizeRefusesABundleTrainedWithMeanPoolingBeforeGenerating() throws Exception {
+        String model = SharedFixtures.path("qwen3-tiny").toString();
+        String sae = SharedFixtures.path("qwen3-tiny-sae/layer1.sae.pt").toString();
+        ExtractionProvenance tiny;
+        try (FeatureSession session = FeatureSession.open(SessionSpec.of(model, sae, List.of(1)).withSae(8, false))) {
+            tiny = ExtractionProvenance.of(session);
+        }
+        FeatureRule rule = new FeatureRule(List.of(new FeatureRef(1, 3)));
+        Path bundle = dir.resolve("mean.tsc");
+        new ClassifierBundle(Method.RULE, List.of(new LabelClassifier("toxic", rule,
+                Thresholds.global(rule.defaultThreshold()))), new Provenance(new ExtractionProvenance(tiny.modelId(),
+                tiny.modelConfigSha256(), tiny.saeId(), tiny.saeSha256(), 8, false, "mean", 0, "f32"), "test", null,
+                0.5, 42, null, "test", "2026-11-24T00:00:00Z"), null).save(bundle);
+        Path targets = Files.writeString(dir.resolve("t.txt"), "1:235\n");
+        Path out = dir.resolve("synth.jsonl");
+        CliRunner.Run run = CliRunner.run("synthesize", "--model", model, "--sae", sae, "--classifier",
+                bundle.toString(), "--targets", targets.toString(), "--output", out.toString());
+        assertEquals(1, run.exit(), run.err());
+        assertEquals(1, run.err().strip().lines().count(), run.err());
+        assertTrue(run.err().contains("pooling is max but the classifier was trained with mean"), run.err());
+        assertTrue(!Files.exists(out), "refused before any generation");
     }
 }

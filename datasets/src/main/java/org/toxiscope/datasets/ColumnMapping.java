@@ -48,10 +48,6 @@ public record ColumnMapping(String textColumn, List<String> labelColumns, String
                 rejects);
     }
 
-    public ColumnMapping withLangColumn(String column) {
-        return new ColumnMapping(textColumn, labelColumns, column, lang, idColumn, labelThreshold, columns, onError, rejects);
-    }
-
     public ColumnMapping withLang(String constant) {
         return new ColumnMapping(textColumn, labelColumns, langColumn, constant, idColumn, labelThreshold, columns, onError,
                 rejects);
@@ -59,10 +55,6 @@ public record ColumnMapping(String textColumn, List<String> labelColumns, String
 
     public ColumnMapping withId(String column) {
         return new ColumnMapping(textColumn, labelColumns, langColumn, lang, column, labelThreshold, columns, onError, rejects);
-    }
-
-    public ColumnMapping withThreshold(double threshold) {
-        return new ColumnMapping(textColumn, labelColumns, langColumn, lang, idColumn, threshold, columns, onError, rejects);
     }
 
     public ColumnMapping withColumns(List<String> names) {

@@ -3,7 +3,6 @@ package org.toxiscope.datasets;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -88,22 +87,12 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
         }
         file = files.get(fileIndex++);
         try {
-            source = switch (file.format()) {
-                case PARQUET -> new ParquetRowSource(file.path());
-                case JSONL -> new JsonlRowSource(input());
-                case CSV -> new CsvRowSource(input(), ',', file.display(), mapping.columns());
-                case TSV -> new CsvRowSource(input(), '\t', file.display(), mapping.columns());
-            };
+            source = RowSource.open(file, mapping.columns(), in -> counting = new CountingInputStream(in));
         } catch (IOException e) {
             throw new DatasetException(file.display(), 0, null, "cannot read: " + e.getMessage());
         }
         mapper = new RecordMapper(file, mapping, source.header());
         return true;
-    }
-
-    private InputStream input() throws IOException {
-        counting = new CountingInputStream(Files.newInputStream(file.path()));
-        return file.compression().decompress(counting);
     }
 
     /** The share of input bytes (compressed, as stored) read so far, in [0,1]; Parquet files count once finished. */

@@ -2,7 +2,10 @@ package org.toxiscope.datasets;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** Reads the raw rows of one file in order; a malformed row comes back flagged, a broken file throws. */
 interface RowSource extends Closeable {
@@ -12,4 +15,21 @@ interface RowSource extends Closeable {
 
     /** The next row, or null at the end of the file. */
     RawRow next() throws IOException;
+
+    /**
+     * The reader for a file's format and compression; {@code stored} wraps the stream of its bytes as stored (e.g. to
+     * count them), and is not applied to Parquet, which seeks in the file. {@code columns} names header-less columns.
+     */
+    static RowSource open(CorpusFile file, List<String> columns, UnaryOperator<InputStream> stored) throws IOException {
+        if (file.format() == Format.PARQUET) {
+            return new ParquetRowSource(file.path());
+        }
+        InputStream in = file.compression().decompress(stored.apply(Files.newInputStream(file.path())));
+        return switch (file.format()) {
+            case JSONL -> new JsonlRowSource(in);
+            case CSV -> new CsvRowSource(in, ',', file.display(), columns);
+            case TSV -> new CsvRowSource(in, '\t', file.display(), columns);
+            case PARQUET -> throw new AssertionError("opened above");
+        };
+    }
 }

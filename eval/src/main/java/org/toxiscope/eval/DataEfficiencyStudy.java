@@ -95,10 +95,10 @@ public final class DataEfficiencyStudy {
             }
             return;
         }
-        f1[fi][si] = run.f1();
-        macroF1[fi][si] = run.macroF1AcrossLanguages(languages);
+        f1[fi][si] = Figures.chartValue(run.f1());
+        macroF1[fi][si] = Figures.chartValue(run.macroF1AcrossLanguages(languages));
         for (int l = 0; l < languages.size(); l++) {
-            languageF1[l][fi][si] = run.f1(languages.get(l));
+            languageF1[l][fi][si] = Figures.chartValue(run.f1(languages.get(l)));
         }
         if (fi == fractions.length - 1 && full == null) {
             full = run;

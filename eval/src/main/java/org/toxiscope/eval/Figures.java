@@ -103,6 +103,11 @@ public final class Figures {
     }
 
     /** Index of the largest finite value, the first on ties; -1 when none is finite. */
+    /** A metric as a chart value: an undefined (null) metric becomes the charts' missing value, NaN. */
+    static double chartValue(Double metric) {
+        return metric == null ? Double.NaN : metric;
+    }
+
     static int argmax(double[] values) {
         int best = -1;
         for (int i = 0; i < values.length; i++) {

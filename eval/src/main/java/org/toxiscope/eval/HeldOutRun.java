@@ -1,16 +1,16 @@
 package org.toxiscope.eval;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.IntPredicate;
+import org.toxiscope.classify.ConfusionMatrix;
 import org.toxiscope.classify.FeatureTable;
 import org.toxiscope.classify.LabelClassifier;
 
 /**
  * One classifier's scores and decisions on the labelled test rows of a {@link StudyData} (a decision is
  * {@code score >= threshold of the row's language}), with F1 of the toxic class overall and per language key;
- * F1 is NaN where undefined (no toxic row and no positive decision).
+ * F1 is null where undefined (no toxic row and no positive decision), the rule of {@link ConfusionMatrix}.
  */
 public final class HeldOutRun {
 
@@ -49,54 +49,36 @@ public final class HeldOutRun {
     }
 
     /** F1 of the toxic class over all rows. */
-    public double f1() {
+    public Double f1() {
         return f1(null);
     }
 
     /** F1 of the toxic class over the rows of one language key (all rows for null). */
-    public double f1(String lang) {
-        long tp = 0;
-        long wrong = 0;
-        for (int i = 0; i < gold.length; i++) {
-            if (lang == null || lang.equals(langs[i])) {
-                if (gold[i] && predicted[i]) {
-                    tp++;
-                } else if (gold[i] != predicted[i]) {
-                    wrong++;
-                }
-            }
-        }
-        return 2 * tp + wrong == 0 ? Double.NaN : 2.0 * tp / (2 * tp + wrong);
+    public Double f1(String lang) {
+        IntPredicate in = i -> lang == null || lang.equals(langs[i]);
+        // rows of other languages count as true negatives, which F1 does not read
+        return ConfusionMatrix.count(gold.length, i -> in.test(i) && predicted[i], i -> in.test(i) && gold[i]).f1();
     }
 
-    /** F1 per language key, in the order given. */
-    public Map<String, Double> f1ByLanguage(List<String> languages) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (String l : languages) {
-            out.put(l, f1(l));
-        }
-        return out;
-    }
-
-    /** The mean of the per-language F1 over the languages given where it is defined; NaN when nowhere. */
-    public double macroF1AcrossLanguages(List<String> languages) {
+    /** The mean of the per-language F1 over the languages given where it is defined; null when nowhere. */
+    public Double macroF1AcrossLanguages(List<String> languages) {
         double sum = 0;
         int n = 0;
         for (String l : languages) {
-            double f = f1(l);
-            if (!Double.isNaN(f)) {
+            Double f = f1(l);
+            if (f != null) {
                 sum += f;
                 n++;
             }
         }
-        return n == 0 ? Double.NaN : sum / n;
+        return ConfusionMatrix.ratio(sum, n);
     }
 
     /** The rows as predictions for {@link ClassifierEvaluation#evaluate}. */
     public Predictions predictions() {
-        List<Prediction> rows = new ArrayList<>(gold.length);
+        List<ScoredExample> rows = new ArrayList<>(gold.length);
         for (int i = 0; i < gold.length; i++) {
-            rows.add(new Prediction(ids[i], langs[i], gold[i], scores[i], predicted[i]));
+            rows.add(new ScoredExample(ids[i], langs[i], gold[i], scores[i], predicted[i]));
         }
         return Predictions.of(rows);
     }

@@ -83,7 +83,7 @@ public final class LanguageStudy {
             for (int t = 0; t < targets.size(); t++) {
                 String from = OWN.equals(sources.get(s)) ? targets.get(t) : sources.get(s);
                 HeldOutRun run = runs.get(from);
-                transfer[s][t] = run == null ? Double.NaN : run.f1(targets.get(t));
+                transfer[s][t] = run == null ? Double.NaN : Figures.chartValue(run.f1(targets.get(t)));
             }
         }
         for (String s : sourceLanguages) {

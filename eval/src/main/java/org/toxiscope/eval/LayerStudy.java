@@ -59,7 +59,7 @@ public final class LayerStudy {
         for (int li = 0; li < layers.length; li++) {
             for (int ki = 0; ki < ks.length; ki++) {
                 HeldOutRun run = runTopK(layers[li], ks[ki]);
-                f1[ki][li] = run == null ? Double.NaN : run.f1();
+                f1[ki][li] = run == null ? Double.NaN : Figures.chartValue(run.f1());
                 if (ks[ki] == 1) {
                     single[li] = run;
                 }
@@ -137,7 +137,7 @@ public final class LayerStudy {
     }
 
     private static double f1(HeldOutRun run, String category) {
-        return run.f1(OVERALL.equals(category) ? null : category);
+        return Figures.chartValue(run.f1(OVERALL.equals(category) ? null : category));
     }
 
     private int indexOf(int layer) {

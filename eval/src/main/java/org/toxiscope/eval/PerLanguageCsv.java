@@ -2,6 +2,7 @@ package org.toxiscope.eval;
 
 import java.util.List;
 import java.util.Map;
+import org.toxiscope.classify.ConfusionMatrix;
 
 /**
  * per_language.csv: one row per classifier and language, the classifier's overall row first with language

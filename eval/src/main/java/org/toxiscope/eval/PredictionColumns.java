@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Which columns of a labelled table hold the gold label, score, hard prediction, language and id, and how one row
- * becomes a {@link Prediction}. score and predicted may each be null, not both: without a score column the score is
- * the 0/1 prediction; without a prediction column, score >= threshold counts as toxic. lang and id may be null
+ * becomes a {@link ScoredExample}. score and predicted may each be null, not both: without a score column the score
+ * is the 0/1 prediction; without a prediction column, score >= threshold counts as toxic. lang and id may be null
  * (language unknown; id = the row's location).
  */
 public record PredictionColumns(String gold, String score, String predicted, String lang, String id,
@@ -26,10 +26,10 @@ public record PredictionColumns(String gold, String score, String predicted, Str
     }
 
     /**
-     * The prediction of one row given as column name to text (null or missing = empty cell); where names the row
+     * The scored example of one row given as column name to text (null or missing = empty cell); where names the row
      * in errors, e.g. "out.csv line 12".
      */
-    public Prediction toPrediction(Map<String, String> row, String where) {
+    public ScoredExample toExample(Map<String, String> row, String where) {
         boolean goldValue = parseBoolean(required(row, gold, where), gold, where);
         Double scoreValue = null;
         if (score != null) {
@@ -49,7 +49,7 @@ public record PredictionColumns(String gold, String score, String predicted, Str
         double s = scoreValue != null ? scoreValue : predictedValue ? 1 : 0;
         String langValue = lang == null ? null : row.get(lang);
         String idValue = id == null || blank(row.get(id)) ? where : row.get(id);
-        return new Prediction(idValue, blank(langValue) ? null : langValue.trim(), goldValue, s, predictedValue);
+        return new ScoredExample(idValue, blank(langValue) ? null : langValue.trim(), goldValue, s, predictedValue);
     }
 
     /** The mapping as JSON, for provenance. */

@@ -28,7 +28,7 @@ public final class Predictions {
     }
 
     /** Copies the given rows; a null or blank language becomes {@link #UNKNOWN_LANGUAGE}. */
-    public static Predictions of(Collection<Prediction> rows) {
+    public static Predictions of(Collection<ScoredExample> rows) {
         int n = rows.size();
         String[] ids = new String[n];
         String[] langs = new String[n];
@@ -36,7 +36,7 @@ public final class Predictions {
         double[] scores = new double[n];
         boolean[] predicted = new boolean[n];
         int i = 0;
-        for (Prediction p : rows) {
+        for (ScoredExample p : rows) {
             ids[i] = p.id();
             langs[i] = p.lang() == null || p.lang().isBlank() ? UNKNOWN_LANGUAGE : p.lang();
             gold[i] = p.gold();
@@ -108,7 +108,7 @@ public final class Predictions {
     }
 
     /** Row i as a record. */
-    public Prediction get(int i) {
-        return new Prediction(ids[i], langs[i], gold[i], scores[i], predicted[i]);
+    public ScoredExample get(int i) {
+        return new ScoredExample(ids[i], langs[i], gold[i], scores[i], predicted[i]);
     }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.toxiscope.classify.ConfusionMatrix;
 
 /**
  * Renders index.html: well-formed XHTML with inline CSS and inline SVG only, so it opens offline in any browser

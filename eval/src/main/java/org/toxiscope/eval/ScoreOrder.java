@@ -1,5 +1,7 @@
 package org.toxiscope.eval;
 
+import org.toxiscope.classify.ConfusionMatrix;
+
 /**
  * Predictions sorted by ascending score, with the weighted statistics that need that order (AUROC, average
  * precision) or none (F1). Weights are per sorted position; a bootstrap resample is a vector of draw counts.
@@ -111,7 +113,7 @@ final class ScoreOrder {
             }
         }
         double denominator = 2 * tp + wrong;
-        return denominator == 0 ? null : 2 * tp / denominator;
+        return ConfusionMatrix.ratio(2 * tp, denominator);
     }
 
     /** Indices that sort values ascending (stable merge sort on primitives, no boxing). */

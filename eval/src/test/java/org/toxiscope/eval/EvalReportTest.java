@@ -42,9 +42,9 @@ class EvalReportTest {
                 Set.of("xx"), CONFIG));
         report.add(ClassifierEvaluation.evaluate("logreg", Predictions.of(SyntheticPredictions.generate(1, 1.6, 150)),
                 Set.of("xx"), CONFIG));
-        List<Prediction> margins = new ArrayList<>();
-        for (Prediction p : SyntheticPredictions.generate(1, 1.2, 150)) {
-            margins.add(new Prediction(p.id(), p.lang(), p.gold(), 4 * p.score() - 2, p.predicted()));
+        List<ScoredExample> margins = new ArrayList<>();
+        for (ScoredExample p : SyntheticPredictions.generate(1, 1.2, 150)) {
+            margins.add(new ScoredExample(p.id(), p.lang(), p.gold(), 4 * p.score() - 2, p.predicted()));
         }
         report.add(ClassifierEvaluation.evaluate("svm", Predictions.of(margins), Set.of("xx"), CONFIG));
 
@@ -178,8 +178,8 @@ class EvalReportTest {
 
     @Test
     void classifierWithoutToxicExamplesStillRenders(@TempDir Path dir) throws Exception {
-        List<Prediction> clean = List.of(new Prediction("1", "en", false, 0.2, false),
-                new Prediction("2", "de", false, 0.7, true));
+        List<ScoredExample> clean = List.of(new ScoredExample("1", "en", false, 0.2, false),
+                new ScoredExample("2", "de", false, 0.7, true));
         EvalReport report = new EvalReport("clean only", new JsonObject(), CONFIG)
                 .add(ClassifierEvaluation.evaluate("c", Predictions.of(clean), Set.of(), CONFIG));
         report.write(dir);

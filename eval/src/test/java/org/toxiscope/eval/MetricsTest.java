@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.toxiscope.classify.ConfusionMatrix;
 
 class MetricsTest {
 
@@ -22,19 +23,19 @@ class MetricsTest {
      * English: 4 toxic, 4 clean; scores tie at 0.8 (one toxic, one clean) and at 0.4 (one toxic, two clean); the hard
      * decision is score >= 0.7. French: clean only. German: clean only, all predicted clean.
      */
-    static List<Prediction> fixture() {
+    static List<ScoredExample> fixture() {
         return List.of(
-                new Prediction("a1", "en", true, 0.9, true),
-                new Prediction("a2", "en", true, 0.8, true),
-                new Prediction("a3", "en", false, 0.8, true),
-                new Prediction("a4", "en", true, 0.6, false),
-                new Prediction("a5", "en", false, 0.4, false),
-                new Prediction("a6", "en", false, 0.4, false),
-                new Prediction("a7", "en", true, 0.4, false),
-                new Prediction("a8", "en", false, 0.1, false),
-                new Prediction("f1", "fr", false, 0.7, true),
-                new Prediction("f2", "fr", false, 0.2, false),
-                new Prediction("d1", "de", false, 0.3, false));
+                new ScoredExample("a1", "en", true, 0.9, true),
+                new ScoredExample("a2", "en", true, 0.8, true),
+                new ScoredExample("a3", "en", false, 0.8, true),
+                new ScoredExample("a4", "en", true, 0.6, false),
+                new ScoredExample("a5", "en", false, 0.4, false),
+                new ScoredExample("a6", "en", false, 0.4, false),
+                new ScoredExample("a7", "en", true, 0.4, false),
+                new ScoredExample("a8", "en", false, 0.1, false),
+                new ScoredExample("f1", "fr", false, 0.7, true),
+                new ScoredExample("f2", "fr", false, 0.2, false),
+                new ScoredExample("d1", "de", false, 0.3, false));
     }
 
     private static BinaryMetrics english() {
@@ -45,7 +46,7 @@ class MetricsTest {
     void confusionAndHardDecisionMetricsMatchHandComputation() {
         BinaryMetrics m = english();
         // TP = a1,a2; FP = a3; FN = a4,a7; TN = a5,a6,a8.
-        assertEquals(new ConfusionMatrix(2, 1, 3, 2), m.confusion());
+        assertEquals(new ConfusionMatrix(2, 1, 2, 3), m.confusion());
         assertEquals(8, m.n());
         assertEquals(4, m.positives());
         assertEquals(4, m.negatives());
@@ -90,10 +91,10 @@ class MetricsTest {
     void bestThresholdPrefersTheHighestOnEqualF1() {
         // P = 3. F1 = 2TP / (TP + FP + P): 0.9 -> 2/4, 0.8 -> 2/5, 0.7 -> 4/6, 0.6 -> 4/7, 0.5 -> 4/8,
         // 0.4 -> 6/9. 0.7 and 0.4 tie at 2/3; the higher threshold must win.
-        List<Prediction> rows = List.of(
-                new Prediction("1", "x", true, 0.9, true), new Prediction("2", "x", false, 0.8, true),
-                new Prediction("3", "x", true, 0.7, true), new Prediction("4", "x", false, 0.6, false),
-                new Prediction("5", "x", false, 0.5, false), new Prediction("6", "x", true, 0.4, false));
+        List<ScoredExample> rows = List.of(
+                new ScoredExample("1", "x", true, 0.9, true), new ScoredExample("2", "x", false, 0.8, true),
+                new ScoredExample("3", "x", true, 0.7, true), new ScoredExample("4", "x", false, 0.6, false),
+                new ScoredExample("5", "x", false, 0.5, false), new ScoredExample("6", "x", true, 0.4, false));
         ThresholdPoint best = Metrics.compute(Predictions.of(rows), MetricsConfig.DEFAULT).thresholds().best();
         assertEquals(0.7, best.threshold(), EPS);
         assertEquals(2.0 / 3, best.f1(), EPS);
@@ -119,15 +120,15 @@ class MetricsTest {
 
     @Test
     void scoreOfOneFallsInTheLastBinAndRealScoresHaveNoCalibration() {
-        List<Prediction> rows = List.of(new Prediction("1", null, true, 1.0, true),
-                new Prediction("2", null, false, 0.0, false));
+        List<ScoredExample> rows = List.of(new ScoredExample("1", null, true, 1.0, true),
+                new ScoredExample("2", null, false, 0.0, false));
         BinaryMetrics m = Metrics.compute(Predictions.of(rows), MetricsConfig.DEFAULT);
         assertEquals(1, m.calibration().bins().get(9).count());
         assertEquals(1, m.calibration().bins().get(0).count());
         assertEquals(0.0, m.calibration().ece(), EPS);
 
-        List<Prediction> margins = List.of(new Prediction("1", null, true, 2.5, true),
-                new Prediction("2", null, false, -1.0, false));
+        List<ScoredExample> margins = List.of(new ScoredExample("1", null, true, 2.5, true),
+                new ScoredExample("2", null, false, -1.0, false));
         BinaryMetrics real = Metrics.compute(Predictions.of(margins), MetricsConfig.DEFAULT);
         assertFalse(real.scoresAreProbabilities());
         assertNull(real.calibration());
@@ -140,7 +141,7 @@ class MetricsTest {
                 MetricsConfig.DEFAULT);
         BinaryMetrics fr = e.languages().get("fr");
         // f1: clean predicted toxic (FP); f2: clean predicted clean (TN).
-        assertEquals(new ConfusionMatrix(0, 1, 1, 0), fr.confusion());
+        assertEquals(new ConfusionMatrix(0, 1, 0, 1), fr.confusion());
         assertEquals(0.5, fr.accuracy(), EPS);
         assertEquals(0.0, fr.precision(), EPS);     // 0 / (0 + 1)
         assertNull(fr.recall());                     // 0 / 0: no toxic example
@@ -186,15 +187,15 @@ class MetricsTest {
 
     @Test
     void rowsWithoutLanguageGoUnderUnd() {
-        Predictions p = Predictions.of(List.of(new Prediction("1", null, true, 0.5, true),
-                new Prediction("2", " ", false, 0.5, false)));
+        Predictions p = Predictions.of(List.of(new ScoredExample("1", null, true, 0.5, true),
+                new ScoredExample("2", " ", false, 0.5, false)));
         assertEquals(Set.of(Predictions.UNKNOWN_LANGUAGE), p.languages());
     }
 
     @Test
     void nonFiniteScoreIsRejectedWithTheId() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new Prediction("row7", "en", true, Double.NaN, true));
+                () -> new ScoredExample("row7", "en", true, Double.NaN, true));
         assertTrue(e.getMessage().contains("row7"), e.getMessage());
     }
 
@@ -212,12 +213,12 @@ class MetricsTest {
     void aurocAndAveragePrecisionMatchBruteForceOnRandomTiedScores() {
         Random random = new Random(7);
         for (int trial = 0; trial < 20; trial++) {
-            List<Prediction> rows = new ArrayList<>();
+            List<ScoredExample> rows = new ArrayList<>();
             int n = 5 + random.nextInt(60);
             for (int i = 0; i < n; i++) {
                 double score = random.nextInt(6) / 5.0;  // few distinct values: many ties
                 boolean gold = random.nextDouble() < 0.2 + 0.6 * score;
-                rows.add(new Prediction("r" + i, "en", gold, score, score >= 0.6));
+                rows.add(new ScoredExample("r" + i, "en", gold, score, score >= 0.6));
             }
             BinaryMetrics m = Metrics.compute(Predictions.of(rows), new MetricsConfig(0, 1, 0.95, 10, 200));
             Double expectedAuc = bruteForceAuroc(rows);
@@ -236,11 +237,11 @@ class MetricsTest {
     }
 
     /** Every toxic x clean pair: 1 when the toxic one scores higher, 1/2 on a tie. */
-    private static Double bruteForceAuroc(List<Prediction> rows) {
+    private static Double bruteForceAuroc(List<ScoredExample> rows) {
         double sum = 0;
         long pairs = 0;
-        for (Prediction a : rows) {
-            for (Prediction b : rows) {
+        for (ScoredExample a : rows) {
+            for (ScoredExample b : rows) {
                 if (a.gold() && !b.gold()) {
                     pairs++;
                     sum += a.score() > b.score() ? 1 : a.score() == b.score() ? 0.5 : 0;
@@ -251,12 +252,12 @@ class MetricsTest {
     }
 
     /** For each distinct threshold t: precision(score >= t) times the recall gained over the next higher t. */
-    private static Double bruteForceAp(List<Prediction> rows) {
-        long positives = rows.stream().filter(Prediction::gold).count();
+    private static Double bruteForceAp(List<ScoredExample> rows) {
+        long positives = rows.stream().filter(ScoredExample::gold).count();
         if (positives == 0) {
             return null;
         }
-        double[] thresholds = rows.stream().mapToDouble(Prediction::score).distinct().sorted().toArray();
+        double[] thresholds = rows.stream().mapToDouble(ScoredExample::score).distinct().sorted().toArray();
         double ap = 0;
         double prevRecall = 0;
         for (int i = thresholds.length - 1; i >= 0; i--) {
@@ -272,12 +273,12 @@ class MetricsTest {
 
     @Test
     void bootstrapIsSeededAndBracketsTheEstimate() {
-        List<Prediction> rows = new ArrayList<>();
+        List<ScoredExample> rows = new ArrayList<>();
         Random random = new Random(3);
         for (int i = 0; i < 400; i++) {
             boolean gold = random.nextBoolean();
             double score = Math.min(1, Math.max(0, (gold ? 0.65 : 0.35) + random.nextGaussian() * 0.2));
-            rows.add(new Prediction("r" + i, "en", gold, score, score >= 0.5));
+            rows.add(new ScoredExample("r" + i, "en", gold, score, score >= 0.5));
         }
         Predictions p = Predictions.of(rows);
         BinaryMetrics a = Metrics.compute(p, MetricsConfig.DEFAULT);
@@ -305,9 +306,9 @@ class MetricsTest {
 
     @Test
     void curvesAreThinnedButBestThresholdIsExact() {
-        List<Prediction> rows = new ArrayList<>();
+        List<ScoredExample> rows = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            rows.add(new Prediction("r" + i, "en", i % 3 == 0, i / 1000.0, i >= 500));
+            rows.add(new ScoredExample("r" + i, "en", i % 3 == 0, i / 1000.0, i >= 500));
         }
         BinaryMetrics m = Metrics.compute(Predictions.of(rows), new MetricsConfig(0, 1, 0.95, 10, 50));
         assertEquals(1000, m.thresholds().distinctThresholds());

@@ -36,17 +36,17 @@ class TribuoCrossCheckTest {
     void randomTiedPredictionsAgreeWithLabelEvaluator() {
         Random random = new Random(11);
         for (int trial = 0; trial < 10; trial++) {
-            List<Prediction> rows = new ArrayList<>();
+            List<ScoredExample> rows = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 double score = random.nextInt(21) / 20.0;
                 boolean gold = random.nextDouble() < score;
-                rows.add(new Prediction("r" + i, "en", gold, score, score >= 0.5));
+                rows.add(new ScoredExample("r" + i, "en", gold, score, score >= 0.5));
             }
             check(rows);
         }
     }
 
-    private static void check(List<Prediction> rows) {
+    private static void check(List<ScoredExample> rows) {
         BinaryMetrics ours = Metrics.compute(Predictions.of(rows), new MetricsConfig(0, 1, 0.95, 10, 200));
         LabelEvaluation theirs = new LabelEvaluator().evaluate(model(), tribuoPredictions(rows),
                 new SimpleDataSourceProvenance("cross-check", FACTORY));
@@ -78,9 +78,9 @@ class TribuoCrossCheckTest {
         return new LinearSGDTrainer(new LogMulticlass(), new AdaGrad(0.1, 0.1), 1, 1L).train(data);
     }
 
-    private static List<org.tribuo.Prediction<Label>> tribuoPredictions(List<Prediction> rows) {
+    private static List<org.tribuo.Prediction<Label>> tribuoPredictions(List<ScoredExample> rows) {
         List<org.tribuo.Prediction<Label>> out = new ArrayList<>();
-        for (Prediction p : rows) {
+        for (ScoredExample p : rows) {
             ArrayExample<Label> example = new ArrayExample<>(p.gold() ? TOXIC : CLEAN, new String[] {"f"},
                     new double[] {1});
             Label output = p.predicted() ? new Label("toxic", p.score()) : new Label("clean", 1 - p.score());

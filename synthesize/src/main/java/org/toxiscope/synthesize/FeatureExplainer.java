@@ -7,27 +7,31 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
+import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.features.SparseVector;
+import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.TextFeatures;
 import org.toxiscope.features.model.QwenTokenizer;
 
 /**
  * Explains targets: the token signature is the top of {@code unembed(W_dec[:, f])} (logit lens of the raw decoder
  * direction); the contexts are the corpus examples with the largest max-pooled activation, cut to a window of
- * tokens around the argmax token. Feed corpus examples with {@link #add}, then read {@link #explain}.
+ * tokens around the argmax token. Feed corpus examples with {@link #add} (or as the sink of a full
+ * {@link CorpusPass}), then read {@link #explain}.
  */
-public final class FeatureExplainer {
+public final class FeatureExplainer implements CorpusPass.Sink {
 
     /** Snippet half-width in tokens around the firing token. */
     private static final int WINDOW = 12;
 
-    private final FeatureModel model;
+    private final FeatureSession session;
     private final List<Target> targets;
     private final int topContexts;
     private final List<PriorityQueue<FeatureExplanation.Context>> best = new ArrayList<>();
 
-    public FeatureExplainer(FeatureModel model, List<Target> targets, int topContexts) {
-        this.model = model;
+    /** {@code session} must hold the whole model (the logit lens needs the head) and every target layer's SAE. */
+    public FeatureExplainer(FeatureSession session, List<Target> targets, int topContexts) {
+        this.session = session;
         this.targets = List.copyOf(targets);
         this.topContexts = topContexts;
         Comparator<FeatureExplanation.Context> weakestFirst = Comparator
@@ -35,6 +39,14 @@ public final class FeatureExplainer {
                 .thenComparing(FeatureExplanation.Context::id, Comparator.reverseOrder());
         for (int i = 0; i < targets.size(); i++) {
             best.add(new PriorityQueue<>(weakestFirst));
+        }
+    }
+
+    /** Considers every example of a chunk that carries full features. */
+    @Override
+    public void accept(CorpusPass.Chunk chunk) {
+        for (int i = 0; i < chunk.records().size(); i++) {
+            add(chunk.records().get(i).id(), chunk.full()[i]);
         }
     }
 
@@ -51,7 +63,7 @@ public final class FeatureExplainer {
             if (queue.size() == topContexts && queue.peek().activation() >= a) {
                 continue;
             }
-            queue.add(new FeatureExplanation.Context(id, snippet(model.tokenizer(), features.tokenIds(),
+            queue.add(new FeatureExplanation.Context(id, snippet(session.tokenizer(), features.tokenIds(),
                     v.positionOf(target.feature())), a));
             if (queue.size() > topContexts) {
                 queue.poll();
@@ -76,13 +88,13 @@ public final class FeatureExplainer {
     /** The {@code n} vocabulary entries the logit lens scores highest for the target's raw decoder direction. */
     public List<FeatureExplanation.TokenScore> signature(Target target, int n) throws IOException {
         float[] scores;
-        try (NDManager scope = model.manager().newSubManager()) {
-            scores = model.model().unembed(model.direction(target, false), scope);
+        try (NDManager scope = session.manager().newSubManager()) {
+            scores = session.model().unembed(session.direction(target.layer(), target.feature(), false), scope);
         }
         int[] top = topIndices(scores, n);
         List<FeatureExplanation.TokenScore> out = new ArrayList<>(top.length);
         for (int id : top) {
-            out.add(new FeatureExplanation.TokenScore(id, model.tokenizer().token(id), scores[id]));
+            out.add(new FeatureExplanation.TokenScore(id, session.tokenizer().token(id), scores[id]));
         }
         return out;
     }

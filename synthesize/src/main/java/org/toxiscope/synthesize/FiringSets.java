@@ -4,13 +4,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.features.SparseVector;
 
 /**
  * Which examples of a corpus fire each target, {@code h[i,f] = 1[max_t a[i,t,f] > 0]} read from max-pooled SAE
  * vectors: per target the ascending indices of the examples that fire it, in primitive arrays.
  */
-public final class FiringSets {
+public final class FiringSets implements CorpusPass.Sink {
 
     private final List<Target> targets;
     private final int[][] hits;
@@ -50,6 +51,12 @@ public final class FiringSets {
         TreeSet<Integer> layers = new TreeSet<>();
         targets.forEach(t -> layers.add(t.layer()));
         return layers;
+    }
+
+    /** Records every example of a chunk, in order. */
+    @Override
+    public void accept(CorpusPass.Chunk chunk) {
+        chunk.pooled().forEach(this::add);
     }
 
     /** Records the next example from its max-pooled vector per layer (a missing layer counts as nothing firing). */

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.model.QwenTokenizer;
 import org.toxiscope.features.model.Sampling;
 import org.toxiscope.features.model.Steering;
@@ -18,21 +19,22 @@ import org.toxiscope.features.model.Steering;
  */
 public final class SteerGenerator implements CandidateSource {
 
-    private final FeatureModel model;
+    private final FeatureSession session;
     private final TextGenerator generator;
     private final SteerSettings settings;
     private final List<SeedPrompt> prompts;
     private final int[][] promptTokens;
 
-    public SteerGenerator(FeatureModel model, SteerSettings settings, List<SeedPrompt> prompts) {
+    /** {@code session} must hold the whole model (head included) and the SAE of every target layer. */
+    public SteerGenerator(FeatureSession session, SteerSettings settings, List<SeedPrompt> prompts) {
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("no seed prompt to continue");
         }
-        this.model = model;
-        this.generator = new TextGenerator(model.model(), model.tokenizer(), model.manager());
+        this.session = session;
+        this.generator = new TextGenerator(session.model(), session.tokenizer(), session.manager());
         this.settings = settings;
         this.prompts = List.copyOf(prompts);
-        QwenTokenizer tokenizer = model.tokenizer();
+        QwenTokenizer tokenizer = session.tokenizer();
         this.promptTokens = tokenizer.encodeAll(prompts.stream().map(SeedPrompt::text).toList());
         for (int i = 0; i < promptTokens.length; i++) {
             if (promptTokens[i].length == 0) {
@@ -50,7 +52,7 @@ public final class SteerGenerator implements CandidateSource {
     public List<Candidate> batch(Target target, FeatureExplanation explanation, int batch, int firstAttempt)
             throws IOException {
         double alpha = settings.alphas()[batch % settings.alphas().length];
-        float[] direction = model.direction(target, settings.unitNorm());
+        float[] direction = session.direction(target.layer(), target.feature(), settings.unitNorm());
         float[] add = new float[direction.length];
         for (int i = 0; i < add.length; i++) {
             add[i] = (float) (alpha * direction[i]);
@@ -72,7 +74,7 @@ public final class SteerGenerator implements CandidateSource {
         List<Candidate> out = new ArrayList<>(rows);
         for (int r = 0; r < rows; r++) {
             SeedPrompt prompt = prompts.get(which[r]);
-            String completion = model.tokenizer().decode(generated[r]);
+            String completion = session.tokenizer().decode(generated[r]);
             out.add(new Candidate(firstAttempt + r, prompt.text(), completion, prompt.text() + completion,
                     tokens[r].length, alpha, prompt.lang(), null));
         }

@@ -1,11 +1,13 @@
 package org.toxiscope.synthesize;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.toxiscope.classify.ClassifierBundle;
 import org.toxiscope.classify.FeatureTable;
 import org.toxiscope.classify.Prediction;
 import org.toxiscope.features.SparseVector;
+import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.TextFeatures;
 
 /**
@@ -18,20 +20,23 @@ public final class Verifier {
     public static final String HARMFUL = "harmful";
     public static final String BENIGN = "benign";
 
-    private final FeatureModel model;
+    private final FeatureSession session;
     private final ClassifierBundle classifier;
 
-    /** {@code model} must hold the SAEs of every target layer and of {@code classifier.layers()}. */
-    public Verifier(FeatureModel model, ClassifierBundle classifier) {
-        this.model = model;
+    /**
+     * {@code session} must hold the SAEs of every target layer and of {@code classifier.layers()}, and extract as the
+     * classifier was trained ({@link ClassifierBundle#checkCompatible}).
+     */
+    public Verifier(FeatureSession session, ClassifierBundle classifier) throws IOException {
+        this.session = session;
         this.classifier = classifier;
         for (int layer : classifier.layers()) {
-            model.sae(layer);
+            session.sae(layer);
         }
     }
 
-    public List<Verdict> verify(Target target, List<Candidate> candidates) {
-        TextFeatures[] features = model.extract(candidates.stream().map(Candidate::text).toList());
+    public List<Verdict> verify(Target target, List<Candidate> candidates) throws IOException {
+        TextFeatures[] features = session.extract(candidates.stream().map(Candidate::text).toList(), false);
         int[] layers = classifier.layers();
         List<Verdict> out = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -22,16 +21,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.classify.FeatureRef;
-import org.toxiscope.classify.FeatureRule;
-import org.toxiscope.classify.LabelClassifier;
-import org.toxiscope.classify.Method;
-import org.toxiscope.classify.Provenance;
-import org.toxiscope.classify.Thresholds;
 import org.toxiscope.datasets.CorpusWriter;
 import org.toxiscope.features.SharedFixtures;
-import org.toxiscope.features.extract.ExtractionSettings;
+import org.toxiscope.features.extract.FeatureSession;
+import org.toxiscope.features.extract.SessionSpec;
 import org.toxiscope.features.extract.TextFeatures;
 import org.toxiscope.features.model.Generator;
 import org.toxiscope.features.model.Sampling;
@@ -40,7 +36,7 @@ import org.toxiscope.features.model.Steering;
 /** Synthesis end to end on the tiny Qwen3 fixture with its layer-1 SAE (k 8). */
 class TinySynthesisTest {
 
-    private static FeatureModel model;
+    private static FeatureSession model;
     private static ClassifierBundle bundle;
 
     @TempDir
@@ -50,13 +46,9 @@ class TinySynthesisTest {
     static void open() throws Exception {
         Path modelDir = SharedFixtures.path("qwen3-tiny");
         Path sae = SharedFixtures.path("qwen3-tiny-sae/layer1.sae.pt");
-        model = FeatureModel.open(modelDir.toString(), Device.cpu(), sae.toString(), Set.of(1), 8, false,
-                ExtractionSettings.DEFAULT);
-        FeatureRule rule = new FeatureRule(List.of(new FeatureRef(1, 3), new FeatureRef(1, 100)));
-        bundle = new ClassifierBundle(Method.RULE, List.of(new LabelClassifier("toxic", rule,
-                Thresholds.global(rule.defaultThreshold()))), new Provenance(new ExtractionProvenance(
-                modelDir.toString(), model.checkpoint().configSha256(), sae.toString(), model.saeSha256(), 8, false,
-                "max"), "test", null, 0.5, 42, null, "test", "2026-11-24T00:00:00Z"), null);
+        model = FeatureSession.open(SessionSpec.of(modelDir.toString(), sae.toString(), List.of(1)).withSae(8, false)
+                .withWholeModel());
+        bundle = RuleBundles.extractedAs(ExtractionProvenance.of(model));
     }
 
     @AfterAll
@@ -74,7 +66,7 @@ class TinySynthesisTest {
         Target target = new Target(new FeatureRef(steer.get("layer").getAsInt(), steer.get("feature").getAsInt()),
                 Double.NaN, "golden");
         float alpha = steer.get("alpha").getAsFloat();
-        float[] d = model.direction(target, false);
+        float[] d = model.direction(target.layer(), target.feature(), false);
         for (int i = 0; i < d.length; i++) {
             d[i] *= alpha;
         }
@@ -99,7 +91,7 @@ class TinySynthesisTest {
     @Test
     void perRowStartsSteerEachRowFromItsOwnPromptEnd() throws Exception {
         Target target = new Target(new FeatureRef(1, 235), Double.NaN, "test");
-        float[] d = model.direction(target, true);
+        float[] d = model.direction(target.layer(), target.feature(), true);
         for (int i = 0; i < d.length; i++) {
             d[i] *= 50;
         }
@@ -159,7 +151,8 @@ class TinySynthesisTest {
 
         SynthesisRecords records = SynthesisRecords.read(a);
         assertFalse(records.entries().isEmpty(), "steering on the tiny model keeps something");
-        TextFeatures[] again = model.extract(records.entries().stream().map(SynthesisRecords.Entry::text).toList());
+        TextFeatures[] again = model.extract(records.entries().stream().map(SynthesisRecords.Entry::text).toList(),
+                false);
         List<String> lines = Files.readAllLines(a);
         for (int i = 0; i < again.length; i++) {
             SynthesisRecords.Entry e = records.entries().get(i);
@@ -175,7 +168,8 @@ class TinySynthesisTest {
         // Coverage of the synthesized set in the report equals a recomputation from the records.
         List<Target> targets = targets();
         FiringSets sets = new FiringSets(targets);
-        CorpusScanner.scan(model, records.texts(null), 5, sets, null, n -> { });
+        CorpusPass.of("test", model, CorpusPass.Need.FULL).chunk(5).chunks(records.texts(null).iterator())
+                .forEachRemaining(sets::accept);
         Path reportFile = dir.resolve("cov.json");
         new CoverageReport(targets, new JsonObject(), 0).synthesized("all", sets)
                 .targetStats(records.stats(targets, targets, 2, 8)).write(reportFile);

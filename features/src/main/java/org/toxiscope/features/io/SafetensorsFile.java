@@ -266,12 +266,6 @@ public final class SafetensorsFile implements TensorSource {
         return metadata;
     }
 
-    /** The stored bytes of {@code name}, memory-mapped, little-endian. */
-    public ByteBuffer readRaw(String name) throws IOException {
-        TensorInfo t = info(name);
-        return map(t, t.begin(), t.byteLength());
-    }
-
     @Override
     public long[] shape(String name) {
         return info(name).shape();

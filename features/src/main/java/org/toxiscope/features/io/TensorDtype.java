@@ -31,11 +31,6 @@ public enum TensorDtype {
         return size;
     }
 
-    /** Whether {@link #toF32} can convert this type (F64, F32, F16, BF16). */
-    public boolean isFloat() {
-        return floating;
-    }
-
     /** The dtype for a safetensors header name such as {@code BF16}, or null where unknown. */
     public static TensorDtype fromSafetensors(String name) {
         for (TensorDtype t : values()) {

@@ -90,11 +90,6 @@ public final class DecodeState implements AutoCloseable {
         length += layout.width();
     }
 
-    /** Number of sequences in the batch. */
-    public int batchSize() {
-        return next.length;
-    }
-
     @Override
     public void close() {
         manager.close();

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -112,25 +111,6 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                 && (layer + 1) % moe.decoderSparseStep() == 0;
     }
 
-    /** Parameters per decoder block (the average over blocks for hybrid models), for memory estimates. */
-    public long parametersPerLayer() {
-        long h = hiddenSize;
-        long mlp = moe.numExperts() > 0
-                ? (long) moe.numExperts() * 3L * h * moe.moeIntermediateSize() + (long) moe.numExperts() * h
-                : 3L * h * intermediateSize;
-        if (!isHybrid()) {
-            return h * headDim * (numHeads * 2L + numKvHeads * 2L) + mlp;
-        }
-        HybridConfig hybrid = HybridConfig.of(this);
-        long full = h * headDim * (numHeads * (hybrid.attentionOutputGate() ? 3L : 2L) + numKvHeads * 2L);
-        long keys = (long) hybrid.linearKeyHeads() * hybrid.linearKeyDim();
-        long values = (long) hybrid.linearValueHeads() * hybrid.linearValueDim();
-        long linear = h * (2 * keys + 3 * values + 2L * hybrid.linearValueHeads());
-        long shared = hybrid.sharedExpertIntermediateSize() > 0 ? 3L * h * hybrid.sharedExpertIntermediateSize() + h : 0;
-        int fullLayers = hybrid.fullAttentionLayers().size();
-        return (full * fullLayers + linear * (numLayers - fullLayers)) / numLayers + mlp + shared;
-    }
-
     private static int required(JsonObject o, String key, String source) throws IOException {
         if (!o.has(key) || o.get(key).isJsonNull()) {
             throw new IOException(source + ": field '" + key + "' is missing");
@@ -159,14 +139,5 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
             return a.isEmpty() ? fallback : a.get(0).getAsInt();
         }
         return e.getAsInt();
-    }
-
-    /** The list of all layer indices 0..n-1 (convenience for "all layers"). */
-    public List<Integer> allLayers() {
-        List<Integer> all = new ArrayList<>(numLayers);
-        for (int i = 0; i < numLayers; i++) {
-            all.add(i);
-        }
-        return all;
     }
 }

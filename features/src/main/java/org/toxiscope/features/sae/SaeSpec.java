@@ -16,11 +16,6 @@ public record SaeSpec(String argument, SaeFormat format, Path weights, int layer
         }
     }
 
-    /** The same SAE with another activation (e.g. ReLU before top-k). */
-    public SaeSpec withActivation(SaeActivation other) {
-        return new SaeSpec(argument, format, weights, layer, k, other, subtractDecoderBias, sha256);
-    }
-
     /** A one-line provenance description. */
     public String describe() {
         return argument + " (" + format + ", layer " + layer + (k > 0 ? ", k " + k : "") + ", " + activation

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.toxiscope.datasets.DatasetException;
 
-class LabelledFileSourceTest {
+class LabelledTableSourceTest {
 
     private static final PredictionColumns COLUMNS =
             new PredictionColumns("gold", "toxic_score", "toxic", "lang", "id", 0.5);
@@ -24,20 +28,31 @@ class LabelledFileSourceTest {
 
                 {"id": "b", "text": "y", "lang": null, "gold": 0, "toxic_score": 0.2, "toxic": "no"}
                 """);
-        LabelledFileSource source = new LabelledFileSource(file, COLUMNS);
+        LabelledTableSource source = new LabelledTableSource(file, COLUMNS);
         Predictions p = source.read();
         assertEquals(2, p.size());
-        assertEquals(new Prediction("a", "en", true, 0.9, true), p.get(0));
-        assertEquals(new Prediction("b", Predictions.UNKNOWN_LANGUAGE, false, 0.2, false), p.get(1));
+        assertEquals(new ScoredExample("a", "en", true, 0.9, true), p.get(0));
+        assertEquals(new ScoredExample("b", Predictions.UNKNOWN_LANGUAGE, false, 0.2, false), p.get(1));
         assertEquals(2, source.provenance().get("rows").getAsInt());
         assertEquals(64, source.provenance().get("sha256").getAsString().length());
+    }
+
+    @Test
+    void readsCompressedFiles(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("out.jsonl.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write("{\"id\": \"a\", \"lang\": \"en\", \"gold\": 1, \"toxic_score\": 0.9, \"toxic\": 1}\n"
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        Predictions p = new LabelledTableSource(file, COLUMNS).read();
+        assertEquals(new ScoredExample("a", "en", true, 0.9, true), p.get(0));
     }
 
     @Test
     void readsCsvAndDerivesDecisionsFromTheThreshold(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("out.csv");
         Files.writeString(file, "id,text,gold,toxic_score\nr1,\"hello, world\",1,0.7\nr2,bye,0,0.3\n");
-        Predictions p = new LabelledFileSource(file,
+        Predictions p = new LabelledTableSource(file,
                 new PredictionColumns("gold", "toxic_score", null, "lang", null, 0.5)).read();
         assertTrue(p.predicted(0));
         assertFalse(p.predicted(1));
@@ -47,8 +62,8 @@ class LabelledFileSourceTest {
 
     @Test
     void withoutScoreColumnTheScoreIsTheDecision() {
-        Prediction p = new PredictionColumns("gold", null, "toxic", null, null, 0.5)
-                .toPrediction(java.util.Map.of("gold", "toxic", "toxic", "clean"), "row 1");
+        ScoredExample p = new PredictionColumns("gold", null, "toxic", null, null, 0.5)
+                .toExample(java.util.Map.of("gold", "toxic", "toxic", "clean"), "row 1");
         assertEquals(0.0, p.score());
         assertTrue(p.gold());
         assertNull(p.lang());
@@ -60,26 +75,28 @@ class LabelledFileSourceTest {
         Files.writeString(file, "{\"gold\": true, \"toxic_score\": 0.4, \"toxic\": false}\n"
                 + "{\"gold\": \"maybe\", \"toxic_score\": 0.4, \"toxic\": false}\n");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new LabelledFileSource(file, COLUMNS).read());
+                () -> new LabelledTableSource(file, COLUMNS).read());
         assertTrue(e.getMessage().contains("bad.jsonl line 2: column gold: cannot read 'maybe'"), e.getMessage());
 
         Files.writeString(file, "{\"gold\": true, \"toxic\": false}\n");
-        e = assertThrows(IllegalArgumentException.class, () -> new LabelledFileSource(file, COLUMNS).read());
+        e = assertThrows(IllegalArgumentException.class, () -> new LabelledTableSource(file, COLUMNS).read());
         assertTrue(e.getMessage().contains("line 1: column toxic_score is missing (columns: gold, toxic)"),
                 e.getMessage());
 
         Files.writeString(file, "{\"gold\": true, \"toxic_score\": \"NaN\", \"toxic\": false}\n");
-        e = assertThrows(IllegalArgumentException.class, () -> new LabelledFileSource(file, COLUMNS).read());
+        e = assertThrows(IllegalArgumentException.class, () -> new LabelledTableSource(file, COLUMNS).read());
         assertTrue(e.getMessage().contains("line 1: column toxic_score: score NaN is not finite"), e.getMessage());
 
+        // Rows that cannot be read at all are reported by the datasets reader, in its FILE:LINE form.
         Files.writeString(file, "{\"gold\": true,\n");
-        e = assertThrows(IllegalArgumentException.class, () -> new LabelledFileSource(file, COLUMNS).read());
-        assertTrue(e.getMessage().contains("bad.jsonl line 1: not valid JSON"), e.getMessage());
+        DatasetException unreadable = assertThrows(DatasetException.class,
+                () -> new LabelledTableSource(file, COLUMNS).read());
+        assertTrue(unreadable.getMessage().contains("bad.jsonl:1: invalid JSON"), unreadable.getMessage());
 
         Path csv = dir.resolve("bad.csv");
         Files.writeString(csv, "gold,toxic_score,toxic\n1,0.5\n");
-        e = assertThrows(IllegalArgumentException.class, () -> new LabelledFileSource(csv, COLUMNS).read());
-        assertTrue(e.getMessage().contains("bad.csv line 2: 2 fields, header has 3"), e.getMessage());
+        unreadable = assertThrows(DatasetException.class, () -> new LabelledTableSource(csv, COLUMNS).read());
+        assertTrue(unreadable.getMessage().contains("bad.csv:2: expected 3 fields, found 2"), unreadable.getMessage());
     }
 
     @Test

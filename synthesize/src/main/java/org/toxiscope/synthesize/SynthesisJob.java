@@ -1,0 +1,42 @@
+package org.toxiscope.synthesize;
+
+import java.nio.file.Path;
+import org.toxiscope.datasets.Corpus;
+
+/**
+ * What one synthesize run does besides its session: the seed corpus (null: none), the generator's settings (exactly
+ * one of {@code steer} and {@code describe}), steer's prompts (the built-in templates, or the first
+ * {@code maxPrompts} seed-corpus texts), the instruct model (null: the main one), response tokens (null: no
+ * responses), explanation size, the per-target budget, coverage settings, and the output (a .jsonl file), its report
+ * (null: beside the output) and whether to resume it.
+ */
+public record SynthesisJob(Corpus seedCorpus, SteerSettings steer, DescribeSettings describe,
+                           boolean promptsFromCorpus, int maxPrompts, String instructModel, Integer responseTokens,
+                           int contexts, int signatureTokens, int samplesPerFeature, int maxTries,
+                           CoverageSettings coverage, Path output, Path report, boolean resume) {
+
+    public SynthesisJob {
+        if ((steer == null) == (describe == null)) {
+            throw new IllegalArgumentException("give the settings of exactly one generator");
+        }
+        if (promptsFromCorpus && seedCorpus == null) {
+            throw new IllegalArgumentException("--prompts corpus needs --seed-corpus");
+        }
+        if (!output.getFileName().toString().endsWith(".jsonl")) {
+            throw new IllegalArgumentException("--output must be a .jsonl file");
+        }
+        if (report == null) {
+            report = output.resolveSibling(output.getFileName().toString().replaceFirst("\\.jsonl$", "")
+                    + ".coverage.json");
+        }
+    }
+
+    public String generator() {
+        return steer != null ? "steer" : "describe";
+    }
+
+    /** Whether an instruct model is needed: for describe, or for responses. */
+    boolean needsInstruct() {
+        return describe != null || responseTokens != null;
+    }
+}

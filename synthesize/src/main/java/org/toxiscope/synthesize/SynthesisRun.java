@@ -1,0 +1,268 @@
+package org.toxiscope.synthesize;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.classify.CorpusPass;
+import org.toxiscope.classify.ExtractionProvenance;
+import org.toxiscope.datasets.Corpus;
+import org.toxiscope.datasets.CorpusWriter;
+import org.toxiscope.datasets.RecordStream;
+import org.toxiscope.datasets.TextRecord;
+import org.toxiscope.features.extract.FeatureSession;
+import org.toxiscope.features.model.Devices;
+import org.toxiscope.features.model.LanguageModel;
+import org.toxiscope.features.model.ModelCheckpoint;
+import org.toxiscope.features.model.QwenTokenizer;
+
+/**
+ * Runs the feature-space commands (synthesize, its coverage, explain-feature) from their settings: opens one
+ * whole-model {@link FeatureSession}, streams corpora through it with {@link CorpusPass} (progress and summary on
+ * stderr), and writes the outputs.
+ */
+public final class SynthesisRun {
+
+    /** Tokens a seed-corpus text is cut to when steer continues corpus texts. */
+    private static final int PROMPT_TOKENS = 32;
+
+    /** Where synthesize wrote: the records and the coverage report. */
+    public record Written(int records, Path output, Path report) {
+    }
+
+    private SynthesisRun() {
+    }
+
+    /**
+     * Synthesizes for {@code inventory} (less what the seed corpus covers) into {@code job.output()}, labelling with
+     * {@code bundle} (named {@code classifier} in the records); refuses before any generation a session that does
+     * not extract as the bundle was trained.
+     */
+    public static Written synthesize(ModelChoice choice, ClassifierBundle bundle, String classifier,
+                                     List<Target> inventory, SynthesisJob job) throws IOException {
+        try (FeatureSession session = FeatureSession.open(choice.spec(bundle, inventory))) {
+            ExtractionProvenance provenance = ExtractionProvenance.of(session);
+            bundle.checkCompatible(provenance);
+            FiringSets seedSets = new FiringSets(inventory);
+            FeatureExplainer explainer = new FeatureExplainer(session, inventory, job.contexts());
+            List<Target> todo = inventory;
+            if (job.seedCorpus() != null) {
+                long n = scan("synthesize", session, job.seedCorpus(), chunk -> {
+                    seedSets.accept(chunk);
+                    explainer.accept(chunk);
+                });
+                if (n == 0) {
+                    throw new IllegalArgumentException("the seed corpus " + job.seedCorpus().files()
+                            + " has no records");
+                }
+                Coverage seed = Coverage.of(seedSets, job.coverage().weakBelow());
+                todo = seed.toSynthesize(inventory);
+                System.err.printf("synthesize: seed corpus covers %d of %d targets (Cov %.4f); %d missing, %d weak%n",
+                        seed.covered().size(), inventory.size(), seed.cov(), seed.missing().size(),
+                        seed.weak().size());
+            }
+            List<FeatureExplanation> all = explainer.explain(job.signatureTokens());
+            List<FeatureExplanation> todoExplained = new ArrayList<>();
+            for (Target t : todo) {
+                todoExplained.add(all.get(inventory.indexOf(t)));
+            }
+            try (InstructModel instruct = InstructModel.open(session, job.needsInstruct() ? job.instructModel() : null)) {
+                Responder responder = job.responseTokens() == null ? null
+                        : new Responder(instruct.generator(), job.responseTokens());
+                Synthesizer synthesizer = new Synthesizer(source(session, instruct, job), new Verifier(session, bundle),
+                        responder, new Synthesizer.Settings(job.samplesPerFeature(), job.maxTries(),
+                                recordProvenance(provenance, classifier, job.coverage().seed())));
+                write(synthesizer, todo, todoExplained, job);
+            }
+            return report(session, provenance, classifier, inventory, todo, all, job.seedCorpus() == null ? null
+                    : seedSets, job);
+        }
+    }
+
+    /** The coverage of {@code inventory} by {@code data} (named {@code dataName}), its report written to {@code output}. */
+    public static Coverage coverage(ModelChoice choice, List<Target> inventory, Corpus data, String dataName,
+                                    CoverageSettings settings, Path output) throws IOException {
+        FiringSets sets = new FiringSets(inventory);
+        JsonObject provenance;
+        try (FeatureSession session = FeatureSession.open(choice.spec(inventory))) {
+            scan("coverage", session, data, sets);
+            provenance = reportProvenance(ExtractionProvenance.of(session));
+        }
+        provenance.addProperty("data", dataName);
+        provenance.addProperty("seed", settings.seed());
+        new CoverageReport(inventory, provenance, settings.weakBelow()).corpus("corpus", sets, SamplingCurve.of(sets,
+                SamplingCurve.defaultBudgets(sets.size()), SamplingCurve.seeds(settings.seed(), settings.curveSeeds())))
+                .write(output);
+        return Coverage.of(sets, settings.weakBelow());
+    }
+
+    /**
+     * The explanation of each target (token signature of {@code tokens} tokens, and with a {@code corpus} its top
+     * {@code contexts} contexts), in target order.
+     */
+    public static List<FeatureExplanation> explain(ModelChoice choice, List<Target> targets, Corpus corpus,
+                                                   int contexts, int tokens) throws IOException {
+        try (FeatureSession session = FeatureSession.open(choice.spec(targets))) {
+            for (Target t : targets) {
+                int dSae = session.sae(t.layer()).dSae();
+                if (t.feature() >= dSae) {
+                    throw new IllegalArgumentException("--feature " + t.feature() + " is outside the SAE's 0.."
+                            + (dSae - 1));
+                }
+            }
+            FeatureExplainer explainer = new FeatureExplainer(session, targets, contexts);
+            if (corpus != null) {
+                scan("explain-feature", session, corpus, explainer);
+            }
+            return explainer.explain(tokens);
+        }
+    }
+
+    /** Streams {@code corpus} through {@code session} into {@code sink}; returns the records read. */
+    private static long scan(String task, FeatureSession session, Corpus corpus, CorpusPass.Sink sink)
+            throws IOException {
+        try (RecordStream records = corpus.read()) {
+            return CorpusPass.of(task, session, CorpusPass.Need.FULL).run(records, sink).records();
+        }
+    }
+
+    /** Which examples of {@code records} fire each target (no progress: these are the run's own few records). */
+    private static FiringSets firing(FeatureSession session, List<Target> inventory, List<TextRecord> records) {
+        FiringSets sets = new FiringSets(inventory);
+        CorpusPass.of("synthesize", session, CorpusPass.Need.FULL).chunks(records.iterator())
+                .forEachRemaining(sets::accept);
+        return sets;
+    }
+
+    private static void write(Synthesizer synthesizer, List<Target> todo, List<FeatureExplanation> explanations,
+                              SynthesisJob job) throws IOException {
+        long start = System.nanoTime();
+        try (CorpusWriter out = job.resume() ? CorpusWriter.resume(job.output(), Synthesizer.COLUMNS)
+                : CorpusWriter.create(job.output(), Synthesizer.COLUMNS)) {
+            if (out.doneCount() > 0) {
+                System.err.printf("synthesize: resuming after %,d records%n", out.doneCount());
+            }
+            synthesizer.run(todo, explanations, out, (i, total, target, kept, tried) -> System.err.printf(
+                    Locale.ROOT, "synthesize: target %d/%d %s: %s, %.1f s%n", i + 1, total, target,
+                    tried < 0 ? "done in an earlier run" : "kept " + kept + "/" + job.samplesPerFeature()
+                            + ", tried " + tried + "/" + job.maxTries(), (System.nanoTime() - start) / 1e9));
+            out.commit();
+        }
+    }
+
+    private static CandidateSource source(FeatureSession session, InstructModel instruct, SynthesisJob job)
+            throws IOException {
+        if (job.steer() != null) {
+            return new SteerGenerator(session, job.steer(), job.promptsFromCorpus()
+                    ? corpusPrompts(session.tokenizer(), job.seedCorpus(), job.maxPrompts()) : SeedPrompt.TEMPLATES);
+        }
+        return new DescribeGenerator(instruct.generator(), job.describe());
+    }
+
+    /** The first {@code max} non-empty texts of {@code corpus}, cut to {@link #PROMPT_TOKENS} tokens. */
+    private static List<SeedPrompt> corpusPrompts(QwenTokenizer tokenizer, Corpus corpus, int max) {
+        List<SeedPrompt> out = new ArrayList<>();
+        try (RecordStream records = corpus.read()) {
+            for (TextRecord r : records) {
+                if (out.size() == max) {
+                    break;
+                }
+                int[] ids = tokenizer.encode(r.text());
+                if (ids.length > 0) {
+                    out.add(new SeedPrompt(tokenizer.decode(Arrays.copyOf(ids, Math.min(ids.length, PROMPT_TOKENS))),
+                            r.lang()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The model, SAE, classifier and seed columns of every record, from what the session really extracts with. */
+    private static Map<String, String> recordProvenance(ExtractionProvenance p, String classifier, long seed) {
+        return Map.of(
+                "model", p.modelId() + " (config sha256 " + p.modelConfigSha256() + ")",
+                "sae", p.saeId() + " (" + p.saeSha256() + "; k " + p.k() + ", relu " + p.relu() + ", pooling "
+                        + p.pooling() + ", max_tokens " + p.tokenLimit() + ", dtype " + p.computeDtype() + ")",
+                "classifier", classifier,
+                "seed", Long.toString(seed));
+    }
+
+    /** The model and SAE of a coverage report's provenance. */
+    private static JsonObject reportProvenance(ExtractionProvenance p) {
+        JsonObject provenance = new JsonObject();
+        provenance.addProperty("model", p.modelId());
+        provenance.addProperty("sae", p.saeId());
+        return provenance;
+    }
+
+    private static Written report(FeatureSession session, ExtractionProvenance extraction, String classifier,
+                                  List<Target> inventory, List<Target> todo, List<FeatureExplanation> explanations,
+                                  FiringSets seedSets, SynthesisJob job) throws IOException {
+        SynthesisRecords records = SynthesisRecords.read(job.output());
+        JsonObject provenance = reportProvenance(extraction);
+        provenance.addProperty("classifier", classifier);
+        provenance.addProperty("output", job.output().toString());
+        provenance.addProperty("generator", job.generator());
+        provenance.addProperty("samples_per_feature", job.samplesPerFeature());
+        provenance.addProperty("max_tries", job.maxTries());
+        provenance.addProperty("seed", job.coverage().seed());
+        CoverageReport coverage = new CoverageReport(inventory, provenance, job.coverage().weakBelow())
+                .targetStats(records.stats(inventory, todo, job.samplesPerFeature(), job.maxTries()))
+                .explanations(explanations);
+        List<Integer> budgets = new ArrayList<>();
+        FiringSets synthesized = firing(session, inventory, records.texts(null));
+        coverage.synthesized("all", synthesized);
+        budgets.add(synthesized.size());
+        if (records.generators().size() > 1) {
+            for (String g : records.generators()) {
+                FiringSets sets = firing(session, inventory, records.texts(g));
+                coverage.synthesized(g, sets);
+                budgets.add(sets.size());
+            }
+        }
+        if (seedSets != null) {
+            coverage.corpus("seed corpus", seedSets, SamplingCurve.of(seedSets, SamplingCurve.defaultBudgets(
+                    seedSets.size(), budgets.stream().mapToInt(Integer::intValue).toArray()),
+                    SamplingCurve.seeds(job.coverage().seed(), job.coverage().curveSeeds())));
+        }
+        coverage.write(job.report());
+        return new Written(records.entries().size(), job.output(), job.report());
+    }
+
+    /** A chat model for describe and responses: the session's own, or another one it opens and closes itself. */
+    private record InstructModel(TextGenerator generator, ModelCheckpoint checkpoint, LanguageModel model,
+                                 QwenTokenizer tokenizer) implements AutoCloseable {
+
+        /** {@code other} null or the session's model: the session's model. */
+        static InstructModel open(FeatureSession session, String other) throws IOException {
+            if (other == null || other.equals(session.spec().model())) {
+                return new InstructModel(new TextGenerator(session.model(), session.tokenizer(), session.manager()),
+                        null, null, null);
+            }
+            ModelCheckpoint checkpoint = ModelCheckpoint.open(other);
+            try {
+                LanguageModel lm = checkpoint.load(Devices.parse(session.spec().device()), -1);
+                QwenTokenizer tokenizer = checkpoint.tokenizer();
+                return new InstructModel(new TextGenerator(lm, tokenizer, session.manager()), checkpoint, lm,
+                        tokenizer);
+            } catch (IOException | RuntimeException e) {
+                checkpoint.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (checkpoint != null) {
+                tokenizer.close();
+                model.close();
+                checkpoint.close();
+            }
+        }
+    }
+}
