@@ -11,6 +11,7 @@ import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.SampleCorpus;
 import org.toxiscope.features.demo.DemoAssets;
+import org.toxiscope.features.demo.DemoShape;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,7 +59,7 @@ final class DemoCommand implements Callable<Integer> {
 
         step(out, 1, "embedded default model and SAEs (made once)");
         Path sample = SampleCorpus.copyTo(dir.resolve("data"));
-        DemoAssets assets = DemoAssets.ensure(cache.resolve("demo"), texts(sample));
+        DemoAssets assets = DemoAssets.ensure(cache.resolve("demo"), texts(sample), DemoShape.DEMO);
         String model = assets.modelDir().toString();
         String sae = assets.saeDir().toString();
         out.printf("  model: %s%n  SAEs:  %s (layers %s, k %d)%n", model, sae, assets.layers(), assets.k());

@@ -1,5 +1,6 @@
 package org.toxiscope.cli;
 
+import org.toxiscope.cli.bench.BenchCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -26,32 +26,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.toxiscope.common.Digests;
 import org.toxiscope.features.io.SafetensorsWriter;
 import org.toxiscope.features.io.TorchSaveWriter;
 import org.toxiscope.features.io.TorchSaveWriter.F32Tensor;
-import org.toxiscope.features.model.ModelConfig;
 import org.toxiscope.features.model.RandomWeights;
 
 /**
- * The embedded demo default, made once per corpus under a cache folder and never rewritten: a tiny random-weight
- * Qwen3 checkpoint (config.json, BF16 model.safetensors, a word-level tokenizer.json built from the corpus) and a
- * random Qwen-Scope-format TopK SAE ({@code layer{n}.sae.pt}) for every layer, all in the real file formats.
+ * Random assets in the real file formats, made once per corpus and {@link DemoShape} under a cache folder and never
+ * rewritten: a random-weight Qwen3 checkpoint (config.json, BF16 model.safetensors, a word-level tokenizer.json built
+ * from the corpus) and a random Qwen-Scope-format TopK SAE ({@code layer{n}.sae.pt}) for each of the shape's SAE
+ * layers; the embedded demo default is {@link DemoShape#DEMO}.
  */
 public final class DemoAssets {
 
     /** Part of the folder name: bump it whenever what {@link #ensure} writes changes, so old caches are not reused. */
     public static final String VERSION = "1";
-    public static final int HIDDEN = 128;
-    public static final int LAYERS = 4;
-    public static final int HEADS = 4;
-    public static final int KV_HEADS = 2;
-    public static final int HEAD_DIM = 32;
-    public static final int INTERMEDIATE = 384;
-    public static final int SAE_WIDTH = 4096;
-    public static final int K = 16;
     public static final String UNK = "[UNK]";
     /** Qwen's special tokens, appended after the words as Qwen appends them after its BPE vocabulary. */
     public static final List<String> SPECIAL_TOKENS = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>");
@@ -61,32 +52,33 @@ public final class DemoAssets {
     private static final double INIT_STD = 0.02;
     /** A temporary folder this old belongs to a run that died; younger ones may be another run still writing. */
     private static final Duration STALE = Duration.ofHours(1);
-    private static final String SAE_FOLDER = "SAE-Res-Demo-W4K-L0_" + K;
 
     private final Path root;
+    private final DemoShape shape;
 
-    private DemoAssets(Path root) {
+    private DemoAssets(Path root, DemoShape shape) {
         this.root = root;
+        this.shape = shape;
     }
 
     /**
-     * Returns the demo assets for {@code corpusTexts} under {@code cacheDir}, creating them first if absent: built in a
-     * temporary folder and renamed into place, so a killed run never leaves a half-made model behind.
+     * Returns the assets of {@code shape} for {@code corpusTexts} under {@code cacheDir}, creating them first if absent:
+     * built in a temporary folder and renamed into place, so a killed run never leaves a half-made model behind.
      */
-    public static DemoAssets ensure(Path cacheDir, List<String> corpusTexts) throws IOException {
+    public static DemoAssets ensure(Path cacheDir, List<String> corpusTexts, DemoShape shape) throws IOException {
         if (corpusTexts.isEmpty()) {
             throw new IllegalArgumentException("the demo corpus has no texts to build a vocabulary from");
         }
         Files.createDirectories(cacheDir);
-        String name = "demo-v" + VERSION + "-" + digest(corpusTexts);
+        String name = "demo-v" + VERSION + "-" + digest(shape, corpusTexts);
         Path root = cacheDir.resolve(name);
         removeStale(cacheDir, "." + name + ".tmp-");
         if (Files.isDirectory(root)) {
-            return new DemoAssets(root);
+            return new DemoAssets(root, shape);
         }
         Path tmp = cacheDir.resolve("." + name + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
         try {
-            create(tmp, corpusTexts);
+            create(tmp, corpusTexts, shape);
             try {
                 Files.move(tmp, root, StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
@@ -98,7 +90,7 @@ public final class DemoAssets {
         } finally {
             deleteTree(tmp);
         }
-        return new DemoAssets(root);
+        return new DemoAssets(root, shape);
     }
 
     /** The folder holding {@code model/} and the SAE folder. */
@@ -113,40 +105,45 @@ public final class DemoAssets {
 
     /** The folder of {@code layer{n}.sae.pt} files; its name carries {@code L0_<k>} so the resolver reads k. */
     public Path saeDir() {
-        return root.resolve(SAE_FOLDER);
+        return root.resolve(saeFolder(shape));
     }
 
     public int k() {
-        return K;
+        return shape.k();
     }
 
-    /** The layers that have an SAE: all of the model's. */
+    /** The layers that have an SAE. */
     public List<Integer> layers() {
-        return IntStream.range(0, LAYERS).boxed().toList();
+        return shape.saeLayers();
     }
 
-    private static void create(Path dir, List<String> texts) throws IOException {
+    private static String saeFolder(DemoShape shape) {
+        int w = shape.saeWidth();
+        return "SAE-Res-Demo-W" + (w % 1024 == 0 ? w / 1024 + "K" : w) + "-L0_" + shape.k();
+    }
+
+    private static void create(Path dir, List<String> texts, DemoShape shape) throws IOException {
         Path model = dir.resolve("model");
-        Path sae = dir.resolve(SAE_FOLDER);
+        Path sae = dir.resolve(saeFolder(shape));
         Files.createDirectories(model);
         Files.createDirectories(sae);
         List<String> words = words(texts, model.resolve("tokenizer.json"));
         int vocab = words.size() + 1 + SPECIAL_TOKENS.size();
-        if (vocab > SAE_WIDTH) {
+        if (vocab > shape.saeWidth()) {
             throw new IllegalArgumentException("the demo corpus has " + words.size() + " distinct words; at most "
-                    + (SAE_WIDTH - 1 - SPECIAL_TOKENS.size()) + " fit the demo SAE");
+                    + (shape.saeWidth() - 1 - SPECIAL_TOKENS.size()) + " fit the demo SAE");
         }
         int eos = words.size() + 1;
         writeJson(model.resolve("tokenizer.json"), tokenizer(words));
         writeJson(model.resolve("tokenizer_config.json"), tokenizerConfig(words.size() + 1));
-        writeJson(model.resolve("config.json"), config(vocab, eos));
+        writeJson(model.resolve("config.json"), config(shape, vocab, eos));
         JsonObject generation = new JsonObject();
         generation.addProperty("bos_token_id", eos);
         generation.addProperty("eos_token_id", eos);
         writeJson(model.resolve("generation_config.json"), generation);
-        float[] embedding = writeWeights(model.resolve("model.safetensors"), vocab);
-        for (int layer = 0; layer < LAYERS; layer++) {
-            TorchSaveWriter.write(sae.resolve("layer" + layer + ".sae.pt"), sae(embedding, vocab, layer));
+        float[] embedding = writeWeights(model.resolve("model.safetensors"), shape, vocab);
+        for (int layer : shape.saeLayers()) {
+            TorchSaveWriter.write(sae.resolve("layer" + layer + ".sae.pt"), sae(embedding, shape, vocab, layer));
         }
     }
 
@@ -244,7 +241,7 @@ public final class DemoAssets {
         return c;
     }
 
-    private static JsonObject config(int vocab, int eos) {
+    private static JsonObject config(DemoShape shape, int vocab, int eos) {
         JsonObject c = new JsonObject();
         JsonArray arch = new JsonArray();
         arch.add("Qwen3ForCausalLM");
@@ -253,17 +250,17 @@ public final class DemoAssets {
         c.addProperty("attention_dropout", 0.0);
         c.addProperty("bos_token_id", eos);
         c.addProperty("eos_token_id", eos);
-        c.addProperty("head_dim", HEAD_DIM);
+        c.addProperty("head_dim", shape.headDim());
         c.addProperty("hidden_act", "silu");
-        c.addProperty("hidden_size", HIDDEN);
+        c.addProperty("hidden_size", shape.hidden());
         c.addProperty("initializer_range", INIT_STD);
-        c.addProperty("intermediate_size", INTERMEDIATE);
+        c.addProperty("intermediate_size", shape.intermediate());
         c.addProperty("max_position_embeddings", 4096);
-        c.addProperty("max_window_layers", LAYERS);
+        c.addProperty("max_window_layers", shape.layers());
         c.addProperty("model_type", "qwen3");
-        c.addProperty("num_attention_heads", HEADS);
-        c.addProperty("num_hidden_layers", LAYERS);
-        c.addProperty("num_key_value_heads", KV_HEADS);
+        c.addProperty("num_attention_heads", shape.heads());
+        c.addProperty("num_hidden_layers", shape.layers());
+        c.addProperty("num_key_value_heads", shape.kvHeads());
         c.addProperty("rms_norm_eps", 1e-6);
         c.addProperty("rope_theta", 1000000.0);
         c.add("sliding_window", JsonNull.INSTANCE);
@@ -280,11 +277,10 @@ public final class DemoAssets {
      * down_proj, scaled by 1/sqrt(2 layers) as GPT-2 initialises them, so the current token stays the strongest part
      * of the residual) and returns the embedding as the model reads it (BF16).
      */
-    private static float[] writeWeights(Path file, int vocab) throws IOException {
-        RandomWeights shapes = new RandomWeights(ModelConfig.qwen3(HIDDEN, LAYERS, HEADS, KV_HEADS, HEAD_DIM,
-                INTERMEDIATE, vocab));
+    private static float[] writeWeights(Path file, DemoShape shape, int vocab) throws IOException {
+        RandomWeights shapes = new RandomWeights(shape.config(vocab));
         List<String> names = new ArrayList<>(List.of("model.embed_tokens.weight"));
-        for (int i = 0; i < LAYERS; i++) {
+        for (int i = 0; i < shape.layers(); i++) {
             for (String part : List.of("input_layernorm", "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
                     "self_attn.o_proj", "self_attn.q_norm", "self_attn.k_norm", "post_attention_layernorm",
                     "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")) {
@@ -296,13 +292,13 @@ public final class DemoAssets {
         SafetensorsWriter writer = new SafetensorsWriter();
         float[] embedding = null;
         for (String name : names) {
-            long[] shape = shapes.shape(name).getShape();
+            long[] dims = shapes.shape(name).getShape();
             float[] values = new float[Math.toIntExact(shapes.shape(name).size())];
             if (name.endsWith("norm.weight")) {
                 Arrays.fill(values, 1f);
             } else {
                 double std = name.endsWith("o_proj.weight") || name.endsWith("down_proj.weight")
-                        ? INIT_STD / Math.sqrt(2.0 * LAYERS) : INIT_STD;
+                        ? INIT_STD / Math.sqrt(2.0 * shape.layers()) : INIT_STD;
                 for (int i = 0; i < values.length; i++) {
                     values[i] = bf16((float) (random.nextGaussian() * std));
                 }
@@ -310,7 +306,7 @@ public final class DemoAssets {
             if (embedding == null) {
                 embedding = values;
             }
-            writer.addBf16(name, shape, values);
+            writer.addBf16(name, dims, values);
         }
         writer.write(file);
         return embedding;
@@ -322,28 +318,30 @@ public final class DemoAssets {
      * rest random: a random model's residual stream is dominated by the current token, so features carry word identity
      * and a classifier on them can learn which words are insults. Nothing here sees a label.
      */
-    private static Map<String, F32Tensor> sae(float[] embedding, int vocab, int layer) {
+    private static Map<String, F32Tensor> sae(float[] embedding, DemoShape shape, int vocab, int layer) {
+        int hidden = shape.hidden();
+        int width = shape.saeWidth();
         SplittableRandom random = new SplittableRandom(SEED + 1 + layer);
-        float[] dec = new float[HIDDEN * SAE_WIDTH];
-        float[] enc = new float[SAE_WIDTH * HIDDEN];
-        float[] column = new float[HIDDEN];
-        for (int f = 0; f < SAE_WIDTH; f++) {
+        float[] dec = new float[hidden * width];
+        float[] enc = new float[width * hidden];
+        float[] column = new float[hidden];
+        for (int f = 0; f < width; f++) {
             double norm = 0;
-            for (int d = 0; d < HIDDEN; d++) {
-                column[d] = f < vocab ? embedding[f * HIDDEN + d] : (float) random.nextGaussian();
+            for (int d = 0; d < hidden; d++) {
+                column[d] = f < vocab ? embedding[f * hidden + d] : (float) random.nextGaussian();
                 norm += column[d] * (double) column[d];
             }
             float scale = (float) (1 / Math.sqrt(norm));
-            for (int d = 0; d < HIDDEN; d++) {
-                dec[d * SAE_WIDTH + f] = column[d] * scale;
-                enc[f * HIDDEN + d] = column[d] * scale;
+            for (int d = 0; d < hidden; d++) {
+                dec[d * width + f] = column[d] * scale;
+                enc[f * hidden + d] = column[d] * scale;
             }
         }
         Map<String, F32Tensor> out = new LinkedHashMap<>();
-        out.put("W_enc", new F32Tensor(new long[] {SAE_WIDTH, HIDDEN}, enc));
-        out.put("W_dec", new F32Tensor(new long[] {HIDDEN, SAE_WIDTH}, dec));
-        out.put("b_enc", new F32Tensor(new long[] {SAE_WIDTH}, new float[SAE_WIDTH]));
-        out.put("b_dec", new F32Tensor(new long[] {HIDDEN}, new float[HIDDEN]));
+        out.put("W_enc", new F32Tensor(new long[] {width, hidden}, enc));
+        out.put("W_dec", new F32Tensor(new long[] {hidden, width}, dec));
+        out.put("b_enc", new F32Tensor(new long[] {width}, new float[width]));
+        out.put("b_dec", new F32Tensor(new long[] {hidden}, new float[hidden]));
         return out;
     }
 
@@ -356,10 +354,10 @@ public final class DemoAssets {
         Files.writeString(file, text + "\n", StandardCharsets.UTF_8);
     }
 
-    /** First 16 hex digits of the SHA-256 of the texts, each length-prefixed so boundaries count. */
-    private static String digest(List<String> texts) {
+    /** First 16 hex digits of the SHA-256 of the shape and the texts, each length-prefixed so boundaries count. */
+    private static String digest(DemoShape shape, List<String> texts) {
         Digests.Sha256 digest = new Digests.Sha256();
-        for (String t : texts) {
+        for (String t : Stream.concat(Stream.of(shape.toString()), texts.stream()).toList()) {
             byte[] b = t.getBytes(StandardCharsets.UTF_8);
             digest.update(ByteBuffer.allocate(4).putInt(b.length).array()).update(b);
         }

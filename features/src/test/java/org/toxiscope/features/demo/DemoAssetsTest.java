@@ -48,13 +48,13 @@ class DemoAssetsTest {
 
     @Test
     void createsARealCheckpointAndSaesThatThePipelineRuns() throws Exception {
-        DemoAssets assets = DemoAssets.ensure(cache, CORPUS);
-        assertEquals(DemoAssets.K, assets.k());
+        DemoAssets assets = DemoAssets.ensure(cache, CORPUS, DemoShape.DEMO);
+        assertEquals(DemoShape.DEMO.k(), assets.k());
         assertEquals(List.of(0, 1, 2, 3), assets.layers());
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(assets.modelDir().toString());
                 QwenTokenizer tok = ckpt.tokenizer()) {
             assertEquals("qwen3", ckpt.config().modelType());
-            assertEquals(DemoAssets.HIDDEN, ckpt.config().hiddenSize());
+            assertEquals(DemoShape.DEMO.hidden(), ckpt.config().hiddenSize());
             int[] ids = tok.encode("You are an IDIOT!");
             assertEquals(5, ids.length, Arrays.toString(ids));
             assertEquals("you are an idiot !", tok.decode(ids));
@@ -77,10 +77,10 @@ class DemoAssetsTest {
             }
         }
         SaeSpec spec = new SaeResolver(HfCache.fromEnvironment()).resolve(assets.saeDir().toString(), 2, null, null);
-        assertEquals(DemoAssets.K, spec.k());
+        assertEquals(DemoShape.DEMO.k(), spec.k());
         try (TorchCheckpoint sae = TorchCheckpoint.open(assets.saeDir().resolve("layer2.sae.pt"))) {
-            assertArrayEquals(new long[] {DemoAssets.SAE_WIDTH, DemoAssets.HIDDEN}, sae.shape("W_enc"));
-            assertArrayEquals(new long[] {DemoAssets.HIDDEN, DemoAssets.SAE_WIDTH}, sae.shape("W_dec"));
+            assertArrayEquals(new long[] {DemoShape.DEMO.saeWidth(), DemoShape.DEMO.hidden()}, sae.shape("W_enc"));
+            assertArrayEquals(new long[] {DemoShape.DEMO.hidden(), DemoShape.DEMO.saeWidth()}, sae.shape("W_dec"));
         }
         try (FeatureSession session = FeatureSession.open(SessionSpec.of(assets.modelDir().toString(),
                 assets.saeDir().toString(), assets.layers()))) {
@@ -88,7 +88,8 @@ class DemoAssetsTest {
             for (TextFeatures f : features) {
                 for (int layer : assets.layers()) {
                     SparseVector v = f.pooled().get(layer);
-                    assertTrue(v.indices().length >= DemoAssets.K, "layer " + layer + " fires at least k features");
+                    assertTrue(v.indices().length >= DemoShape.DEMO.k(),
+                            "layer " + layer + " fires at least k features");
                 }
             }
             // Word identity survives: the word "idiot" is a feature of its own at layer 0 in the English text.
@@ -99,7 +100,7 @@ class DemoAssetsTest {
 
     @Test
     void secondEnsureReusesTheFolderAndStaleTemporaryFoldersAreRemoved() throws Exception {
-        DemoAssets first = DemoAssets.ensure(cache, CORPUS);
+        DemoAssets first = DemoAssets.ensure(cache, CORPUS, DemoShape.DEMO);
         Path weights = first.modelDir().resolve("model.safetensors");
         FileTime made = Files.getLastModifiedTime(weights);
         FileTime sae = Files.getLastModifiedTime(first.saeDir().resolve("layer0.sae.pt"));
@@ -111,13 +112,13 @@ class DemoAssetsTest {
         Files.setLastModifiedTime(crashed, FileTime.from(Instant.now().minus(2, ChronoUnit.HOURS)));
         Path young = cache.resolve("." + first.root().getFileName() + ".tmp-998-1");
         Files.createDirectories(young);
-        DemoAssets second = DemoAssets.ensure(cache, CORPUS);
+        DemoAssets second = DemoAssets.ensure(cache, CORPUS, DemoShape.DEMO);
         assertEquals(first.root(), second.root());
         assertEquals(made, Files.getLastModifiedTime(weights));
         assertEquals(sae, Files.getLastModifiedTime(second.saeDir().resolve("layer0.sae.pt")));
         assertFalse(Files.exists(crashed));
         assertTrue(Files.exists(young), "a recent temporary folder may be another run still writing");
-        DemoAssets other = DemoAssets.ensure(cache, List.of("another corpus entirely"));
+        DemoAssets other = DemoAssets.ensure(cache, List.of("another corpus entirely"), DemoShape.DEMO);
         assertNotEquals(first.root(), other.root());
     }
 }

@@ -1,4 +1,4 @@
-package org.toxiscope.cli;
+package org.toxiscope.cli.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
             BenchQwen35Command.class, BenchSynthCommand.class, BenchFeaturesCommand.class,
             BenchLabelCommand.class},
         footer = {"", "Example:", "  toxiscope bench forward --batch 4 --seq 128"})
-final class BenchCommand implements Runnable {
+public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

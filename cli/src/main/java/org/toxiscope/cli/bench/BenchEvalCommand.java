@@ -1,4 +1,4 @@
-package org.toxiscope.cli;
+package org.toxiscope.cli.bench;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +44,9 @@ final class BenchEvalCommand implements Callable<Integer> {
         }
         Predictions predictions = Predictions.of(list);
         MetricsConfig config = new MetricsConfig(bootstrap, 42, 0.95, 10, 200);
-        ClassifierEvaluation.evaluate("warm-up", predictions, Set.of(), config);
-        for (int r = 0; r < repeat; r++) {
-            long start = System.nanoTime();
-            ClassifierEvaluation.evaluate("bench", predictions, Set.of(), config);
-            double seconds = (System.nanoTime() - start) / 1e9;
+        Stopwatch.Times times = Stopwatch.repeat(1, repeat,
+                () -> ClassifierEvaluation.evaluate("bench", predictions, Set.of(), config));
+        for (double seconds : times.seconds()) {
             System.out.printf(Locale.ROOT, "eval metrics: %d rows, %d languages, %d resamples: %.3f s "
                     + "(%.0f rows x resamples per second, overall + per language)%n",
                     rows, languages, bootstrap, seconds, 2.0 * rows * Math.max(1, bootstrap) / seconds);

@@ -1,4 +1,4 @@
-package org.toxiscope.cli;
+package org.toxiscope.cli.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Example:", "  toxiscope bench features --layer 13 --texts 64 --tokens 64"})
 final class BenchFeaturesCommand implements Callable<Integer> {
 
-    static final ModelConfig QWEN3_0_6B = ModelConfig.qwen3(1024, 28, 16, 8, 128, 3072, 151936);
+    private static final ModelConfig QWEN3_0_6B = Qwen3ShapeOptions.QWEN3_0_6B;
 
     @Option(names = "--layer", defaultValue = "13", description = "SAE layer, 0..27 (default ${DEFAULT-VALUE}).")
     int layer;
@@ -78,7 +78,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         System.out.printf("model: random Qwen3-0.6B shape (%d layers, hidden %d) on %s; SAE: random, width %d, k %d, "
                 + "layer %d%n", n, QWEN3_0_6B.hiddenSize(), dev, dSae, k, layer);
         System.out.printf("input: %d texts x %d tokens, batches of %d%n", texts, tokens, maxBatch);
-        int[][] ids = BenchForwardCommand.randomTokens(texts, tokens, QWEN3_0_6B.vocabSize());
+        int[][] ids = RandomTokens.ids(texts, tokens, QWEN3_0_6B.vocabSize(), 7);
         boolean[] cut = new boolean[texts];
         SessionSpec settings = SessionSpec.of("random", "random", List.of(layer))
                 .withExtraction(Pooling.MAX, 0, maxBatch * tokens, maxBatch);
@@ -87,13 +87,15 @@ final class BenchFeaturesCommand implements Callable<Integer> {
              TopKSae sae = TopKSae.random(QWEN3_0_6B.hiddenSize(), dSae, k, layer, manager)) {
             // Token ids are given directly, so the extractor never needs a tokenizer.
             FeatureExtractor extractor = new FeatureExtractor(model, null, Map.of(layer, sae), settings, false);
-            double features = time(() -> {
+            double features = Stopwatch.repeat(1, repeats, () -> {
                 try (NDManager pass = manager.newSubManager()) {
                     extractor.extractTokens(pass, ids, cut);
                 }
-            });
-            double partial = time(() -> forward(model, manager, ids, ForwardOptions.residuals(Set.of(layer))));
-            double full = time(() -> forward(model, manager, ids, ForwardOptions.logitsOnly(Steering.NONE)));
+            }).mean();
+            double partial = Stopwatch.repeat(1, repeats,
+                    () -> forward(model, manager, ids, ForwardOptions.residuals(Set.of(layer)))).mean();
+            double full = Stopwatch.repeat(1, repeats,
+                    () -> forward(model, manager, ids, ForwardOptions.logitsOnly(Steering.NONE))).mean();
             long total = (long) texts * tokens;
             System.out.printf("features at layer %d: %.3f s/pass, %.1f texts/s (feature vectors), %.0f tokens/s%n",
                     layer, features, texts / features, total / features);
@@ -107,16 +109,6 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         }
         System.out.printf("peak RSS: %d MiB%n", MemoryStats.peakRssMiB());
         return 0;
-    }
-
-    /** Mean seconds of {@code pass} over {@link #repeats} runs after one untimed warm-up. */
-    private double time(Runnable pass) {
-        pass.run();
-        long start = System.nanoTime();
-        for (int r = 0; r < repeats; r++) {
-            pass.run();
-        }
-        return (System.nanoTime() - start) / 1e9 / repeats;
     }
 
     private void forward(LanguageModel model, NDManager manager, int[][] ids, ForwardOptions options) {

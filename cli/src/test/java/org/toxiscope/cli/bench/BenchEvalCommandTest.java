@@ -1,4 +1,4 @@
-package org.toxiscope.cli;
+package org.toxiscope.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.toxiscope.cli.Toxiscope;
 
 class BenchEvalCommandTest {
 

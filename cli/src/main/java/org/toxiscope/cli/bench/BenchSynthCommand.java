@@ -1,4 +1,4 @@
-package org.toxiscope.cli;
+package org.toxiscope.cli.bench;
 
 import ai.djl.ndarray.NDManager;
 import java.util.Map;
@@ -56,17 +56,15 @@ final class BenchSynthCommand implements Callable<Integer> {
             }
             Steering steering = new Steering(Map.of(Math.min(steerLayer, shape.layers - 1), direction), 0);
             Generator generator = new Generator(model);
-            generator.generate(manager, prompts(1, random), 2, Sampling.GREEDY, steering, false);
+            generator.generate(manager, RandomTokens.ids(1, promptTokens, shape.vocab, 1), 2, Sampling.GREEDY,
+                    steering, false);
             for (Sampling sampling : new Sampling[] {Sampling.GREEDY, new Sampling(false, 0.8, 0, 0.95, 42)}) {
                 for (int b : new int[] {1, batch}) {
-                    int[][] prompts = prompts(b, random);
-                    long start = System.nanoTime();
-                    int[][] out = generator.generate(manager, prompts, newTokens, sampling, steering, false);
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    long generated = 0;
-                    for (int[] row : out) {
-                        generated += row.length;
-                    }
+                    int[][] prompts = RandomTokens.ids(b, promptTokens, shape.vocab, b);
+                    // Without an EOS stop every row gets all its new tokens.
+                    double seconds = Stopwatch.repeat(0, 1,
+                            () -> generator.generate(manager, prompts, newTokens, sampling, steering, false)).mean();
+                    long generated = (long) b * newTokens;
                     System.out.printf("%s, batch %d: %d tokens in %.2f s, %.1f generated tokens/s%n",
                             sampling.greedy() ? "greedy" : "sampled (T 0.8, top-p 0.95)", b, generated, seconds,
                             generated / seconds);
@@ -75,15 +73,5 @@ final class BenchSynthCommand implements Callable<Integer> {
         }
         System.out.printf("peak RSS: %d MiB%n", MemoryStats.peakRssMiB());
         return 0;
-    }
-
-    private int[][] prompts(int b, Random random) {
-        int[][] p = new int[b][promptTokens];
-        for (int[] row : p) {
-            for (int i = 0; i < row.length; i++) {
-                row[i] = random.nextInt(shape.vocab);
-            }
-        }
-        return p;
     }
 }

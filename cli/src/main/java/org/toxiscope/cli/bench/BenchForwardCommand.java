@@ -1,8 +1,7 @@
-package org.toxiscope.cli;
+package org.toxiscope.cli.bench;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.toxiscope.features.model.DecodeState;
 import org.toxiscope.features.model.ForwardOptions;
@@ -44,21 +43,16 @@ final class BenchForwardCommand implements Callable<Integer> {
                 shape.vocab);
         System.out.printf("threads: %d available processors%n", Runtime.getRuntime().availableProcessors());
         System.out.printf("f32 matmul 1024x1024: %.1f GFLOP/s%n", matmulGflops());
-        long loadStart = System.nanoTime();
+        Stopwatch load = Stopwatch.start();
         try (LanguageModel model = Qwen3Model.load(config, new RandomWeights(config), ai.djl.Device.cpu(), -1);
              NDManager manager = NDManager.newBaseManager()) {
-            System.out.printf("load (random init): %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
-            int[][] prompts = randomTokens(batch, seq, shape.vocab);
-            prefill(model, manager, prompts);
-            long start = System.nanoTime();
-            for (int r = 0; r < repeats; r++) {
-                prefill(model, manager, prompts);
-            }
-            double prefillSeconds = (System.nanoTime() - start) / 1e9 / repeats;
+            System.out.printf("load (random init): %.1f s%n", load.seconds());
+            int[][] prompts = RandomTokens.ids(batch, seq, shape.vocab, 7);
+            double prefillSeconds = Stopwatch.repeat(1, repeats, () -> prefill(model, manager, prompts)).mean();
             System.out.printf("prefill: batch %d x %d tokens: %.3f s/batch, %.0f tokens/s%n", batch, seq,
                     prefillSeconds, batch * seq / prefillSeconds);
             for (int b : new int[] {1, batch}) {
-                double perStep = decode(model, manager, randomTokens(b, seq, shape.vocab));
+                double perStep = decode(model, manager, RandomTokens.ids(b, seq, shape.vocab, 7));
                 System.out.printf("decode: batch %d after %d-token prompts: %.1f ms/step, %.1f tokens/s%n", b, seq,
                         perStep * 1e3, b / perStep);
             }
@@ -73,45 +67,29 @@ final class BenchForwardCommand implements Callable<Integer> {
         }
     }
 
+    /** Mean seconds per decode step after a prefill of {@code prompts}, the first step untimed. */
     private double decode(LanguageModel model, NDManager manager, int[][] prompts) {
         try (NDManager step = manager.newSubManager(); DecodeState state = model.newState(step, prompts.length)) {
             model.forward(step, prompts, state, ForwardOptions.logitsOnly(Steering.NONE));
-            int[][] next = randomTokens(prompts.length, 1, shape.vocab);
-            long start = System.nanoTime();
-            for (int s = 0; s < decodeSteps; s++) {
+            int[][] next = RandomTokens.ids(prompts.length, 1, shape.vocab, 7);
+            return Stopwatch.repeat(1, decodeSteps, () -> {
                 try (NDManager local = step.newSubManager()) {
-                    model.forward(local, next, state, ForwardOptions.logitsOnly(Steering.NONE)).lastLogits().toFloatArray();
+                    model.forward(local, next, state, ForwardOptions.logitsOnly(Steering.NONE)).lastLogits()
+                            .toFloatArray();
                 }
-            }
-            return (System.nanoTime() - start) / 1e9 / decodeSteps;
+            }).mean();
         }
-    }
-
-    /** Reproducible random token ids (seed 7), {@code batch} rows of {@code length}. */
-    static int[][] randomTokens(int batch, int length, int vocab) {
-        Random random = new Random(7);
-        int[][] tokens = new int[batch][length];
-        for (int[] row : tokens) {
-            for (int i = 0; i < length; i++) {
-                row[i] = random.nextInt(vocab);
-            }
-        }
-        return tokens;
     }
 
     private static double matmulGflops() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
             NDArray b = m.randomNormal(new ai.djl.ndarray.types.Shape(1024, 1024));
-            a.matMul(b).toFloatArray();
-            int n = 10;
-            long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
+            double seconds = Stopwatch.repeat(1, 10, () -> {
                 try (NDArray c = a.matMul(b)) {
                     c.toFloatArray();
                 }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9 / n;
+            }).mean();
             return 2.0 * 1024 * 1024 * 1024 / seconds / 1e9;
         }
     }

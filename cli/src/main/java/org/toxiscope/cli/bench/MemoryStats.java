@@ -1,4 +1,4 @@
-package org.toxiscope.cli;
+package org.toxiscope.cli.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,5 +22,18 @@ final class MemoryStats {
             return -1;
         }
         return -1;
+    }
+
+    /**
+     * Lowers the peak RSS to the current RSS (Linux: 5 into /proc/self/clear_refs), so {@link #peakRssMiB} then
+     * covers only what runs after; false where that is not possible.
+     */
+    static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }

@@ -1,11 +1,10 @@
-package org.toxiscope.cli;
+package org.toxiscope.cli.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.util.Random;
 import java.util.concurrent.Callable;
 import org.toxiscope.features.model.DecodeState;
 import org.toxiscope.features.model.ForwardOptions;
@@ -87,67 +86,38 @@ final class BenchQwen35Command implements Callable<Integer> {
     }
 
     private void run(String name, ModelConfig config) {
-        long loadStart = System.nanoTime();
+        Stopwatch load = Stopwatch.start();
         try (LanguageModel model = LanguageModel.load(config, new RandomWeights(config), Device.cpu(), -1);
              NDManager manager = NDManager.newBaseManager()) {
-            System.out.printf("%s: %d layers, random init %.1f s%n", name, config.numLayers(),
-                    (System.nanoTime() - loadStart) / 1e9);
-            int[][] prompts = randomTokens(batch, seq, config.vocabSize(), 7);
-            prefill(model, manager, prompts);
-            double bestPrefill = Double.MAX_VALUE;
-            double totalPrefill = 0;
-            for (int r = 0; r < repeats; r++) {
-                double seconds = prefill(model, manager, prompts);
-                bestPrefill = Math.min(bestPrefill, seconds);
-                totalPrefill += seconds;
-            }
-            double[] steps = decode(model, manager, prompts, config.vocabSize());
+            System.out.printf("%s: %d layers, random init %.1f s%n", name, config.numLayers(), load.seconds());
+            int[][] prompts = RandomTokens.ids(batch, seq, config.vocabSize(), 7);
+            Stopwatch.Times prefill = Stopwatch.repeat(1, repeats, () -> prefill(model, manager, prompts));
+            Stopwatch.Times steps = decode(model, manager, prompts, config.vocabSize());
             System.out.printf("  prefill: %.1f tokens/s best, %.1f mean (%.2f s best per %d x %d batch)%n",
-                    batch * seq / bestPrefill, batch * seq * repeats / totalPrefill, bestPrefill, batch, seq);
+                    batch * seq / prefill.min(), batch * seq / prefill.mean(), prefill.min(), batch, seq);
             System.out.printf("  decode:  %.2f tokens/s best, %.2f mean (%.0f ms best per step of %d sequences)%n",
-                    batch / steps[0], batch / steps[1], steps[0] * 1e3, batch);
+                    batch / steps.min(), batch / steps.mean(), steps.min() * 1e3, batch);
         }
     }
 
-    /** Seconds for one prefill of {@code prompts} into a fresh state. */
-    private static double prefill(LanguageModel model, NDManager manager, int[][] prompts) {
+    /** One prefill of {@code prompts} into a fresh state. */
+    private static void prefill(LanguageModel model, NDManager manager, int[][] prompts) {
         try (NDManager step = manager.newSubManager(); DecodeState state = model.newState(step, prompts.length)) {
-            long start = System.nanoTime();
             model.forward(step, prompts, state, ForwardOptions.logitsOnly(Steering.NONE)).lastLogits().toFloatArray();
-            return (System.nanoTime() - start) / 1e9;
         }
     }
 
-    /** Best and mean seconds per decode step after a prefill of {@code prompts} (one untimed warm-up step). */
-    private double[] decode(LanguageModel model, NDManager manager, int[][] prompts, int vocab) {
+    /** Seconds of each decode step after a prefill of {@code prompts} (one untimed warm-up step). */
+    private Stopwatch.Times decode(LanguageModel model, NDManager manager, int[][] prompts, int vocab) {
         try (NDManager step = manager.newSubManager(); DecodeState state = model.newState(step, prompts.length)) {
             model.forward(step, prompts, state, ForwardOptions.logitsOnly(Steering.NONE));
-            double best = Double.MAX_VALUE;
-            double total = 0;
-            for (int s = 0; s <= decodeSteps; s++) {
+            int[][] next = RandomTokens.ids(prompts.length, 1, vocab, 1);
+            return Stopwatch.repeat(1, decodeSteps, () -> {
                 try (NDManager local = step.newSubManager()) {
-                    long start = System.nanoTime();
-                    model.forward(local, randomTokens(prompts.length, 1, vocab, s), state,
-                            ForwardOptions.logitsOnly(Steering.NONE)).lastLogits().toFloatArray();
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    if (s > 0) {
-                        best = Math.min(best, seconds);
-                        total += seconds;
-                    }
+                    model.forward(local, next, state, ForwardOptions.logitsOnly(Steering.NONE)).lastLogits()
+                            .toFloatArray();
                 }
-            }
-            return new double[] {best, total / decodeSteps};
+            });
         }
-    }
-
-    private static int[][] randomTokens(int batch, int length, int vocab, long seed) {
-        Random random = new Random(seed);
-        int[][] tokens = new int[batch][length];
-        for (int[] row : tokens) {
-            for (int i = 0; i < length; i++) {
-                row[i] = random.nextInt(vocab);
-            }
-        }
-        return tokens;
     }
 }

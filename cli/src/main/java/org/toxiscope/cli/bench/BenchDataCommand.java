@@ -1,4 +1,4 @@
-package org.toxiscope.cli;
+package org.toxiscope.cli.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,14 +43,14 @@ final class BenchDataCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Path dir = Files.createTempDirectory("toxiscope-bench-data");
         Path file = dir.resolve("bench.jsonl.gz");
-        long start = System.nanoTime();
+        Stopwatch write = Stopwatch.start();
         generate(file);
-        double writeSeconds = (System.nanoTime() - start) / 1e9;
+        double writeSeconds = write.seconds();
         System.out.printf("generate: %,d records, %.1f MB gzip, %.1f s (%,.0f records/s written)%n", records,
                 Files.size(file) / 1e6, writeSeconds, records / writeSeconds);
 
         Corpus corpus = Corpus.of(file, ColumnMapping.defaults().withId("id"));
-        start = System.nanoTime();
+        Stopwatch read = Stopwatch.start();
         CorpusStats stats = new CorpusStats();
         StatsReport report;
         try (RecordStream in = corpus.read()) {
@@ -59,7 +59,7 @@ final class BenchDataCommand implements Callable<Integer> {
             }
             report = stats.report(in.rejected(), 1);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = read.seconds();
         System.out.printf("data stats: %,d records, %,d duplicates, %d languages, %.1f s: %,.0f records/s%n",
                 report.records(), report.duplicates(), report.byLanguage().size(), seconds, report.records() / seconds);
         System.out.printf("threads: %d available processors, heap max %d MB%n", Runtime.getRuntime().availableProcessors(),
