@@ -7,18 +7,20 @@ import java.util.Objects;
 import java.util.TreeMap;
 import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.Pooling;
+import org.toxiscope.features.extract.RuntimeInfo;
 import org.toxiscope.features.extract.SessionSpec;
 import org.toxiscope.features.sae.SaeSpec;
 
 /**
  * What produced the features a classifier reads, derived from the {@link FeatureSession} that extracted them: the
  * model (id and sha256 of its config), the SAE (id, sha256 of each layer's file), k, whether ReLU preceded top-k, the
- * token pooling, the token limit per text and the dtype. Bundles written before the token limit and dtype were
- * recorded read them as null, meaning 0 (no limit) and f32, the only settings those versions used by default.
+ * token pooling, the token limit per text and the dtype, and the software and device that ran it ({@code runtime},
+ * recorded, never compared). Bundles written before the token limit and dtype were recorded read them as null, meaning
+ * 0 (no limit) and f32, the only settings those versions used by default; their runtime reads as null.
  */
 public record ExtractionProvenance(String modelId, String modelConfigSha256, String saeId,
                                    Map<Integer, String> saeSha256, int k, boolean relu, String pooling,
-                                   Integer maxTokens, String dtype) {
+                                   Integer maxTokens, String dtype, RuntimeInfo runtime) {
 
     public ExtractionProvenance {
         saeSha256 = saeSha256 == null ? Map.of() : new TreeMap<>(saeSha256);
@@ -33,7 +35,7 @@ public record ExtractionProvenance(String modelId, String modelConfigSha256, Str
         }
         return new ExtractionProvenance(session.checkpoint().id(), session.checkpoint().configSha256(), spec.sae(),
                 hashes, spec.k() == null ? 0 : spec.k(), Boolean.TRUE.equals(spec.relu()), spec.pooling().id(),
-                spec.maxTokens(), spec.dtype());
+                spec.maxTokens(), spec.dtype(), RuntimeInfo.of(spec.device()));
     }
 
     /** The token limit as recorded, 0 for bundles that predate recording it. */

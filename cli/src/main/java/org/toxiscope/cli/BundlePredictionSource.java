@@ -9,6 +9,7 @@ import java.util.List;
 import org.toxiscope.classify.BundleSession;
 import org.toxiscope.classify.ClassifierBundle;
 import org.toxiscope.classify.CorpusPass;
+import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.classify.Prediction;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.RecordStream;
@@ -24,6 +25,8 @@ final class BundlePredictionSource implements PredictionSource {
     private final ClassifierBundle bundle;
     private final Corpus corpus;
     private final BundleOptions options;
+    /** What the evaluation's own session extracted with, known once {@link #read} ran. */
+    private ExtractionProvenance extraction;
 
     BundlePredictionSource(Path bundlePath, Corpus corpus, BundleOptions options) throws IOException {
         this.bundlePath = bundlePath;
@@ -36,6 +39,7 @@ final class BundlePredictionSource implements PredictionSource {
     public Predictions read() throws IOException {
         List<ScoredExample> out = new ArrayList<>();
         try (BundleSession session = options.open(bundle); RecordStream records = corpus.read()) {
+            extraction = ExtractionProvenance.of(session.features());
             CorpusPass.of("eval " + bundlePath.getFileName(), session.features(), CorpusPass.Need.POOLED)
                     .run(records, c -> {
                         List<List<Prediction>> predicted = session.predict(c);
@@ -59,6 +63,9 @@ final class BundlePredictionSource implements PredictionSource {
         json.addProperty("bundle", bundlePath.toAbsolutePath().toString());
         json.addProperty("method", bundle.method().id());
         json.add("provenance", new Gson().toJsonTree(bundle.provenance()));
+        if (extraction != null) {
+            json.add("extraction", new Gson().toJsonTree(extraction));
+        }
         json.addProperty("data", corpus.files().toString());
         return json;
     }

@@ -6,6 +6,7 @@ import org.toxiscope.classify.TrainConfig;
 import org.toxiscope.eval.DataEfficiencyStudy;
 import org.toxiscope.eval.EvalReport;
 import org.toxiscope.eval.LineChart;
+import org.toxiscope.eval.StudyInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,7 +56,7 @@ final class EvalCurveCommand implements Callable<Integer> {
         for (int i = 0; i < seeds; i++) {
             seedList[i] = seed + i;
         }
-        EvalModelOptions.Inputs loaded = options.load("curve");
+        StudyInputs loaded = options.load("curve");
         DataEfficiencyStudy s = DataEfficiencyStudy.run(loaded.data(), base, fractions, seedList, loaded.extraction(),
                 line -> System.err.println("eval curve: " + line));
         if (s.headline().isEmpty()) {

@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import org.toxiscope.eval.Chart;
 import org.toxiscope.eval.EvalReport;
 import org.toxiscope.eval.LanguageStudy;
+import org.toxiscope.eval.StudyInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,7 +37,7 @@ final class EvalLanguagesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EvalModelOptions.Inputs loaded = options.load("languages");
+        StudyInputs loaded = options.load("languages");
         LanguageStudy s = LanguageStudy.run(loaded.data(), k, sources);
         EvalReport out = options.report("toxiscope eval languages", loaded, s.summary(), s.headline());
         List<Chart> jaccard = new ArrayList<>(s.jaccardCharts());

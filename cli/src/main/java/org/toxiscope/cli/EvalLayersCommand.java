@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.toxiscope.eval.EvalReport;
 import org.toxiscope.eval.LayerStudy;
+import org.toxiscope.eval.StudyInputs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,7 +36,7 @@ final class EvalLayersCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EvalModelOptions.Inputs loaded = options.load("layers");
+        StudyInputs loaded = options.load("layers");
         LayerStudy s = LayerStudy.run(loaded.data(), ks, maxCompose);
         EvalReport out = options.report("toxiscope eval layers", loaded, s.summary(), s.headline());
         out.addSection("Held-out F1 per layer (Fig. 8/10)", "Rule over the top-K features of one layer, discovered on "

@@ -1,6 +1,5 @@
 package org.toxiscope.cli;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,15 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.toxiscope.classify.CorpusPass;
-import org.toxiscope.classify.ExtractionProvenance;
-import org.toxiscope.classify.FeatureTables;
-import org.toxiscope.common.Versions;
-import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.eval.ClassifierEvaluation;
 import org.toxiscope.eval.EvalReport;
 import org.toxiscope.eval.HeldOutRun;
 import org.toxiscope.eval.MetricsConfig;
-import org.toxiscope.eval.StudyData;
+import org.toxiscope.eval.StudyInputs;
 import org.toxiscope.features.extract.FeatureSession;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -60,52 +55,19 @@ final class EvalModelOptions {
     @Option(names = "--chunk", defaultValue = "" + CorpusPass.DEFAULT_CHUNK, hidden = true)
     int chunk;
 
-    /** Both data sets as feature tables, what extracted them, and the provenance for report.json. */
-    record Inputs(StudyData data, ExtractionProvenance extraction, JsonObject provenance) {
-    }
-
     /** Extracts the features of --data and --test at every chosen layer in one session. */
-    Inputs load(String command) throws IOException {
+    StudyInputs load(String command) throws IOException {
         try (FeatureSession session = Sessions.open("eval " + command, model, sae, features)) {
-            FeatureTables.Loaded train = table(session, data, "eval " + command + ": discovery features");
-            FeatureTables.Loaded held = table(session, test, "eval " + command + ": test features");
-            StudyData study = StudyData.of(train.table(), held.table());
-            ExtractionProvenance extraction = ExtractionProvenance.of(session);
-            JsonObject p = new JsonObject();
-            p.addProperty("tool", "toxiscope eval " + command);
-            p.addProperty("version", Versions.toxiscope());
-            p.add("extraction", EvalReport.gson().toJsonTree(extraction));
-            p.addProperty("label", study.labelName());
-            p.add("data", files(data, train.dataSha256(), study.trainRows().length));
-            p.add("test", files(test, held.dataSha256(), study.testRows().length));
-            p.add("data_counts", EvalReport.gson().toJsonTree(train.table().counts(0)));
-            p.add("test_counts", EvalReport.gson().toJsonTree(held.table().counts(study.testLabel())));
-            p.addProperty("seed", columns.seed);
-            return new Inputs(study, extraction, p);
+            return StudyInputs.load(session, command, columns.corpus(data), data, columns.corpus(test), test, chunk,
+                    columns.seed);
         }
-    }
-
-    private FeatureTables.Loaded table(FeatureSession session, List<String> inputs, String task) throws IOException {
-        try (RecordStream records = columns.corpus(inputs).read()) {
-            return FeatureTables.load(session, records, task, chunk);
-        }
-    }
-
-    private static JsonObject files(List<String> inputs, String sha256, int rows) {
-        JsonObject o = new JsonObject();
-        JsonArray names = new JsonArray();
-        inputs.forEach(names::add);
-        o.add("files", names);
-        o.addProperty("sha256", sha256);
-        o.addProperty("labelled_rows", rows);
-        return o;
     }
 
     /**
      * A report on the loaded data: the study's choices under provenance "study", and a full evaluation (every
      * metric, per language) of each headline classifier; the caller adds its figure sections and calls {@link #write}.
      */
-    EvalReport report(String defaultTitle, Inputs loaded, JsonObject study, Map<String, HeldOutRun> headline) {
+    EvalReport report(String defaultTitle, StudyInputs loaded, JsonObject study, Map<String, HeldOutRun> headline) {
         if (headline.isEmpty()) {
             throw new IllegalArgumentException("no classifier could be built from the discovery data");
         }

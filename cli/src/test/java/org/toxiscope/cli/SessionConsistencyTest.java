@@ -112,6 +112,10 @@ class SessionConsistencyTest {
                 "--no-cache", "--output", bundle.toString());
         assertEquals(0, t.exit(), t.err());
         assertEquals(6, ClassifierBundle.load(bundle).provenance().extraction().tokenLimit());
+        var runtime = ClassifierBundle.load(bundle).provenance().extraction().runtime();
+        assertEquals("cpu", runtime.device());
+        assertTrue(runtime.engine().startsWith("PyTorch "), runtime.engine());
+        assertTrue(!runtime.djl().isBlank() && !runtime.java().isBlank() && !runtime.os().isBlank(), runtime.toString());
 
         var refused = CliRunner.run("eval", "--classifier", bundle.toString(), "--data", split.test().toString(),
                 "--max-tokens", "0", "--report", dir.resolve("refused").toString());

@@ -1,5 +1,6 @@
 package org.toxiscope.synthesize;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -189,7 +190,8 @@ public final class SynthesisRun {
                 "sae", p.saeId() + " (" + p.saeSha256() + "; k " + p.k() + ", relu " + p.relu() + ", pooling "
                         + p.pooling() + ", max_tokens " + p.tokenLimit() + ", dtype " + p.computeDtype() + ")",
                 "classifier", classifier,
-                "seed", Long.toString(seed));
+                "seed", Long.toString(seed),
+                "runtime", String.valueOf(p.runtime()));
     }
 
     /** The model and SAE of a coverage report's provenance. */
@@ -197,6 +199,7 @@ public final class SynthesisRun {
         JsonObject provenance = new JsonObject();
         provenance.addProperty("model", p.modelId());
         provenance.addProperty("sae", p.saeId());
+        provenance.add("runtime", new Gson().toJsonTree(p.runtime()));
         return provenance;
     }
 
