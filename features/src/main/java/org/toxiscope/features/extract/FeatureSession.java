@@ -1,5 +1,6 @@
 package org.toxiscope.features.extract;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,17 +63,17 @@ public final class FeatureSession implements AutoCloseable {
                 new SaeResolver(HfCache.fromEnvironment()).resolveLayers(spec.sae(), spec.layers(), spec.k(),
                         spec.relu());
         List<List<Integer>> groups = group(specs, spec.maxSaeBytes());
+        Device device = Devices.parse(spec.device());
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
             ModelCheckpoint checkpoint = ModelCheckpoint.open(spec.model());
             opened.push(checkpoint);
             checkpoint.requireLayer(spec.deepestLayer());
-            LanguageModel model = checkpoint.load(Devices.parse(spec.device()),
-                    spec.wholeModel() ? -1 : spec.deepestLayer());
+            LanguageModel model = checkpoint.load(device, spec.wholeModel() ? -1 : spec.deepestLayer());
             opened.push(model);
             QwenTokenizer tokenizer = checkpoint.tokenizer();
             opened.push(tokenizer);
-            NDManager manager = NDManager.newBaseManager(Devices.parse(spec.device()));
+            NDManager manager = NDManager.newBaseManager(device);
             opened.push(manager);
             FeatureSession session = new FeatureSession(resolved(spec, specs), checkpoint, model, tokenizer, manager,
                     specs, groups);
