@@ -233,7 +233,7 @@ public final class CorpusWriter implements AutoCloseable {
             empty.add("CAST(NULL AS VARCHAR) AS \"" + c.replace("\"", "\"\"") + "\"");
         }
         String source = written == 0 ? "SELECT " + empty + " WHERE false"
-                : "SELECT * FROM read_json(" + DuckDb.literal(partial.toString())
+                : "SELECT * FROM read_json(" + DuckDb.fileLiteral(partial)
                         + ", format = 'newline_delimited', columns = " + types + ")";
         try (Connection c = DuckDb.connect(); Statement s = c.createStatement()) {
             s.execute("SET threads = 1");

@@ -1,5 +1,6 @@
 package org.toxiscope.datasets;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -22,6 +23,22 @@ final class DuckDb {
             s.execute("SET preserve_insertion_order = true");
         }
         return c;
+    }
+
+    /**
+     * {@code file} as a SQL string literal naming exactly that file: DuckDB's readers expand {@code * ? [} as a glob,
+     * so a name holding them would otherwise read other files; each becomes a one-character class like {@code [[]}.
+     */
+    static String fileLiteral(Path file) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : file.toAbsolutePath().toString().toCharArray()) {
+            if (ch == '*' || ch == '?' || ch == '[' || ch == ']') {
+                b.append('[').append(ch).append(']');
+            } else {
+                b.append(ch);
+            }
+        }
+        return literal(b.toString());
     }
 
     /** {@code s} as a SQL string literal. */

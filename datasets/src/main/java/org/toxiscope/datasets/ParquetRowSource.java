@@ -27,7 +27,7 @@ final class ParquetRowSource implements RowSource {
         try {
             connection = DuckDb.connect();
             statement = connection.createStatement();
-            rows = statement.executeQuery("SELECT * FROM read_parquet(" + DuckDb.literal(file.toAbsolutePath().toString()) + ")");
+            rows = statement.executeQuery("SELECT * FROM read_parquet(" + DuckDb.fileLiteral(file) + ")");
             ResultSetMetaData meta = rows.getMetaData();
             List<String> names = new ArrayList<>();
             for (int i = 1; i <= meta.getColumnCount(); i++) {

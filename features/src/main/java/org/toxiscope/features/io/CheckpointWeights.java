@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.toxiscope.common.SmallFile;
 
 /**
  * The weights of a Hugging Face model folder: {@code model.safetensors}, or the shards named by
@@ -70,14 +71,11 @@ public final class CheckpointWeights implements TensorSource {
     }
 
     private static Map<String, String> readIndex(Path dir, Path index) throws IOException {
-        if (Files.size(index) > MAX_INDEX_BYTES) {
-            throw new MalformedFileException(index + ": " + Files.size(index) + " bytes, over the "
-                    + MAX_INDEX_BYTES + "-byte limit for an index");
-        }
+        String text = SmallFile.readString(index, MAX_INDEX_BYTES);
         JsonElement root;
         try {
-            root = JsonParser.parseString(Files.readString(index));
-        } catch (JsonParseException | IOException e) {
+            root = JsonParser.parseString(text);
+        } catch (JsonParseException e) {
             throw new MalformedFileException(index + ": not valid JSON: " + e.getMessage(), e);
         }
         JsonElement map = root.isJsonObject() ? root.getAsJsonObject().get("weight_map") : null;

@@ -4,6 +4,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.toxiscope.common.SmallFile;
 
 /**
  * Resolves a model/SAE/dataset argument to a local folder: an existing path as-is, else a Hugging Face repo id
@@ -38,7 +40,8 @@ public final class HfCache {
     private static final Pattern REPO_ID =
             Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]*)/([A-Za-z0-9][A-Za-z0-9._-]*)(?:@([A-Za-z0-9._/-]+))?");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
-    private static final Pattern SNAPSHOT_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    // A ref holds a 40-hex commit and a newline; anything much larger is not a ref.
+    private static final long MAX_REF_BYTES = 256;
 
     private final Map<String, String> env;
 
@@ -110,6 +113,12 @@ public final class HfCache {
         if (snapshot == null || !Files.isDirectory(snapshot)) {
             throw notFound(spec, m, looked);
         }
+        Path snapshots = repoDir.resolve("snapshots").toRealPath();
+        Path real = snapshot.toRealPath();
+        if (!real.getParent().equals(snapshots)) {
+            // A snapshot linked elsewhere would load files the cache never downloaded.
+            throw new FileNotFoundException(snapshot + ": resolves to " + real + ", outside " + snapshots);
+        }
         return snapshot;
     }
 
@@ -125,10 +134,11 @@ public final class HfCache {
         }
         Path refFile = repoDir.resolve("refs").resolve(ref);
         looked.add(refFile.toString());
-        if (Files.isRegularFile(refFile)) {
-            String commit = Files.readString(refFile).trim();
-            if (!SNAPSHOT_NAME.matcher(commit).matches()) {
-                throw new FileNotFoundException(refFile + ": holds '" + commit + "', not a commit hash");
+        if (Files.exists(refFile, LinkOption.NOFOLLOW_LINKS)) {
+            // Links and FIFOs are refused unread, and the content is never echoed: a hostile ref could point at any file.
+            String commit = SmallFile.readStringNoLinks(refFile, MAX_REF_BYTES).trim();
+            if (!COMMIT.matcher(commit).matches()) {
+                throw new FileNotFoundException(refFile + ": does not hold a 40-hex commit hash");
             }
             looked.add(snapshots.resolve(commit).toString());
             return snapshots.resolve(commit);

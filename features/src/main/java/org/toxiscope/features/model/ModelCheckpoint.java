@@ -38,9 +38,8 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
         if (!Files.isRegularFile(configJson)) {
             throw new IOException(dir + ": no config.json (is this a Hugging Face model folder?)");
         }
-        byte[] configBytes = Files.readAllBytes(configJson);
         ModelConfig config = ModelConfig.read(configJson);
-        return new ModelCheckpoint(spec, dir, config, Digests.sha256(configBytes), CheckpointWeights.open(dir));
+        return new ModelCheckpoint(spec, dir, config, Digests.sha256(configJson), CheckpointWeights.open(dir));
     }
 
     public String id() {

@@ -5,11 +5,10 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.toxiscope.common.SmallFile;
 
 /**
  * The architecture settings of a Qwen checkpoint, read from its {@code config.json}; {@code text} holds the raw
@@ -39,7 +38,7 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
     public static ModelConfig read(Path configJson) throws IOException {
         JsonObject root;
         try {
-            root = JsonParser.parseString(Files.readString(configJson, StandardCharsets.UTF_8)).getAsJsonObject();
+            root = JsonParser.parseString(SmallFile.readString(configJson, SmallFile.MAX_CONFIG_BYTES)).getAsJsonObject();
         } catch (RuntimeException e) {
             throw new IOException(configJson + ": not a JSON object: " + e.getMessage(), e);
         }

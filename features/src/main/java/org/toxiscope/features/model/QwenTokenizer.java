@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.toxiscope.common.SmallFile;
 
 /**
  * The model's {@code tokenizer.json} through DJL's Hugging Face tokenizers, with no special tokens added (Qwen adds
@@ -25,6 +26,7 @@ public final class QwenTokenizer implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": tokenizer.json not found");
         }
+        SmallFile.check(file, SmallFile.MAX_TOKENIZER_BYTES);
         HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
                 .optTruncation(false).optPadding(false).build();
         return new QwenTokenizer(t);

@@ -18,6 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.toxiscope.common.Digests;
+import org.toxiscope.common.SmallFile;
 import org.toxiscope.features.io.HfCache;
 import org.toxiscope.features.io.MalformedFileException;
 
@@ -47,7 +48,7 @@ public final class SaeResolver {
      * for Qwen-Scope, as the model card; ReLU for SAELens top-k).
      */
     public SaeSpec resolve(String argument, Integer layer, Integer k, Boolean relu) throws IOException {
-        Path path = cache.resolve(argument, HfCache.RepoType.MODEL);
+        Path path = existing(argument);
         if (Files.isRegularFile(path)) {
             return qwenScope(argument, path, layer, k, relu);
         }
@@ -102,7 +103,7 @@ public final class SaeResolver {
      * SAELens folder, the {@code layer{n}.sae.pt} files of a folder, or the hook layers of the SAELens folders in it.
      */
     public List<Integer> availableLayers(String argument) throws IOException {
-        Path path = cache.resolve(argument, HfCache.RepoType.MODEL);
+        Path path = existing(argument);
         if (Files.isRegularFile(path)) {
             Matcher m = PT_FILE.matcher(path.getFileName().toString());
             return m.matches() ? List.of(Integer.parseInt(m.group(1))) : List.of();
@@ -122,6 +123,15 @@ public final class SaeResolver {
             layers.add(saeLensLayer(dir.resolve(SAELENS_CONFIG), readConfig(dir.resolve(SAELENS_CONFIG))));
         }
         return List.copyOf(layers);
+    }
+
+    /** The file or folder {@code argument} names; a FIFO or device would block or never end when read. */
+    private Path existing(String argument) throws IOException {
+        Path path = cache.resolve(argument, HfCache.RepoType.MODEL);
+        if (!Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            throw new IOException(argument + ": " + path + " is neither a regular file nor a folder");
+        }
+        return path;
     }
 
     private static boolean isSaeLens(Path dir) {
@@ -226,7 +236,7 @@ public final class SaeResolver {
 
     private static JsonObject readConfig(Path cfgPath) throws IOException {
         try {
-            JsonElement root = JsonParser.parseString(Files.readString(cfgPath));
+            JsonElement root = JsonParser.parseString(SmallFile.readString(cfgPath, SmallFile.MAX_CONFIG_BYTES));
             if (!root.isJsonObject()) {
                 throw new MalformedFileException(cfgPath + ": not a JSON object");
             }

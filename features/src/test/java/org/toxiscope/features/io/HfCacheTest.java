@@ -89,4 +89,34 @@ class HfCacheTest {
         assertFalse(HfCache.looksLikeRepoId("/abs/path"));
         assertTrue(HfCache.looksLikeRepoId("Qwen/Qwen3-8B@main"));
     }
+
+    @Test
+    void hostileRefsNeverLeaveTheSnapshotsFolderNorEchoWhatTheyPointAt() throws IOException {
+        Path hub = tmp.resolve("hub");
+        Path repo = repo(hub, "models--a--b");
+        HfCache cache = new HfCache(Map.of("HF_HUB_CACHE", hub.toString()));
+        Files.createDirectories(repo.resolve("outside"));
+        Files.writeString(repo.resolve("refs/main"), "../outside");
+        FileNotFoundException dots = assertThrows(FileNotFoundException.class, () -> cache.resolve("a/b", RepoType.MODEL));
+        assertTrue(dots.getMessage().contains("refs/main") && !dots.getMessage().contains("outside"), dots.getMessage());
+
+        Path secret = Files.writeString(tmp.resolve("secret.txt"), "root:x:0:0:SECRET");
+        Files.delete(repo.resolve("refs/main"));
+        Files.createSymbolicLink(repo.resolve("refs/main"), secret);
+        IOException link = assertThrows(IOException.class, () -> cache.resolve("a/b", RepoType.MODEL));
+        assertTrue(link.getMessage().contains("refs/main") && !link.getMessage().contains("SECRET"), link.getMessage());
+
+        Files.delete(repo.resolve("refs/main"));
+        Files.writeString(repo.resolve("refs/main"), MAIN + " ".repeat(1000));
+        assertThrows(IOException.class, () -> cache.resolve("a/b", RepoType.MODEL));
+
+        Files.writeString(repo.resolve("refs/main"), MAIN);
+        Path snap = repo.resolve("snapshots").resolve(MAIN);
+        Files.delete(snap);
+        Files.createSymbolicLink(snap, repo.resolve("outside"));
+        FileNotFoundException escaped = assertThrows(FileNotFoundException.class,
+                () -> cache.resolve("a/b", RepoType.MODEL));
+        assertTrue(escaped.getMessage().contains("outside " + repo.resolve("snapshots").toRealPath()),
+                escaped.getMessage());
+    }
 }
