@@ -46,8 +46,16 @@ public final class ClassifierBundle {
     public static final String FORMAT = "toxiscope-classifier";
     public static final int FORMAT_VERSION = 1;
     static final String MANIFEST = "bundle.json";
-    /** Bigger entries are refused rather than read into memory. */
-    private static final long MAX_ENTRY_BYTES = 1L << 30;
+    /**
+     * Entries are read into memory, so bigger ones are refused. A one-label logreg model over every feature of a
+     * 32K-wide SAE layer measured 6.4 MiB (0.5 MiB of double weights for two outputs, the rest feature domain), and
+     * about 27 MiB if each feature's domain kept the 50 distinct values Tribuo tracks at most: the model cap fits one
+     * full layer at worst twice over, or several at typical density; a manifest is a few KiB.
+     */
+    static final long MAX_MODEL_BYTES = 64L << 20;
+    static final long MAX_MANIFEST_BYTES = 16L << 20;
+    /** Caps the sum over entries, which a file of many entries each under its cap would otherwise blow up. */
+    static final long MAX_BUNDLE_BYTES = 1L << 30;
 
     /** Writes a MetricsEntry's undefined figures as null rather than leaving them out, whatever the writer's default. */
     private static final TypeAdapterFactory METRICS_WITH_NULLS = new TypeAdapterFactory() {
@@ -238,8 +246,15 @@ public final class ClassifierBundle {
         String where = "classifier bundle " + file;
         Map<String, byte[]> entries = new HashMap<>();
         try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+            long total = 0;
             for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
-                entries.put(e.getName(), readEntry(zip, where, e.getName()));
+                byte[] bytes = readEntry(zip, where, e, e.getName().equals(MANIFEST) ? MAX_MANIFEST_BYTES
+                        : MAX_MODEL_BYTES);
+                total += bytes.length;
+                if (total > MAX_BUNDLE_BYTES) {
+                    throw new IOException(where + ": entries add up to more than " + MAX_BUNDLE_BYTES + " bytes");
+                }
+                entries.put(e.getName(), bytes);
             }
         } catch (NoSuchFileException e) {
             throw new IOException(where + ": no such file", e);
@@ -301,6 +316,7 @@ public final class ClassifierBundle {
                 throw new IOException(where + ": " + field + " names model entry '" + e.model()
                         + "', which is not in the file");
             }
+            TribuoModelGuard.check(bytes, where, e.model());
             Model<?> model;
             try {
                 model = Model.deserializeFromStream(new ByteArrayInputStream(bytes));
@@ -313,14 +329,19 @@ public final class ClassifierBundle {
         }
     }
 
-    private static byte[] readEntry(ZipInputStream zip, String where, String name) throws IOException {
+    private static byte[] readEntry(ZipInputStream zip, String where, ZipEntry entry, long max) throws IOException {
+        String tooBig = where + ": entry " + entry.getName() + " is larger than " + max + " bytes";
+        if (entry.getSize() > max) {
+            throw new IOException(tooBig + " (it declares " + entry.getSize() + ")");
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] buf = new byte[1 << 16];
         long total = 0;
+        // the declared size is absent for entries written with a data descriptor, as ours are, and may lie
         for (int n; (n = zip.read(buf)) > 0; ) {
             total += n;
-            if (total > MAX_ENTRY_BYTES) {
-                throw new IOException(where + ": entry " + name + " is larger than " + MAX_ENTRY_BYTES + " bytes");
+            if (total > max) {
+                throw new IOException(tooBig);
             }
             out.write(buf, 0, n);
         }
