@@ -55,15 +55,8 @@ public final class BundleSession implements AutoCloseable {
 
     /** Every label's prediction for each record of a pass's chunk, in input order (primary label first). */
     public List<List<Prediction>> predict(CorpusPass.Chunk chunk) {
-        return predict(chunk.records(), chunk.pooled());
-    }
-
-    /** Every label's prediction for each record, in input order (primary label first). */
-    public List<List<Prediction>> predict(List<TextRecord> records) throws IOException {
-        return predict(records, session.pooled(records.stream().map(TextRecord::text).toList()));
-    }
-
-    private List<List<Prediction>> predict(List<TextRecord> records, List<Map<Integer, SparseVector>> pooled) {
+        List<TextRecord> records = chunk.records();
+        List<Map<Integer, SparseVector>> pooled = chunk.pooled();
         List<List<Prediction>> out = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             TextRecord r = records.get(i);
