@@ -2,6 +2,10 @@ package org.toxiscope.common;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,6 +36,29 @@ public final class SmallFile {
     /** {@code file}'s UTF-8 text once {@link #check} passes; a file grown past the cap since is refused too. */
     public static String readString(Path file, long maxBytes) throws IOException {
         return readString(file, maxBytes, new LinkOption[0]);
+    }
+
+    /**
+     * As {@link #readString(Path, long)}, but bytes that are not UTF-8 are refused with an IOException naming the
+     * file and the byte offset, where {@code readString} would replace them.
+     */
+    public static String readUtf8(Path file, long maxBytes) throws IOException {
+        check(file, maxBytes, new LinkOption[0]);
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        }
+        if (bytes.length > maxBytes) {
+            throw new IOException(file + ": larger than " + maxBytes + " bytes");
+        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            return decoder.decode(in).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text (invalid byte sequence at byte " + in.position() + ")");
+        }
     }
 
     /** As {@link #readString(Path, long)}, but {@code file} itself must not be a symbolic link. */

@@ -71,7 +71,7 @@ public final class CheckpointWeights implements TensorSource {
     }
 
     private static Map<String, String> readIndex(Path dir, Path index) throws IOException {
-        String text = SmallFile.readString(index, MAX_INDEX_BYTES);
+        String text = SmallFile.readUtf8(index, MAX_INDEX_BYTES);
         JsonElement root;
         try {
             root = JsonParser.parseString(text);

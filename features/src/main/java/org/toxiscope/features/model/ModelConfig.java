@@ -1,14 +1,17 @@
 package org.toxiscope.features.model;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import org.toxiscope.common.SmallFile;
+import org.toxiscope.features.io.JsonFields;
+import org.toxiscope.features.io.MalformedFileException;
 
 /**
  * The architecture settings of a Qwen checkpoint, read from its {@code config.json}; {@code text} holds the raw
@@ -34,67 +37,99 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
         return modelType.startsWith("qwen3_5") || modelType.equals("qwen3_next");
     }
 
-    /** Reads and checks {@code config.json}; unknown model types are refused, listing the supported ones. */
+    /** Largest layer count accepted: far above any released Qwen (94), small enough that nothing sized by it blows up. */
+    static final int MAX_LAYERS = 4096;
+    /** Largest head, expert or head-dimension count accepted. */
+    static final int MAX_COUNT = 1 << 16;
+    /** Largest hidden, intermediate or vocabulary size accepted (a dimension of one weight tensor). */
+    static final int MAX_DIM = 1 << 24;
+
+    /**
+     * Reads and checks {@code config.json}: UTF-8, every field read by type and range (naming the file and field);
+     * unknown model types are refused, listing the supported ones.
+     */
     public static ModelConfig read(Path configJson) throws IOException {
-        JsonObject root;
+        String text = SmallFile.readUtf8(configJson, SmallFile.MAX_CONFIG_BYTES);
+        JsonElement root;
         try {
-            root = JsonParser.parseString(SmallFile.readString(configJson, SmallFile.MAX_CONFIG_BYTES)).getAsJsonObject();
-        } catch (RuntimeException e) {
-            throw new IOException(configJson + ": not a JSON object: " + e.getMessage(), e);
+            root = JsonParser.parseString(text);
+        } catch (JsonParseException e) {
+            throw new MalformedFileException(configJson + ": not valid JSON: " + e.getMessage(), e);
         }
-        return parse(root, configJson.toString());
+        if (!root.isJsonObject()) {
+            throw new MalformedFileException(configJson + ": not a JSON object");
+        }
+        return parse(root.getAsJsonObject(), configJson.toString());
     }
 
     /** Parses a config.json object ({@code source} names it in errors). */
     public static ModelConfig parse(JsonObject root, String source) throws IOException {
+        JsonFields top = new JsonFields(root, source);
         // Multimodal releases nest the language model's settings in text_config.
-        JsonObject text = root.has("text_config") && root.get("text_config").isJsonObject()
-                ? root.getAsJsonObject("text_config") : root;
-        String type = string(text, "model_type", string(root, "model_type", null));
+        JsonObject nested = top.object("text_config");
+        JsonObject text = nested != null ? nested : root;
+        JsonFields f = nested != null ? new JsonFields(nested, source + " (text_config)") : top;
+        String type = f.string("model_type", top.string("model_type", null));
         if (type == null) {
-            throw new IOException(source + ": field 'model_type' is missing");
+            throw new MalformedFileException(source + ": field 'model_type' is missing");
         }
         if (!SUPPORTED.contains(type)) {
-            throw new IOException(source + ": model_type '" + type + "' is not supported; supported: "
+            throw new MalformedFileException(source + ": model_type '" + type + "' is not supported; supported: "
                     + String.join(", ", SUPPORTED));
         }
-        int hidden = required(text, "hidden_size", source);
-        int heads = required(text, "num_attention_heads", source);
-        int headDim = text.has("head_dim") && !text.get("head_dim").isJsonNull()
-                ? text.get("head_dim").getAsInt() : hidden / heads;
-        double theta = text.has("rope_theta") ? text.get("rope_theta").getAsDouble()
-                : text.has("rope_parameters") ? text.getAsJsonObject("rope_parameters").get("rope_theta").getAsDouble()
-                : 10000.0;
-        boolean tied = bool(text, "tie_word_embeddings", bool(root, "tie_word_embeddings", false));
+        int hidden = f.integer("hidden_size", 1, MAX_DIM);
+        int layers = f.integer("num_hidden_layers", 1, MAX_LAYERS);
+        int heads = f.integer("num_attention_heads", 1, MAX_COUNT);
+        int kvHeads = f.integer("num_key_value_heads", 1, heads, heads);
+        if (heads % kvHeads != 0) {
+            throw f.bad("num_key_value_heads", "is " + kvHeads + ", which does not divide num_attention_heads "
+                    + heads);
+        }
+        if (!f.has("head_dim") && hidden % heads != 0) {
+            throw f.bad("num_attention_heads", "is " + heads + ", which does not divide hidden_size " + hidden
+                    + " (and there is no head_dim)");
+        }
+        int headDim = f.integer("head_dim", 1, MAX_COUNT, hidden / heads);
+        JsonObject ropeParameters = f.object("rope_parameters");
+        double theta = f.has("rope_theta") || ropeParameters == null ? f.positive("rope_theta", 10000.0)
+                : new JsonFields(ropeParameters, source + " (rope_parameters)").positive("rope_theta", 10000.0);
+        boolean tied = f.bool("tie_word_embeddings", top.bool("tie_word_embeddings", false));
+        int vocab = f.integer("vocab_size", 1, MAX_DIM);
         Moe moe = Moe.NONE;
         if (type.endsWith("_moe") || type.endsWith("_moe_text") || type.equals("qwen3_next")) {
-            Set<Integer> dense = new java.util.TreeSet<>();
-            if (text.has("mlp_only_layers") && text.get("mlp_only_layers").isJsonArray()) {
-                for (JsonElement e : text.getAsJsonArray("mlp_only_layers")) {
-                    dense.add(e.getAsInt());
-                }
-            }
-            moe = new Moe(required(text, "num_experts", source), required(text, "num_experts_per_tok", source),
+            int experts = f.integer("num_experts", 1, MAX_COUNT);
+            moe = new Moe(experts, f.integer("num_experts_per_tok", 1, experts),
+                    f.integer("moe_intermediate_size", 1, MAX_DIM),
                     // Qwen3.5-MoE's router always renormalises the top-k weights (its config has no such key).
-                    required(text, "moe_intermediate_size", source),
-                    bool(text, "norm_topk_prob", type.startsWith("qwen3_5")),
-                    text.has("decoder_sparse_step") ? text.get("decoder_sparse_step").getAsInt() : 1, Set.copyOf(dense));
+                    f.bool("norm_topk_prob", type.startsWith("qwen3_5")),
+                    f.integer("decoder_sparse_step", 1, layers, 1),
+                    Set.copyOf(new TreeSet<>(f.integers("mlp_only_layers", 0, layers - 1))));
         }
-        ModelConfig config = new ModelConfig(type, hidden, required(text, "num_hidden_layers", source), heads,
-                text.has("num_key_value_heads") ? text.get("num_key_value_heads").getAsInt() : heads, headDim,
-                text.has("intermediate_size") ? text.get("intermediate_size").getAsInt() : 0,
-                required(text, "vocab_size", source),
-                text.has("rms_norm_eps") ? text.get("rms_norm_eps").getAsDouble() : 1e-6, theta, tied,
-                firstInt(text.has("eos_token_id") ? text.get("eos_token_id") : root.get("eos_token_id"), -1),
-                moe, text);
-        if (config.isHybrid()) {
-            try {
-                HybridConfig.of(config);
-            } catch (IllegalArgumentException e) {
-                throw new IOException(source + ": " + e.getMessage(), e);
+        int intermediate = f.integer("intermediate_size", 1, MAX_DIM, 0);
+        ModelConfig config = new ModelConfig(type, hidden, layers, heads, kvHeads, headDim, intermediate, vocab,
+                f.positive("rms_norm_eps", 1e-6), theta, tied,
+                f.has("eos_token_id") ? eosTokenId(text, f, vocab) : eosTokenId(root, top, vocab), moe, text);
+        for (int i = 0; i < layers && intermediate == 0; i++) {
+            if (!config.isSparseLayer(i)) {
+                throw f.bad("intermediate_size", "is missing, and layer " + i + " has a dense MLP");
             }
+        }
+        if (config.isHybrid()) {
+            HybridConfig.read(config, source);
         }
         return config;
+    }
+
+    /** The first of {@code eos_token_id} (an integer or an array of them), -1 where absent. */
+    private static int eosTokenId(JsonObject o, JsonFields f, int vocab) throws MalformedFileException {
+        if (!f.has("eos_token_id")) {
+            return -1;
+        }
+        if (!o.get("eos_token_id").isJsonArray()) {
+            return f.integer("eos_token_id", 0, vocab - 1);
+        }
+        List<Integer> ids = f.integers("eos_token_id", 0, vocab - 1);
+        return ids.isEmpty() ? -1 : ids.get(0);
     }
 
     /** A dense Qwen3 shape with the usual defaults (eps 1e-6, rope theta 1e6, tied), for benchmarks and tests. */
@@ -108,35 +143,5 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
     public boolean isSparseLayer(int layer) {
         return moe.numExperts() > 0 && !moe.mlpOnlyLayers().contains(layer)
                 && (layer + 1) % moe.decoderSparseStep() == 0;
-    }
-
-    private static int required(JsonObject o, String key, String source) throws IOException {
-        if (!o.has(key) || o.get(key).isJsonNull()) {
-            throw new IOException(source + ": field '" + key + "' is missing");
-        }
-        try {
-            return o.get(key).getAsInt();
-        } catch (RuntimeException e) {
-            throw new IOException(source + ": field '" + key + "' is not an integer: " + o.get(key));
-        }
-    }
-
-    private static String string(JsonObject o, String key, String fallback) {
-        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsString() : fallback;
-    }
-
-    private static boolean bool(JsonObject o, String key, boolean fallback) {
-        return o.has(key) && o.get(key).isJsonPrimitive() ? o.get(key).getAsBoolean() : fallback;
-    }
-
-    private static int firstInt(JsonElement e, int fallback) {
-        if (e == null || e.isJsonNull()) {
-            return fallback;
-        }
-        if (e.isJsonArray()) {
-            JsonArray a = e.getAsJsonArray();
-            return a.isEmpty() ? fallback : a.get(0).getAsInt();
-        }
-        return e.getAsInt();
     }
 }

@@ -35,7 +35,7 @@ class HybridConfigTest {
     void badHybridFieldsAreRefusedNamingTheFileAndField() {
         assertError("linear_num_key_heads", o -> o.remove("linear_num_key_heads"), "is missing");
         assertError("linear_num_value_heads", o -> o.addProperty("linear_num_value_heads", 3), "multiple");
-        assertError("linear_key_head_dim", o -> o.addProperty("linear_key_head_dim", "big"), "positive integer");
+        assertError("linear_key_head_dim", o -> o.addProperty("linear_key_head_dim", "big"), "expected a number");
         assertError("layer_types", o -> o.add("layer_types", JsonParser.parseString("[\"linear_attention\"]")),
                 "entries for 8 layers");
         assertError("partial_rotary_factor", o -> o.addProperty("partial_rotary_factor", 0.01), "rotary width");
