@@ -39,7 +39,15 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
             throw new IOException(dir + ": no config.json (is this a Hugging Face model folder?)");
         }
         ModelConfig config = ModelConfig.read(configJson);
-        return new ModelCheckpoint(spec, dir, config, Digests.sha256(configJson), CheckpointWeights.open(dir));
+        ModelCheckpoint checkpoint = new ModelCheckpoint(spec, dir, config, Digests.sha256(configJson),
+                CheckpointWeights.open(dir));
+        try {
+            CheckedWeights.requireCounts(config, checkpoint, dir.toString());
+        } catch (IOException | RuntimeException e) {
+            checkpoint.close();
+            throw e;
+        }
+        return checkpoint;
     }
 
     public String id() {
@@ -72,9 +80,20 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
         }
     }
 
-    /** Loads the model on {@code device}: blocks 0..lastBlock only, or everything with the head when -1. */
+    /**
+     * Loads the model on {@code device}: blocks 0..lastBlock only, or everything with the head when -1; every
+     * tensor's shape is checked against config.json before it is allocated, and the loaded ones checked finite.
+     */
     public LanguageModel load(Device device, int lastBlock) {
-        return LanguageModel.load(config, this, device, lastBlock);
+        CheckedWeights checked = new CheckedWeights(config, this, dir.toString());
+        LanguageModel model = LanguageModel.load(config, checked, device, lastBlock);
+        try {
+            checked.requireFinite();
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        return model;
     }
 
     @Override
@@ -91,7 +110,19 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
             // Converted straight into engine memory: no Java buffer (nor the read-only mapping) backs the array.
             return weights.loadF32(manager, name);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long[] tensorShape(String name) {
+        try {
+            if (!weights.has(name)) {
+                throw new IOException(dir + ": tensor '" + name + "' is missing from the checkpoint");
+            }
+            return weights.shape(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 

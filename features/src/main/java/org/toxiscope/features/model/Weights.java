@@ -9,6 +9,9 @@ public interface Weights {
     /** Whether a tensor of that name exists. */
     boolean has(String name);
 
+    /** The tensor's shape, known without reading its values; an error naming the tensor where it is missing. */
+    long[] tensorShape(String name);
+
     /** The tensor as a float32 array owned by {@code manager}; an error naming the tensor where it is missing. */
     NDArray load(String name, NDManager manager);
 }

@@ -110,6 +110,13 @@ class Qwen35MoeTest {
         }
 
         @Override
+        public long[] tensorShape(String name) {
+            try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
+                return load(name, scratch).getShape().getShape();
+            }
+        }
+
+        @Override
         public NDArray load(String name, NDManager manager) {
             Matcher m = FUSED.matcher(name);
             if (!m.matches()) {
@@ -159,6 +166,13 @@ class Qwen35MoeTest {
         }
 
         @Override
+        public long[] tensorShape(String name) {
+            try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
+                return load(name, scratch).getShape().getShape();
+            }
+        }
+
+        @Override
         public NDArray load(String name, NDManager manager) {
             NDArray a = drawn.computeIfAbsent(name, n -> random.load(n, store));
             return manager.create(a.toFloatArray(), a.getShape());
@@ -179,6 +193,13 @@ class Qwen35MoeTest {
         @Override
         public boolean has(String name) {
             return FUSED.matcher(name).matches() || (!name.contains(".experts.") && perExpert.has(name));
+        }
+
+        @Override
+        public long[] tensorShape(String name) {
+            try (NDManager scratch = NDManager.newBaseManager(Device.cpu())) {
+                return load(name, scratch).getShape().getShape();
+            }
         }
 
         @Override
