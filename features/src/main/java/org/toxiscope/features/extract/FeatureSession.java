@@ -282,7 +282,7 @@ public final class FeatureSession implements AutoCloseable {
         saeManager = manager.newSubManager();
         Map<Integer, TopKSae> saes = new LinkedHashMap<>();
         for (int layer : group) {
-            saes.put(layer, TopKSae.load(specs.get(layer), saeManager));
+            saes.put(layer, TopKSae.load(specs.get(layer), checkpoint.config().hiddenSize(), saeManager));
         }
         loaded = saes;
         loadedGroup = group;

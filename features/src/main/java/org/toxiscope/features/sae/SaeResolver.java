@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.toxiscope.common.Digests;
 import org.toxiscope.common.SmallFile;
 import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.io.JsonFields;
 import org.toxiscope.features.io.MalformedFileException;
 
 /**
@@ -32,9 +33,12 @@ public final class SaeResolver {
     public static final String SAELENS_CONFIG = "cfg.json";
     public static final String SAELENS_WEIGHTS = "sae_weights.safetensors";
 
-    private static final Pattern PT_FILE = Pattern.compile("layer(\\d+)\\.sae\\.pt");
-    private static final Pattern L0_SUFFIX = Pattern.compile("L0_(\\d+)");
-    private static final Pattern RESID_HOOK = Pattern.compile("blocks\\.(\\d+)\\.hook_resid_(post|pre)");
+    private static final Pattern PT_FILE = Pattern.compile("layer(\\d{1,9})\\.sae\\.pt");
+    private static final Pattern L0_SUFFIX = Pattern.compile("L0_(\\d{1,9})");
+    private static final Pattern RESID_HOOK = Pattern.compile("blocks\\.(\\d{1,9})\\.hook_resid_(post|pre)");
+
+    /** Largest top-k accepted from a cfg.json: far above any released SAE's, and an int without wrapping. */
+    private static final int MAX_K = 1 << 20;
 
     private final HfCache cache;
 
@@ -198,21 +202,21 @@ public final class SaeResolver {
             throw new IllegalArgumentException(cfgPath + ": the SAE reads layer " + cfgLayer + " but --layer " + layer
                     + " was given");
         }
-        String norm = string(cfg, "normalize_activations");
+        JsonFields fields = new JsonFields(cfg, cfgPath.toString());
+        String norm = fields.string("normalize_activations", null);
         if (norm != null && !norm.equals("none")) {
             throw new IllegalArgumentException(cfgPath + ": normalize_activations '" + norm + "' is not supported"
                     + " (only 'none')");
         }
-        String arch = string(cfg, "architecture");
-        if (arch == null) {
-            arch = string(cfg, "activation_fn_str");
-        }
+        String arch = fields.string("architecture", fields.string("activation_fn_str", null));
         SaeActivation activation;
         int resolvedK = 0;
         if ("topk".equals(arch)) {
-            Integer cfgK = integer(cfg, "k");
-            if (cfgK == null && cfg.get("activation_fn_kwargs") instanceof JsonObject kw) {
-                cfgK = integer(kw, "k");
+            Integer cfgK = fields.has("k") ? fields.integer("k", 1, MAX_K) : null;
+            JsonObject kwargs = fields.object("activation_fn_kwargs");
+            if (cfgK == null && kwargs != null) {
+                JsonFields kw = new JsonFields(kwargs, cfgPath + " (activation_fn_kwargs)");
+                cfgK = kw.has("k") ? kw.integer("k", 1, MAX_K) : null;
             }
             if (k == null && cfgK == null) {
                 throw new IllegalArgumentException(cfgPath + ": a topk SAE without 'k' in its cfg; pass --k");
@@ -227,8 +231,11 @@ public final class SaeResolver {
             throw new IllegalArgumentException(cfgPath + ": architecture '" + arch + "' is not supported (topk,"
                     + " jumprelu, standard)");
         }
-        JsonElement applyBDec = cfg.get("apply_b_dec_to_input");
-        boolean subtract = applyBDec != null && applyBDec.isJsonPrimitive() && applyBDec.getAsBoolean();
+        for (String dim : List.of("d_in", "d_sae")) {
+            // Checked against the weights' shapes when they are loaded; here only that they are counts.
+            fields.integer(dim, 1, Integer.MAX_VALUE, 1);
+        }
+        boolean subtract = fields.bool("apply_b_dec_to_input", false);
         Path weights = dir.resolve(SAELENS_WEIGHTS);
         return new SaeSpec(argument, SaeFormat.SAELENS, weights, cfgLayer, resolvedK, activation, subtract,
                 Digests.sha256(weights));
@@ -236,7 +243,7 @@ public final class SaeResolver {
 
     private static JsonObject readConfig(Path cfgPath) throws IOException {
         try {
-            JsonElement root = JsonParser.parseString(SmallFile.readString(cfgPath, SmallFile.MAX_CONFIG_BYTES));
+            JsonElement root = JsonParser.parseString(SmallFile.readUtf8(cfgPath, SmallFile.MAX_CONFIG_BYTES));
             if (!root.isJsonObject()) {
                 throw new MalformedFileException(cfgPath + ": not a JSON object");
             }
@@ -269,10 +276,5 @@ public final class SaeResolver {
     private static String string(JsonObject o, String field) {
         JsonElement e = o.get(field);
         return e != null && e.isJsonPrimitive() ? e.getAsString() : null;
-    }
-
-    private static Integer integer(JsonObject o, String field) {
-        JsonElement e = o.get(field);
-        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsInt() : null;
     }
 }

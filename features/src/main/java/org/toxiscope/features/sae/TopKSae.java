@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.Arrays;
+import org.toxiscope.features.io.FiniteCheck;
+import org.toxiscope.features.io.MalformedFileException;
 import org.toxiscope.features.io.SafetensorsFile;
 import org.toxiscope.features.io.TensorSource;
 import org.toxiscope.features.io.TorchCheckpoint;
@@ -45,26 +47,52 @@ public final class TopKSae implements AutoCloseable {
 
     /** Loads the encoder side of {@code spec} (and {@code b_dec} where it is subtracted from the input). */
     public static TopKSae load(SaeSpec spec, NDManager parent) throws IOException {
+        return load(spec, 0, parent);
+    }
+
+    /**
+     * As {@link #load(SaeSpec, NDManager)} for a model whose residual has {@code modelHidden} values (0: any): every
+     * shape is checked (against each other and the model) before anything is read, and the weights checked finite.
+     */
+    public static TopKSae load(SaeSpec spec, int modelHidden, NDManager parent) throws IOException {
         NDManager manager = parent.newSubManager();
         try (TensorSource src = open(spec)) {
-            long[] encShape = src.shape("W_enc");
-            if (encShape.length != 2) {
-                throw new IllegalArgumentException(spec.weights() + ": tensor 'W_enc' has shape "
-                        + Arrays.toString(encShape) + ", expected 2 dimensions");
-            }
             boolean qwen = spec.format() == SaeFormat.QWEN_SCOPE_PT;
+            long[] encShape = present(src, spec, "W_enc");
+            if (encShape.length != 2 || encShape[0] == 0 || encShape[1] == 0) {
+                throw new MalformedFileException(spec.weights() + ": tensor 'W_enc' has shape "
+                        + Arrays.toString(encShape) + ", expected " + (qwen ? "[d_sae, d_model]" : "[d_model, d_sae]"));
+            }
             long dSae = qwen ? encShape[0] : encShape[1];
             long dModel = qwen ? encShape[1] : encShape[0];
+            if (modelHidden > 0 && dModel != modelHidden) {
+                throw new MalformedFileException(spec.weights() + ": tensor 'W_enc' has shape "
+                        + Arrays.toString(encShape) + ": the SAE reads vectors of " + dModel
+                        + " values but the model's hidden_size is " + modelHidden);
+            }
+            if (dSae > Integer.MAX_VALUE || dModel > Integer.MAX_VALUE) {
+                throw new MalformedFileException(spec.weights() + ": tensor 'W_enc' has shape "
+                        + Arrays.toString(encShape) + ", wider than this reader supports");
+            }
             if (spec.activation().isTopK() && spec.k() > dSae) {
                 throw new IllegalArgumentException(spec.weights() + ": k " + spec.k() + " exceeds the SAE width "
                         + dSae);
             }
-            NDArray wEnc = src.loadF32(manager, "W_enc");
+            requireShape(src, spec, "b_enc", dSae);
+            if (spec.activation() == SaeActivation.JUMPRELU) {
+                requireShape(src, spec, "threshold", dSae);
+            }
+            if (spec.subtractDecoderBias()) {
+                requireShape(src, spec, "b_dec", dModel);
+            }
+            FiniteCheck finite = new FiniteCheck();
+            NDArray wEnc = loadFinite(src, manager, "W_enc", finite);
             NDArray encoder = qwen ? wEnc.transpose() : wEnc;
-            NDArray bEnc = loadChecked(src, manager, spec, "b_enc", dSae);
+            NDArray bEnc = loadFinite(src, manager, "b_enc", finite);
             NDArray threshold = spec.activation() == SaeActivation.JUMPRELU
-                    ? loadChecked(src, manager, spec, "threshold", dSae) : null;
-            NDArray inputBias = spec.subtractDecoderBias() ? loadChecked(src, manager, spec, "b_dec", dModel) : null;
+                    ? loadFinite(src, manager, "threshold", finite) : null;
+            NDArray inputBias = spec.subtractDecoderBias() ? loadFinite(src, manager, "b_dec", finite) : null;
+            finite.require(spec.weights().toString());
             return new TopKSae(spec, manager, encoder, bEnc, threshold, inputBias);
         } catch (IOException | RuntimeException e) {
             manager.close();
@@ -95,17 +123,26 @@ public final class TopKSae implements AutoCloseable {
                 : SafetensorsFile.open(spec.weights());
     }
 
-    private static NDArray loadChecked(TensorSource src, NDManager manager, SaeSpec spec, String name, long... shape)
-            throws IOException {
+    private static long[] present(TensorSource src, SaeSpec spec, String name) throws IOException {
         if (!src.has(name)) {
-            throw new IllegalArgumentException(spec.weights() + ": no tensor '" + name + "' (has " + src.names() + ")");
+            throw new MalformedFileException(spec.weights() + ": no tensor '" + name + "' (has " + src.names() + ")");
         }
-        long[] actual = src.shape(name);
+        return src.shape(name);
+    }
+
+    private static void requireShape(TensorSource src, SaeSpec spec, String name, long... shape) throws IOException {
+        long[] actual = present(src, spec, name);
         if (!Arrays.equals(actual, shape)) {
-            throw new IllegalArgumentException(spec.weights() + ": tensor '" + name + "' has shape "
-                    + Arrays.toString(actual) + ", expected " + Arrays.toString(shape));
+            throw new MalformedFileException(spec.weights() + ": tensor '" + name + "' has shape "
+                    + Arrays.toString(actual) + ", expected " + Arrays.toString(shape) + " (from W_enc)");
         }
-        return src.loadF32(manager, name);
+    }
+
+    private static NDArray loadFinite(TensorSource src, NDManager manager, String name, FiniteCheck finite)
+            throws IOException {
+        NDArray a = src.loadF32(manager, name);
+        finite.add(name, a);
+        return a;
     }
 
     public SaeSpec spec() {
@@ -200,11 +237,14 @@ public final class TopKSae implements AutoCloseable {
         }
         try (TensorSource src = open(spec); NDManager scope = manager.newSubManager()) {
             boolean qwen = spec.format() == SaeFormat.QWEN_SCOPE_PT;
-            NDArray wDec = loadChecked(src, scope, spec, "W_dec", qwen ? new long[] {dModel, dSae}
-                    : new long[] {dSae, dModel});
+            requireShape(src, spec, "W_dec", qwen ? new long[] {dModel, dSae} : new long[] {dSae, dModel});
+            requireShape(src, spec, "b_dec", dModel);
+            FiniteCheck finite = new FiniteCheck();
+            NDArray wDec = loadFinite(src, scope, "W_dec", finite);
             // flatten() of the transposed view copies it row-major, so each feature's direction is one contiguous row
             NDArray rows = qwen ? wDec.transpose().flatten().reshape(dSae, dModel) : wDec;
-            NDArray bias = loadChecked(src, scope, spec, "b_dec", dModel);
+            NDArray bias = loadFinite(src, scope, "b_dec", finite);
+            finite.require(spec.weights().toString());
             rows.attach(manager);
             bias.attach(manager);
             decoderRows = rows;
