@@ -49,6 +49,13 @@ public final class SafeUnpickler {
     }
 
     private static final int MAX_PROTOCOL = 5;
+    /**
+     * Bounds far above what a tensor state dict needs (a few memo entries, stack slots and objects per tensor), so a
+     * memoize flood or a value built up to exhaust memory fails at once instead of after gigabytes.
+     */
+    static final int MAX_MEMO = 1 << 20;
+    static final int MAX_STACK = 1 << 20;
+    static final int MAX_OBJECTS = 1 << 22;
 
     private final byte[] data;
     private final String source;
@@ -218,9 +225,17 @@ public final class SafeUnpickler {
         Deque<Integer> marks = new ArrayDeque<>();
         Map<Long, Object> memo = new HashMap<>();
         int[] at = {0};
+        long objects = 0;
         while (true) {
             Instr in = decode(at);
             int pos = in.pos;
+            if (stack.size() > MAX_STACK || marks.size() > MAX_STACK) {
+                throw error(pos, "stack deeper than " + MAX_STACK + " entries; not a tensor state dict");
+            }
+            objects += objectsMade(in.op, stack, marks);
+            if (objects > MAX_OBJECTS) {
+                throw error(pos, "more than " + MAX_OBJECTS + " objects built; not a tensor state dict");
+            }
             switch (in.op) {
                 case 0x80 -> {
                     if (in.num > MAX_PROTOCOL) {
@@ -282,8 +297,8 @@ public final class SafeUnpickler {
                     List<Object> items = popMark(stack, marks, pos);
                     putPairs(asMap(peek(stack, marks, pos), pos), items, pos);
                 }
-                case 'q', 'r' -> memo.put(in.num, peek(stack, marks, pos));
-                case 0x94 -> memo.put((long) memo.size(), peek(stack, marks, pos));
+                case 'q', 'r' -> memoize(memo, in.num, peek(stack, marks, pos), pos);
+                case 0x94 -> memoize(memo, memo.size(), peek(stack, marks, pos), pos);
                 case 'h', 'j' -> {
                     Object v = memo.get(in.num);
                     if (v == null) {
@@ -320,6 +335,23 @@ public final class SafeUnpickler {
                 default -> throw error(pos, String.format("opcode 0x%02x is not supported", in.op));
             }
         }
+    }
+
+    private void memoize(Map<Long, Object> memo, long key, Object value, int pos) throws MalformedFileException {
+        if (memo.size() >= MAX_MEMO && !memo.containsKey(key)) {
+            throw error(pos, "memo grows past " + MAX_MEMO + " entries; not a tensor state dict");
+        }
+        memo.put(key, value);
+    }
+
+    /** Objects {@code op} makes or stores into a container: one per new value, one per item set or appended. */
+    private static long objectsMade(int op, List<Object> stack, Deque<Integer> marks) {
+        int sinceMark = marks.isEmpty() ? stack.size() : stack.size() - marks.peek();
+        return switch (op) {
+            case '}', ']', ')', 0x85, 0x86, 0x87, 'a', 's', 'R', 'Q', 0x93 -> 1;
+            case 't', 'l', 'd', 'e', 'u' -> 1 + sinceMark;
+            default -> 0;
+        };
     }
 
     private Object pop(List<Object> stack, Deque<Integer> marks, int pos) throws MalformedFileException {

@@ -1,5 +1,6 @@
 package org.toxiscope.features.io;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +105,7 @@ public final class TorchCheckpoint implements TensorSource {
                         + ", expected a dict of tensors (a state dict)");
             }
             Map<String, TorchTensor> tensors = new LinkedHashMap<>();
-            flatten("", (Map<?, ?>) root, tensors, 0);
+            flatten(path, "", (Map<?, ?>) root, tensors, 0, Collections.newSetFromMap(new IdentityHashMap<>()));
             return new TorchCheckpoint(path, zip, channel, Collections.unmodifiableMap(tensors), storages);
         } catch (IOException | RuntimeException e) {
             if (zip != null) {
@@ -214,6 +216,12 @@ public final class TorchCheckpoint implements TensorSource {
                 throw new MalformedFileException(path + ": storage '" + key + "' claims " + numel + " x " + dtype
                         + " = " + bytes + " bytes but its zip entry " + name + " holds " + entry.getSize());
             }
+            // torch writes each storage as exactly its bytes; an entry declaring more (a zip bomb's 2 GB behind a
+            // 4 MB storage) is refused here, before anything is inflated.
+            if (entry.getSize() > bytes) {
+                throw new MalformedFileException(path + ": zip entry " + name + " declares " + entry.getSize()
+                        + " bytes but storage '" + key + "' is " + numel + " x " + dtype + " = " + bytes + " bytes");
+            }
             if (entry.getMethod() == ZipArchiveEntry.STORED
                     && (entry.getDataOffset() < 0 || entry.getDataOffset() > fileSize - entry.getSize())) {
                 throw new MalformedFileException(path + ": zip entry " + name + " runs past the end of the file"
@@ -289,9 +297,18 @@ public final class TorchCheckpoint implements TensorSource {
         }
     }
 
-    private static void flatten(String prefix, Map<?, ?> dict, Map<String, TorchTensor> out, int depth) {
+    /**
+     * Collects the tensors of {@code dict} and the dicts nested in it, visiting each dict once: a pickle can make a
+     * dict hold itself, or one dict under many keys at every level, which a plain walk would follow exponentially.
+     */
+    private static void flatten(Path path, String prefix, Map<?, ?> dict, Map<String, TorchTensor> out, int depth,
+                                Set<Map<?, ?>> seen) throws MalformedFileException {
         if (depth > MAX_NESTING) {
             return;
+        }
+        if (!seen.add(dict)) {
+            throw new MalformedFileException(path + ": dict '" + prefix.replaceAll("\\.$", "")
+                    + "' is reached twice (a dict holding itself or shared); not a tensor state dict");
         }
         for (Map.Entry<?, ?> e : dict.entrySet()) {
             if (!(e.getKey() instanceof String key)) {
@@ -300,7 +317,7 @@ public final class TorchCheckpoint implements TensorSource {
             if (e.getValue() instanceof TorchTensor t) {
                 out.put(prefix + key, t.named(prefix + key));
             } else if (e.getValue() instanceof Map<?, ?> nested) {
-                flatten(prefix + key + ".", nested, out, depth + 1);
+                flatten(path, prefix + key + ".", nested, out, depth + 1, seen);
             }
         }
     }
@@ -371,12 +388,45 @@ public final class TorchCheckpoint implements TensorSource {
         TensorDtype dtype = t.dtype();
         if (t.isContiguous()) {
             dtype.requireF32Readable(numel, where);
+            if (storages.get(t.storageKey()).entry().getMethod() != ZipArchiveEntry.STORED) {
+                inflateInto(t, fromRow * rowElements, numel, dst, where);
+                return;
+            }
             raw = readElements(t, fromRow * rowElements, numel, where);
         } else {
             raw = strided(t, where).position((int) (fromRow * rowElements * 4));
             dtype = TensorDtype.F32;
         }
         dtype.toF32Into(raw, numel, dst, where);
+    }
+
+    /**
+     * Inflates {@code numel} elements of contiguous {@code t} from element {@code first} into {@code dst} a MiB at
+     * a time, so a compressed entry never sits whole in the Java heap beside its converted copy.
+     */
+    private void inflateInto(TorchTensor t, long first, long numel, ByteBuffer dst, String where) throws IOException {
+        ZipArchiveEntry e = storages.get(t.storageKey()).entry();
+        int size = t.dtype().size();
+        int chunk = (1 << 20) / size;
+        byte[] buffer = new byte[chunk * size];
+        ByteBuffer out = dst.duplicate();
+        try (InputStream in = zip.getInputStream(e)) {
+            in.skipNBytes((t.storageOffset() + first) * size);
+            for (long done = 0; done < numel; done += chunk) {
+                int n = (int) Math.min(chunk, numel - done);
+                if (in.readNBytes(buffer, 0, n * size) != n * size) {
+                    throw new EOFException();
+                }
+                t.dtype().toF32Into(ByteBuffer.wrap(buffer, 0, n * size), n, out, where);
+                out.position(out.position() + n * 4);
+            }
+        } catch (MalformedFileException ex) {
+            throw ex;
+        } catch (IOException ex) {
+            throw new MalformedFileException(where + ": zip entry " + e.getName() + " cannot be inflated ("
+                    + (ex instanceof EOFException ? "it ends early" : ex.getMessage()) + "); the file is truncated"
+                    + " or corrupt", ex);
+        }
     }
 
     /** {@code numel} raw elements of contiguous {@code t} from element {@code first}. */
@@ -433,9 +483,13 @@ public final class TorchCheckpoint implements TensorSource {
             in.skipNBytes(from);
             byte[] b = in.readNBytes((int) length);
             if (b.length != length) {
-                throw new MalformedFileException(where + ": zip entry " + e.getName() + " ends early");
+                throw new EOFException();
             }
             return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        } catch (IOException ex) {
+            throw new MalformedFileException(where + ": zip entry " + e.getName() + " cannot be inflated ("
+                    + (ex instanceof EOFException ? "it ends early" : ex.getMessage()) + "); the file is truncated"
+                    + " or corrupt", ex);
         }
     }
 
