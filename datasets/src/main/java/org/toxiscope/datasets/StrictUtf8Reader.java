@@ -14,9 +14,10 @@ import java.util.ArrayDeque;
 /**
  * Decodes UTF-8, dropping a leading byte-order mark, and remembers the line of every malformed byte sequence
  * (replaced by U+FFFD) so that the record holding it can be rejected with its line instead of becoming mojibake.
+ * Lines end as {@link java.io.BufferedReader#readLine} ends them: at {@code \n}, {@code \r\n} or a lone {@code \r}.
  * A line longer than {@link #MAX_LINE_CHARS} fails the read, so a binary or hostile file cannot exhaust the heap.
  */
-final class StrictUtf8Reader extends Reader {
+public final class StrictUtf8Reader extends Reader {
 
     private static final char REPLACEMENT = '\uFFFD';
     static final int MAX_LINE_CHARS = 1 << 24;
@@ -29,13 +30,14 @@ final class StrictUtf8Reader extends Reader {
     private final CharBuffer chars = CharBuffer.allocate(1 << 16).flip();
     private final ArrayDeque<Long> badLines = new ArrayDeque<>();
     private long newlinesDecoded;
+    private boolean afterCr;
     private int lineLength;
     private boolean eof;
     private boolean flushed;
     private boolean pendingReplacement;
     private boolean bomChecked;
 
-    StrictUtf8Reader(InputStream in) {
+    public StrictUtf8Reader(InputStream in) {
         this.in = in;
     }
 
@@ -71,6 +73,7 @@ final class StrictUtf8Reader extends Reader {
         }
         if (pendingReplacement) {
             chars.put(REPLACEMENT);
+            afterCr = false;
             pendingReplacement = false;
         }
         while (true) {
@@ -82,6 +85,7 @@ final class StrictUtf8Reader extends Reader {
                 bytes.position(bytes.position() + result.length());
                 if (chars.hasRemaining()) {
                     chars.put(REPLACEMENT);
+                    afterCr = false;
                 } else {
                     pendingReplacement = true;
                     break;
@@ -112,8 +116,14 @@ final class StrictUtf8Reader extends Reader {
     private void countNewlines(int from, int to) throws IOException {
         char[] a = chars.array();
         for (int i = from; i < to; i++) {
-            if (a[i] == '\n') {
+            char c = a[i];
+            // the \n of a \r\n ends the line its \r already ended, even when a chunk boundary falls between them
+            boolean ends = c == '\r' || c == '\n' && !afterCr;
+            afterCr = c == '\r';
+            if (ends) {
                 newlinesDecoded++;
+                lineLength = 0;
+            } else if (c == '\n') {
                 lineLength = 0;
             } else if (++lineLength > MAX_LINE_CHARS) {
                 throw new IOException("line " + (newlinesDecoded + 1) + " is longer than " + MAX_LINE_CHARS
@@ -123,7 +133,7 @@ final class StrictUtf8Reader extends Reader {
     }
 
     /** True when a malformed sequence lies on a line in [first, last]; forgets those before {@code first}. */
-    boolean invalidBetween(long first, long last) {
+    public boolean invalidBetween(long first, long last) {
         while (!badLines.isEmpty() && badLines.peekFirst() < first) {
             badLines.pollFirst();
         }
