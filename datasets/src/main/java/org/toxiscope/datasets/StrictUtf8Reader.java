@@ -1,5 +1,6 @@
 package org.toxiscope.datasets;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -9,6 +10,8 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 
 /**
@@ -39,6 +42,32 @@ public final class StrictUtf8Reader extends Reader {
 
     public StrictUtf8Reader(InputStream in) {
         this.in = in;
+    }
+
+    /** Receives one line of a text file and its 1-based number. */
+    @FunctionalInterface
+    public interface LineConsumer {
+        /** Takes line {@code number}, its line end removed. */
+        void accept(long number, String line) throws IOException;
+    }
+
+    /**
+     * Feeds each line of the UTF-8 text {@code file} to {@code consumer}, streaming; a line holding a malformed byte
+     * sequence fails with an IOException naming the file and the line, before the consumer sees it.
+     */
+    public static void forEachLine(Path file, LineConsumer consumer) throws IOException {
+        try (StrictUtf8Reader text = new StrictUtf8Reader(Files.newInputStream(file));
+             BufferedReader lines = new BufferedReader(text, 1 << 16)) {
+            String line;
+            long number = 0;
+            while ((line = lines.readLine()) != null) {
+                number++;
+                if (text.invalidBetween(number, number)) {
+                    throw new IOException(file + ":" + number + ": not valid UTF-8 (a malformed byte sequence)");
+                }
+                consumer.accept(number, line);
+            }
+        }
     }
 
     @Override
