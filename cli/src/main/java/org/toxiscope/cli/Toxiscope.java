@@ -40,6 +40,7 @@ public final class Toxiscope implements Runnable {
         OneLineErrors errors = new OneLineErrors();
         cl.setExecutionExceptionHandler(errors);
         cl.setParameterExceptionHandler(errors);
+        cl.setExecutionStrategy(errors);
         return cl;
     }
 

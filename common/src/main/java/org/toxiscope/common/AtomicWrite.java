@@ -1,6 +1,7 @@
 package org.toxiscope.common;
 
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +71,65 @@ public final class AtomicWrite implements AutoCloseable {
         }
     }
 
+    /**
+     * Wraps {@code out} so that a failed write, flush or close names {@code file}: the operating system's "No space
+     * left on device" or "File too large" (a file-size limit) carry no path of their own.
+     */
+    public static OutputStream naming(Path file, OutputStream out) {
+        return new NamingStream(file, out);
+    }
+
+    /** Rethrows its stream's failures as one-line IOExceptions that start with the file's name. */
+    private static final class NamingStream extends FilterOutputStream {
+        private final Path file;
+
+        NamingStream(Path file, OutputStream out) {
+            super(out);
+            this.file = file;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw named(e);
+            }
+        }
+
+        private IOException named(IOException e) {
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new IOException(file + ": cannot write (" + reason + ")", e);
+        }
+    }
+
     /** The temporary file, for writers that need a path rather than a stream (e.g. an external library). */
     public Path temp() {
         return temp;
@@ -81,8 +141,8 @@ public final class AtomicWrite implements AutoCloseable {
             throw new IllegalStateException(target + " is already committed");
         }
         if (stream == null) {
-            stream = new BufferedOutputStream(Files.newOutputStream(temp, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS), 1 << 16);
+            stream = new BufferedOutputStream(naming(target, Files.newOutputStream(temp, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)), 1 << 16);
         }
         return stream;
     }

@@ -1,11 +1,5 @@
 package org.toxiscope.datasets;
 
-import com.opencsv.CSVReader;
-import com.opencsv.CSVReaderBuilder;
-import com.opencsv.RFC4180ParserBuilder;
-import com.opencsv.exceptions.CsvException;
-import com.opencsv.exceptions.CsvMalformedLineException;
-import com.opencsv.exceptions.CsvMultilineLimitBrokenException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -15,49 +9,55 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * RFC 4180 rows (quotes doubled, no backslash escapes, newlines inside quotes, CRLF, BOM) with a header row or given
- * column names; the same reader serves TSV with a tab separator, as pandas writes it.
+ * RFC 4180 rows (quotes doubled, no backslash escapes, newlines inside quotes, CRLF or lone CR, BOM) with a header row
+ * or given column names; the same reader serves TSV with a tab separator, as pandas writes it. Parsing is one pass
+ * over the characters, linear in the input, and no field may exceed {@link #MAX_FIELD_CHARS}.
  */
 final class CsvRowSource implements RowSource {
 
     // A stray quote would otherwise pull the rest of the file into one field.
     static final int MAX_RECORD_LINES = 10_000;
+    // Bounds the heap a single field can take; 16 Mi characters is far above any real comment or document.
+    static final int MAX_FIELD_CHARS = 1 << 24;
+
+    private static final int EOF = -1;
 
     private final String file;
-    private final String separator;
+    private final char separator;
     private final StrictUtf8Reader text;
-    private final CSVReader csv;
+    private final char[] buf = new char[1 << 16];
     private final List<String> header;
-    private long linesRead;
+    private int pos;
+    private int limit;
+    // the line the next character lies on, counted as StrictUtf8Reader counts lines
+    private long line = 1;
     private boolean done;
 
     CsvRowSource(InputStream in, char separator, String file, List<String> columns) throws IOException {
         this.file = file;
-        this.separator = String.valueOf(separator);
+        this.separator = separator;
         this.text = new StrictUtf8Reader(in);
-        this.csv = new CSVReaderBuilder(text)
-                .withCSVParser(new RFC4180ParserBuilder().withSeparator(separator).build())
-                .withMultilineLimit(MAX_RECORD_LINES)
-                .build();
         if (!columns.isEmpty()) {
             header = List.copyOf(columns);
         } else {
-            String[] names = readNext();
+            Parsed names = parse(List.of());
             if (names == null) {
                 header = List.of();
                 done = true;
+            } else if (names.problem != null) {
+                throw new DatasetException(file, 1, null, "header row: " + names.problem);
             } else {
-                header = checkHeader(names);
+                header = checkHeader(names.values, names.lastLine);
             }
         }
     }
 
-    private List<String> checkHeader(String[] names) {
-        if (text.invalidBetween(1, linesRead)) {
+    private List<String> checkHeader(List<String> names, long lastLine) {
+        if (text.invalidBetween(1, lastLine)) {
             throw new DatasetException(file, 1, null, "header row is not valid UTF-8");
         }
         Set<String> seen = new HashSet<>();
-        List<String> out = new ArrayList<>(names.length);
+        List<String> out = new ArrayList<>(names.size());
         for (String name : names) {
             String n = name.trim();
             if (n.isEmpty()) {
@@ -71,16 +71,6 @@ final class CsvRowSource implements RowSource {
         return List.copyOf(out);
     }
 
-    private String[] readNext() throws IOException {
-        try {
-            String[] row = csv.readNext();
-            linesRead = csv.getLinesRead();
-            return row;
-        } catch (CsvException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-    }
-
     @Override
     public List<String> header() {
         return header;
@@ -89,50 +79,167 @@ final class CsvRowSource implements RowSource {
     @Override
     public RawRow next() throws IOException {
         while (!done) {
-            long first = linesRead + 1;
-            String[] values;
-            try {
-                values = csv.readNext();
-            } catch (CsvMultilineLimitBrokenException e) {
-                done = true;
-                return RawRow.bad(first, null, null, null, "quoted field runs over more than " + MAX_RECORD_LINES
-                        + " lines (a stray quote?); the rest of the file is not read");
-            } catch (CsvMalformedLineException e) {
-                // opencsv gives up on the rest of the file after an unterminated quote: report it at the record's start
-                done = true;
-                return RawRow.bad(first, null, null, null, "unterminated quoted field (the record runs to the end of the file)");
-            } catch (CsvException e) {
-                linesRead = csv.getLinesRead();
-                return RawRow.bad(first, null, null, null, "unreadable record: " + e.getMessage());
-            }
-            if (values == null) {
+            long first = line;
+            Parsed row = parse(header);
+            if (row == null) {
                 done = true;
                 return null;
             }
-            linesRead = csv.getLinesRead();
-            if (values.length == 1 && values[0].isEmpty() && header.size() != 1) {
+            if (row.problem != null) {
+                return RawRow.bad(first, null, null, row.problemField, row.problem);
+            }
+            List<String> values = row.values;
+            if (values.size() == 1 && values.get(0).isEmpty() && header.size() != 1) {
                 continue; // blank line, not a record
             }
-            if (text.invalidBetween(first, linesRead)) {
-                return RawRow.bad(first, null, String.join(separator, values), fieldWithReplacement(values),
-                        "invalid UTF-8 byte sequence");
+            String raw = String.join(String.valueOf(separator), values);
+            if (text.invalidBetween(first, row.lastLine)) {
+                return RawRow.bad(first, null, raw, fieldWithReplacement(values), "invalid UTF-8 byte sequence");
             }
-            if (values.length != header.size()) {
-                return RawRow.bad(first, null, String.join(separator, values), null,
-                        "expected " + header.size() + " fields, found " + values.length);
+            if (values.size() != header.size()) {
+                return RawRow.bad(first, null, raw, null,
+                        "expected " + header.size() + " fields, found " + values.size());
             }
             LinkedHashMap<String, String> fields = new LinkedHashMap<>(header.size() * 2);
-            for (int i = 0; i < values.length; i++) {
-                fields.put(header.get(i), values[i]);
+            for (int i = 0; i < values.size(); i++) {
+                fields.put(header.get(i), values.get(i));
             }
             return RawRow.ok(first, fields);
         }
         return null;
     }
 
-    private String fieldWithReplacement(String[] values) {
-        for (int i = 0; i < values.length && i < header.size(); i++) {
-            if (values[i].indexOf('\uFFFD') >= 0) {
+    /** One record's fields, or why it could not be read (then the reader has moved past it, or to the end). */
+    private record Parsed(List<String> values, long lastLine, String problem, String problemField) {
+    }
+
+    /**
+     * Reads one record up to and including its line end; null at the end of input. {@code names} names the fields in
+     * problems (empty for the header row itself).
+     */
+    private Parsed parse(List<String> names) throws IOException {
+        if (peek() == EOF) {
+            return null;
+        }
+        long first = line;
+        List<String> values = new ArrayList<>(Math.max(names.size(), 4));
+        StringBuilder field = new StringBuilder();
+        String problem = null;
+        String problemField = null;
+        while (true) {
+            long fieldLine = line;
+            int column = values.size() + 1;
+            boolean quoted = peek() == '"';
+            boolean overCap = false;
+            if (quoted) {
+                pos++;
+            }
+            int c;
+            while (true) {
+                c = peek();
+                if (c == EOF) {
+                    if (quoted) {
+                        done = true;
+                        return new Parsed(null, line, "unterminated quoted field (the record runs to the end of the file)",
+                                null);
+                    }
+                    break;
+                }
+                if (quoted && c == '"') {
+                    pos++;
+                    if (peek() == '"') {
+                        pos++;
+                        overCap |= append(field, '"', overCap);
+                        continue;
+                    }
+                    quoted = false; // closing quote; anything up to the separator is kept as written
+                    continue;
+                }
+                if (!quoted && (c == separator || c == '\r' || c == '\n')) {
+                    break;
+                }
+                if (c == '\r' || c == '\n') {
+                    // a line end inside quotes is part of the field, kept as \n whatever the file uses
+                    consumeLineEnd();
+                    if (line - first >= MAX_RECORD_LINES) {
+                        done = true;
+                        return new Parsed(null, line, "quoted field runs over more than " + MAX_RECORD_LINES
+                                + " lines (a stray quote?); the rest of the file is not read", null);
+                    }
+                    overCap |= append(field, '\n', overCap);
+                    continue;
+                }
+                overCap |= appendRun(field, quoted, overCap);
+            }
+            if (overCap && problem == null) {
+                problemField = column <= names.size() ? names.get(column - 1) : null;
+                problem = "field " + column + " (starting on line " + fieldLine + ") is longer than "
+                        + MAX_FIELD_CHARS + " characters";
+            }
+            values.add(problem == null ? field.toString() : "");
+            field.setLength(0);
+            if (c == separator) {
+                pos++;
+                continue;
+            }
+            long last = line;
+            if (c != EOF) {
+                consumeLineEnd();
+            }
+            return problem == null ? new Parsed(values, last, null, null) : new Parsed(null, last, problem, problemField);
+        }
+    }
+
+    /** Appends one character unless the field is over the cap already; true when it is (or now goes) over. */
+    private static boolean append(StringBuilder field, char ch, boolean overCap) {
+        if (overCap || field.length() >= MAX_FIELD_CHARS) {
+            return true;
+        }
+        field.append(ch);
+        return false;
+    }
+
+    /** Appends the buffered run of ordinary characters at {@code pos} in one copy; true when the field is over the cap. */
+    private boolean appendRun(StringBuilder field, boolean quoted, boolean overCap) {
+        int end = pos;
+        while (end < limit) {
+            char ch = buf[end];
+            if (ch == '\r' || ch == '\n' || (quoted ? ch == '"' : ch == separator)) {
+                break;
+            }
+            end++;
+        }
+        int n = end - pos;
+        boolean over = overCap || field.length() + n > MAX_FIELD_CHARS;
+        if (!over) {
+            field.append(buf, pos, n);
+        }
+        pos = end;
+        return over;
+    }
+
+    private void consumeLineEnd() throws IOException {
+        if (buf[pos++] == '\r' && peek() == '\n') {
+            pos++;
+        }
+        line++;
+    }
+
+    /** The next character without consuming it, refilling the buffer; {@link #EOF} at the end. */
+    private int peek() throws IOException {
+        if (pos == limit) {
+            pos = 0;
+            limit = Math.max(0, text.read(buf, 0, buf.length));
+            if (limit == 0) {
+                return EOF;
+            }
+        }
+        return buf[pos];
+    }
+
+    private String fieldWithReplacement(List<String> values) {
+        for (int i = 0; i < values.size() && i < header.size(); i++) {
+            if (values.get(i).indexOf('\uFFFD') >= 0) {
                 return header.get(i);
             }
         }
@@ -141,6 +248,6 @@ final class CsvRowSource implements RowSource {
 
     @Override
     public void close() throws IOException {
-        csv.close();
+        text.close();
     }
 }

@@ -1,5 +1,6 @@
 package org.toxiscope.datasets;
 
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +34,7 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     private long rejected;
     private long finishedBytes;
     private CountingInputStream counting;
+    private long lastLine;
 
     RecordStream(List<CorpusFile> files, ColumnMapping mapping, Predicate<TextRecord> filter) {
         this.files = files;
@@ -57,12 +59,13 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
             try {
                 row = source.next();
             } catch (IOException e) {
-                throw new DatasetException(file.display(), 0, null, "read error: " + e.getMessage());
+                throw new DatasetException(file.display(), 0, null, readProblem(e));
             }
             if (row == null) {
                 closeSource();
                 continue;
             }
+            lastLine = row.line();
             try {
                 TextRecord r = mapper.map(row);
                 if (filter == null || filter.test(r)) {
@@ -86,13 +89,31 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
             return false;
         }
         file = files.get(fileIndex++);
+        lastLine = 0;
         try {
             source = RowSource.open(file, mapping.columns(), in -> counting = new CountingInputStream(in));
         } catch (IOException e) {
-            throw new DatasetException(file.display(), 0, null, "cannot read: " + e.getMessage());
+            throw new DatasetException(file.display(), 0, null, readProblem(e));
         }
         mapper = new RecordMapper(file, mapping, source.header());
         return true;
+    }
+
+    /**
+     * One line for a failed read of the current file, with the last line read: decompressors end a truncated stream
+     * with a bare EOFException (or their own wording), so a compressed file's failure says what it most likely is.
+     */
+    private String readProblem(IOException e) {
+        String where = lastLine > 0 ? " after line " + lastLine : source == null ? " at its start" : " before its first record";
+        String detail = e.getMessage() == null || e.getMessage().isBlank() ? null : e.getMessage();
+        if (file.compression() == Compression.NONE) {
+            return "read error: " + (detail == null ? e.getClass().getSimpleName() + where : detail);
+        }
+        String kind = "(truncated or damaged " + file.compression().extension() + " file?)";
+        if (e instanceof EOFException) {
+            return "compressed data ends early" + where + " " + kind;
+        }
+        return "compressed data cannot be read" + where + " " + kind + (detail == null ? "" : ": " + detail);
     }
 
     /** The share of input bytes (compressed, as stored) read so far, in [0,1]; Parquet files count once finished. */

@@ -4,7 +4,8 @@
  * <p>Reading: {@link org.toxiscope.datasets.Corpus#of(java.util.List, org.toxiscope.datasets.ColumnMapping)} names
  * files, folders or globs; {@link org.toxiscope.datasets.Corpus#read()} gives a closeable
  * {@link org.toxiscope.datasets.RecordStream} of {@link org.toxiscope.datasets.TextRecord}s. CSV and TSV go through
- * opencsv's RFC 4180 parser, JSON Lines through Gson's strict streaming reader, all behind a UTF-8 decoder that turns
+ * a one-pass RFC 4180 parser of its own (opencsv's re-joins a multi-line field per line, quadratic in its length;
+ * opencsv still writes), JSON Lines through Gson's strict streaming reader, all behind a UTF-8 decoder that turns
  * malformed bytes into an error on their line. Compression (.gz .bz2 .xz .zst) is commons-compress with xz and
  * zstd-jni.
  *

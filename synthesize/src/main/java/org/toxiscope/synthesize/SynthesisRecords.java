@@ -4,16 +4,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonParseException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.toxiscope.classify.FeatureRef;
+import org.toxiscope.datasets.StrictUtf8Reader;
 import org.toxiscope.datasets.TextRecord;
 
 /** The records of a synthesis output (JSON Lines) as far as coverage needs them, read back for the report. */
@@ -25,25 +23,20 @@ public record SynthesisRecords(List<Entry> entries) {
 
     public static SynthesisRecords read(Path jsonl) throws IOException {
         List<Entry> out = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(jsonl, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonObject o = JsonParser.parseString(line).getAsJsonObject();
-                    out.add(new Entry(string(o, "id"), string(o, "text"), new FeatureRef(
-                            Integer.parseInt(string(o, "target_layer")), Integer.parseInt(string(o, "target_feature"))),
-                            string(o, "generator"), Integer.parseInt(string(o, "attempt"))));
-                } catch (JsonParseException | IllegalStateException | IllegalArgumentException e) {
-                    throw new IllegalArgumentException(jsonl + ":" + lineNo + ": not a synthesis record: "
-                            + e.getMessage(), e);
-                }
+        StrictUtf8Reader.forEachLine(jsonl, (lineNo, line) -> {
+            if (line.isBlank()) {
+                return;
             }
-        }
+            try {
+                JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+                out.add(new Entry(string(o, "id"), string(o, "text"), new FeatureRef(
+                        Integer.parseInt(string(o, "target_layer")), Integer.parseInt(string(o, "target_feature"))),
+                        string(o, "generator"), Integer.parseInt(string(o, "attempt"))));
+            } catch (JsonParseException | IllegalStateException | IllegalArgumentException e) {
+                throw new IllegalArgumentException(jsonl + ":" + lineNo + ": not a synthesis record: "
+                        + e.getMessage(), e);
+            }
+        });
         return new SynthesisRecords(List.copyOf(out));
     }
 

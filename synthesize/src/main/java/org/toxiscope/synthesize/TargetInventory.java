@@ -1,9 +1,6 @@
 package org.toxiscope.synthesize;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +14,7 @@ import org.toxiscope.classify.FeatureRef;
 import org.toxiscope.classify.FeatureRule;
 import org.toxiscope.classify.LinearClassifier;
 import org.toxiscope.classify.Scorer;
+import org.toxiscope.datasets.StrictUtf8Reader;
 
 /**
  * The target inventory T: safety-relevant features from a classifier bundle (its toxic-biased features), from
@@ -61,34 +59,37 @@ public final class TargetInventory {
      */
     public static List<Target> fromDeltaCsv(Path csv, int topN) throws IOException {
         Map<Integer, List<Target>> byLayer = new LinkedHashMap<>();
-        try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (header == null || !header.trim().equals("layer,feature,toxic_rate,clean_rate,delta,rank")) {
-                throw new IllegalArgumentException(csv + ":1: expected the discover header "
-                        + "layer,feature,toxic_rate,clean_rate,delta,rank, found '" + header + "'");
+        boolean[] headed = {false};
+        StrictUtf8Reader.forEachLine(csv, (lineNo, line) -> {
+            if (lineNo == 1) {
+                headed[0] = true;
+                if (!line.trim().equals("layer,feature,toxic_rate,clean_rate,delta,rank")) {
+                    throw new IllegalArgumentException(csv + ":1: expected the discover header "
+                            + "layer,feature,toxic_rate,clean_rate,delta,rank, found '" + line + "'");
+                }
+                return;
             }
-            String line;
-            int lineNo = 1;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                String[] f = line.split(",");
-                if (f.length != 6) {
-                    throw new IllegalArgumentException(csv + ":" + lineNo + ": expected 6 fields, found " + f.length);
-                }
-                try {
-                    FeatureRef ref = new FeatureRef(Integer.parseInt(f[0].trim()), Integer.parseInt(f[1].trim()));
-                    double delta = Double.parseDouble(f[4].trim());
-                    List<Target> layer = byLayer.computeIfAbsent(ref.layer(), l -> new ArrayList<>());
-                    if (delta > 0 && layer.size() < topN) {
-                        layer.add(new Target(ref, delta, "discover delta"));
-                    }
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(csv + ":" + lineNo + ": " + e.getMessage(), e);
-                }
+            if (line.isBlank()) {
+                return;
             }
+            String[] f = line.split(",");
+            if (f.length != 6) {
+                throw new IllegalArgumentException(csv + ":" + lineNo + ": expected 6 fields, found " + f.length);
+            }
+            try {
+                FeatureRef ref = new FeatureRef(Integer.parseInt(f[0].trim()), Integer.parseInt(f[1].trim()));
+                double delta = Double.parseDouble(f[4].trim());
+                List<Target> layer = byLayer.computeIfAbsent(ref.layer(), l -> new ArrayList<>());
+                if (delta > 0 && layer.size() < topN) {
+                    layer.add(new Target(ref, delta, "discover delta"));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(csv + ":" + lineNo + ": " + e.getMessage(), e);
+            }
+        });
+        if (!headed[0]) {
+            throw new IllegalArgumentException(csv + ":1: expected the discover header "
+                    + "layer,feature,toxic_rate,clean_rate,delta,rank, found 'null'");
         }
         List<Target> out = new ArrayList<>();
         byLayer.values().forEach(out::addAll);
@@ -102,15 +103,13 @@ public final class TargetInventory {
      */
     public static List<Target> fromFile(Path file, Double minRelevance) throws IOException {
         Map<FeatureRef, Target> out = new LinkedHashMap<>();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
+        StrictUtf8Reader.forEachLine(file, (lineNo, line) -> {
             int hash = line.indexOf('#');
             String body = (hash >= 0 ? line.substring(0, hash) : line).trim();
             if (body.isEmpty()) {
-                continue;
+                return;
             }
-            String where = file + ":" + (i + 1) + ": ";
+            String where = file + ":" + lineNo + ": ";
             String[] parts = body.split("[,\\t ]+");
             Matcher m = ID.matcher(parts[0]);
             if (!m.matches() || parts.length > 2) {
@@ -128,7 +127,7 @@ public final class TargetInventory {
                 throw new IllegalArgumentException(where + "no relevance score, but a minimum relevance was given");
             }
             if (minRelevance != null && relevance < minRelevance) {
-                continue;
+                return;
             }
             FeatureRef ref;
             try {
@@ -137,7 +136,7 @@ public final class TargetInventory {
                 throw new IllegalArgumentException(where + "layer or feature out of range in '" + parts[0] + "'");
             }
             out.putIfAbsent(ref, new Target(ref, relevance, "targets file"));
-        }
+        });
         return new ArrayList<>(out.values());
     }
 

@@ -6,18 +6,20 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.toxiscope.common.SmallFile;
 
 /**
  * The model's {@code tokenizer.json} through DJL's Hugging Face tokenizers, with no special tokens added (Qwen adds
  * no BOS), no padding and no truncation: DJL's default silently cuts at 512 tokens, length limits are the caller's.
+ * The file is vetted first ({@link TokenizerJson}) and every failure of the native library names it.
  */
 public final class QwenTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
+    private final Path file;
 
-    private QwenTokenizer(HuggingFaceTokenizer tokenizer) {
+    private QwenTokenizer(HuggingFaceTokenizer tokenizer, Path file) {
         this.tokenizer = tokenizer;
+        this.file = file;
     }
 
     /** Opens {@code tokenizer.json} (a file, or a folder holding one). */
@@ -26,19 +28,32 @@ public final class QwenTokenizer implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": tokenizer.json not found");
         }
-        SmallFile.check(file, SmallFile.MAX_TOKENIZER_BYTES);
-        HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
-                .optTruncation(false).optPadding(false).build();
-        return new QwenTokenizer(t);
+        TokenizerJson.check(file);
+        try {
+            HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
+                    .optTruncation(false).optPadding(false).build();
+            return new QwenTokenizer(t, file);
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": the tokenizer library refused it: " + e.getMessage(), e);
+        }
     }
 
     public int[] encode(String text) {
-        return toInts(tokenizer.encode(text, false, false).getIds());
+        try {
+            return toInts(tokenizer.encode(text, false, false).getIds());
+        } catch (RuntimeException e) {
+            throw failed("encode", e);
+        }
     }
 
     /** Encodes many texts in one native call (parallel inside the tokenizer library). */
     public int[][] encodeAll(List<String> texts) {
-        Encoding[] encodings = tokenizer.batchEncode(texts, false, false);
+        Encoding[] encodings;
+        try {
+            encodings = tokenizer.batchEncode(texts, false, false);
+        } catch (RuntimeException e) {
+            throw failed("encode", e);
+        }
         int[][] ids = new int[encodings.length][];
         for (int i = 0; i < encodings.length; i++) {
             ids[i] = toInts(encodings[i].getIds());
@@ -51,7 +66,15 @@ public final class QwenTokenizer implements AutoCloseable {
         for (int i = 0; i < ids.length; i++) {
             longs[i] = ids[i];
         }
-        return tokenizer.decode(longs, false);
+        try {
+            return tokenizer.decode(longs, false);
+        } catch (RuntimeException e) {
+            throw failed("decode", e);
+        }
+    }
+
+    private IllegalStateException failed(String what, RuntimeException e) {
+        return new IllegalStateException(file + ": cannot " + what + " with this tokenizer: " + e.getMessage(), e);
     }
 
     /** The surface string of one token id (for explanations and logit-lens signatures). */

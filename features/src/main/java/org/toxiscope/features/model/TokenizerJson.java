@@ -1,0 +1,240 @@
+package org.toxiscope.features.model;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.MalformedJsonException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.toxiscope.common.SmallFile;
+
+/**
+ * Vets a {@code tokenizer.json} before the Rust tokenizers library sees it: a structurally wrong file is refused with
+ * the JSON path at fault, and every regex it holds must compile and run over a probe text within a step budget.
+ *
+ * <p>Why: the library matches with Oniguruma, whose backtracking limit makes a catastrophic pattern panic inside
+ * native code, which aborts the JVM. Java's engine backtracks the same way, so running each pattern here over runs of
+ * every character class (the inputs that trip nested quantifiers) counts the work it would do. The budget is counted
+ * in characters read, not seconds, so the verdict does not depend on the machine's load.
+ */
+final class TokenizerJson {
+
+    /** Repeats of one character per run in the probe: enough for an exponential pattern to show, cheap for a sane one. */
+    static final int PROBE_RUN = 64;
+
+    /** Characters a pattern may read per probe character; Qwen's pre-tokenizer reads about 3. */
+    static final long STEPS_PER_PROBE_CHAR = 200;
+
+    private static final Set<String> MODEL_TYPES = Set.of("BPE", "WordPiece", "WordLevel", "Unigram");
+    private static final String PROBE = probe();
+
+    private TokenizerJson() {
+    }
+
+    /** Reads and checks {@code file}; throws naming the file and the JSON path at fault. */
+    static void check(Path file) throws IOException {
+        String text = SmallFile.readString(file, SmallFile.MAX_TOKENIZER_BYTES);
+        JsonObject top = new JsonObject();
+        boolean sawModel = false;
+        // Streamed so that the model's vocabulary and merges (most of the file) are skipped, never built as a tree.
+        try (JsonReader json = new JsonReader(new StringReader(text))) {
+            json.setStrictness(Strictness.STRICT);
+            if (json.peek() != JsonToken.BEGIN_OBJECT) {
+                throw new IOException(file + ": expected a JSON object at the top");
+            }
+            json.beginObject();
+            while (json.hasNext()) {
+                String name = json.nextName();
+                if (name.equals("model")) {
+                    sawModel = true;
+                    checkModel(file, json);
+                } else {
+                    top.add(name, JsonParser.parseReader(json));
+                }
+            }
+            json.endObject();
+            if (json.peek() != JsonToken.END_DOCUMENT) {
+                throw new IOException(file + ": text after the JSON object");
+            }
+        } catch (JsonParseException | IllegalStateException | MalformedJsonException | EOFException e) {
+            String message = String.valueOf(e.getMessage());
+            int eol = message.indexOf('\n'); // Gson appends a troubleshooting link on a second line
+            throw new IOException(file + ": not valid JSON: " + (eol < 0 ? message : message.substring(0, eol)));
+        }
+        if (!sawModel) {
+            throw new IOException(file + ": model must be an object");
+        }
+        for (String part : List.of("normalizer", "pre_tokenizer", "post_processor", "decoder")) {
+            JsonElement e = top.get(part);
+            if (e != null && !e.isJsonNull() && !(e.isJsonObject() && isString(e.getAsJsonObject().get("type")))) {
+                throw new IOException(file + ": " + part + " must be null or an object with a string \"type\"");
+            }
+        }
+        JsonElement added = top.get("added_tokens");
+        if (added != null && !added.isJsonNull() && !added.isJsonArray()) {
+            throw new IOException(file + ": added_tokens must be an array");
+        }
+        List<String[]> regexes = new ArrayList<>();
+        for (Map.Entry<String, JsonElement> e : top.entrySet()) {
+            collectRegexes(e.getValue(), e.getKey(), regexes);
+        }
+        for (String[] r : regexes) {
+            probe(file, r[0], r[1]);
+        }
+    }
+
+    /** Checks the model object's kind and the JSON types of its vocabulary and merges, skipping their content. */
+    private static void checkModel(Path file, JsonReader json) throws IOException {
+        if (json.peek() != JsonToken.BEGIN_OBJECT) {
+            throw new IOException(file + ": model must be an object");
+        }
+        String type = null;
+        JsonToken vocab = null;
+        JsonToken merges = null;
+        json.beginObject();
+        while (json.hasNext()) {
+            String key = json.nextName();
+            JsonToken token = json.peek();
+            if (key.equals("type")) {
+                type = token == JsonToken.STRING ? json.nextString() : "(a " + token + ")";
+                if (token != JsonToken.STRING) {
+                    json.skipValue();
+                }
+                continue;
+            }
+            if (key.equals("vocab")) {
+                vocab = token;
+            } else if (key.equals("merges")) {
+                merges = token;
+            }
+            json.skipValue();
+        }
+        json.endObject();
+        // Files from before "type" was written are BPE; the library infers it the same way.
+        String name = type == null ? "BPE" : type;
+        if (!MODEL_TYPES.contains(name)) {
+            throw new IOException(file + ": model.type must be one of " + MODEL_TYPES + ", found " + name);
+        }
+        JsonToken want = name.equals("Unigram") ? JsonToken.BEGIN_ARRAY : JsonToken.BEGIN_OBJECT;
+        if (vocab != want) {
+            throw new IOException(file + ": model.vocab must be " + (name.equals("Unigram") ? "an array" : "an object")
+                    + " for a " + name + " model");
+        }
+        if (name.equals("BPE") && merges != null && merges != JsonToken.BEGIN_ARRAY) {
+            throw new IOException(file + ": model.merges must be an array");
+        }
+    }
+
+    private static boolean isString(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString();
+    }
+
+    /** Every {@code "pattern": {"Regex": ...}} under {@code e} (splitters, replacers), with its JSON path. */
+    private static void collectRegexes(JsonElement e, String path, List<String[]> out) {
+        if (e.isJsonArray()) {
+            for (int i = 0; i < e.getAsJsonArray().size(); i++) {
+                collectRegexes(e.getAsJsonArray().get(i), path + "[" + i + "]", out);
+            }
+        } else if (e.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> child : e.getAsJsonObject().entrySet()) {
+                String childPath = path + "." + child.getKey();
+                JsonElement v = child.getValue();
+                if (child.getKey().equals("Regex") && path.endsWith(".pattern") && isString(v)) {
+                    out.add(new String[] {childPath, v.getAsString()});
+                } else {
+                    collectRegexes(v, childPath, out);
+                }
+            }
+        }
+    }
+
+    private static void probe(Path file, String path, String regex) throws IOException {
+        try {
+            Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IOException(file + ": " + path + " does not compile: " + e.getDescription());
+        }
+        // Java remembers where a greedy loop already failed, which hides the exponential backtracking Oniguruma does;
+        // it skips that memo in a pattern holding a back-reference, so one is appended where it can never run.
+        Pattern pattern = Pattern.compile("(?:" + regex + ")(?:(?!)(?<toxiscopeProbe>)\\k<toxiscopeProbe>)?");
+        Budgeted input = new Budgeted(PROBE, STEPS_PER_PROBE_CHAR * PROBE.length());
+        try {
+            Matcher m = pattern.matcher(input);
+            while (m.find()) {
+                // each match is a piece the tokenizer would split off; only the work done matters here
+            }
+        } catch (Exhausted | StackOverflowError e) {
+            throw new IOException(file + ": " + path + " backtracks catastrophically (more than "
+                    + STEPS_PER_PROBE_CHAR + " steps per character on a " + PROBE.length()
+                    + "-character probe); refusing it, as the native tokenizer would abort the process");
+        }
+    }
+
+    /** Runs of each character class followed by each other one: the shapes that trip nested quantifiers. */
+    private static String probe() {
+        String classes = "aZ0 \n\t.'_-é你\u00a0";
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < classes.length(); i++) {
+            for (int j = 0; j < classes.length(); j++) {
+                if (i != j) {
+                    sb.append(String.valueOf(classes.charAt(i)).repeat(PROBE_RUN)).append(classes.charAt(j));
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    /** The probe text, failing the match once it has read more characters than its budget. */
+    private static final class Budgeted implements CharSequence {
+        private final String text;
+        private long left;
+
+        Budgeted(String text, long budget) {
+            this.text = text;
+            this.left = budget;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (--left < 0) {
+                throw new Exhausted();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.subSequence(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** The step budget ran out. */
+    private static final class Exhausted extends RuntimeException {
+        Exhausted() {
+            super(null, null, false, false);
+        }
+    }
+}
