@@ -35,10 +35,11 @@ public final class BundleSession implements AutoCloseable {
         SessionSpec recorded = bundle.sessionSpec(model, sae);
         SessionSpec spec = recorded.withDevice(device).withExtraction(recorded.pooling(),
                 maxTokens != null ? maxTokens : recorded.maxTokens(), batchTokens, recorded.maxBatch());
-        FeatureSession session = FeatureSession.open(spec);
+        // the layers are the bundle's, so an SAE that lacks one names the bundle rather than a --layer never passed
+        FeatureSession session = FeatureSession.open(spec, bundle.origin());
         try {
             bundle.checkCompatible(ExtractionProvenance.of(session));
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             session.close();
             throw e;
         }

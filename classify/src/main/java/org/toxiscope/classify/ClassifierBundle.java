@@ -2,6 +2,7 @@ package org.toxiscope.classify;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +31,11 @@ import com.google.gson.TypeAdapter;
 import com.google.gson.TypeAdapterFactory;
 import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 
 import org.toxiscope.common.AtomicWrite;
+import org.toxiscope.features.extract.Pooling;
 import org.toxiscope.features.extract.SessionSpec;
 import org.tribuo.Model;
 
@@ -85,10 +88,51 @@ public final class ClassifierBundle {
         }
     };
 
+    /**
+     * Reads a double field only from a number (or a numeric string, as Gson's own reader does), refusing anything else
+     * with the field's JSON path: Gson's own reader lets the NumberFormatException of "abc" escape without it.
+     */
+    private static final TypeAdapterFactory NUMBERS_WITH_PATHS = new TypeAdapterFactory() {
+        @Override
+        public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
+            if (type.getRawType() != double.class && type.getRawType() != Double.class) {
+                return null;
+            }
+            TypeAdapter<T> delegate = gson.getDelegateAdapter(this, type);
+            return new TypeAdapter<>() {
+                @Override
+                public void write(JsonWriter out, T value) throws IOException {
+                    delegate.write(out, value);
+                }
+
+                @Override
+                public T read(JsonReader in) throws IOException {
+                    String path = in.getPath();
+                    JsonToken token = in.peek();
+                    if (token == JsonToken.NULL) {
+                        return delegate.read(in);
+                    }
+                    if (token != JsonToken.NUMBER && token != JsonToken.STRING) {
+                        throw new JsonParseException("field " + path + ": " + token + " is not a number");
+                    }
+                    String text = in.nextString();
+                    try {
+                        @SuppressWarnings("unchecked")
+                        T value = (T) Double.valueOf(text);
+                        return value;
+                    } catch (NumberFormatException e) {
+                        throw new JsonParseException("field " + path + ": '" + text + "' is not a number", e);
+                    }
+                }
+            };
+        }
+    };
+
     private static final Gson GSON = new GsonBuilder()
             .setFieldNamingPolicy(FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES)
             .serializeSpecialFloatingPointValues()
             .registerTypeAdapterFactory(METRICS_WITH_NULLS)
+            .registerTypeAdapterFactory(NUMBERS_WITH_PATHS)
             .setPrettyPrinting()
             .create();
 
@@ -157,6 +201,11 @@ public final class ClassifierBundle {
         return metrics;
     }
 
+    /** What errors call this bundle: "classifier bundle" and its file where it was loaded from one. */
+    public String origin() {
+        return origin;
+    }
+
     /** Every layer some label's classifier reads, ascending: the layers to extract before predicting. */
     public int[] layers() {
         TreeSet<Integer> all = new TreeSet<>();
@@ -184,11 +233,38 @@ public final class ClassifierBundle {
 
     /**
      * Refuses (IllegalArgumentException naming every differing field) features extracted otherwise than this bundle's:
-     * another model config, another SAE file at a layer it reads, another k, ReLU setting, pooling, token limit or
-     * dtype.
+     * another model config, weights or tokenizer, another SAE file at a layer it reads, another k, ReLU setting,
+     * pooling, token limit or dtype, or an SAE narrower than a feature the bundle reads. A bundle that predates
+     * recording the weights and tokenizer is accepted with a one-line warning on stderr that they went unchecked.
      */
     public void checkCompatible(ExtractionProvenance current) {
-        refuseIf(provenance.extraction().differences(current, layers()));
+        List<String> problems = new ArrayList<>(provenance.extraction().differences(current, layers()));
+        problems.addAll(featuresOutside(current.saeWidth(), "the SAE"));
+        refuseIf(problems);
+        if (!provenance.extraction().recordsModelIdentity()) {
+            System.err.println("toxiscope: warning: " + origin + " was written before bundles recorded the model's"
+                    + " weights digest and tokenizer sha256, so they could not be checked against "
+                    + current.modelId());
+        }
+    }
+
+    /**
+     * For each label, its first feature at or past the width of its layer's SAE in {@code widths} (layers absent
+     * there are not checked), as "label 'x' reads feature L1:f99 but {@code sae} at layer 1 has width 64" sentences.
+     */
+    private List<String> featuresOutside(Map<Integer, Integer> widths, String sae) {
+        List<String> problems = new ArrayList<>();
+        for (LabelClassifier c : classifiers) {
+            for (FeatureRef f : c.scorer().features()) {
+                Integer width = widths.get(f.layer());
+                if (width != null && f.feature() >= width) {
+                    problems.add("label '" + c.label() + "' reads feature " + f + " but " + sae + " at layer "
+                            + f.layer() + " has width " + width + " (features 0.." + (width - 1) + ")");
+                    break;
+                }
+            }
+        }
+        return problems;
     }
 
     /** The settings that reproduce this bundle's features, with the model and SAE read from where given (null: as recorded). */
@@ -258,6 +334,9 @@ public final class ClassifierBundle {
             }
         } catch (NoSuchFileException e) {
             throw new IOException(where + ": no such file", e);
+        } catch (EOFException e) {
+            // what ZipInputStream says ("Unexpected end of ZLIB input stream") names neither the file nor the cause
+            throw new IOException(where + ": the file is truncated (it ends inside an entry); copy it again", e);
         } catch (ZipException e) {
             throw new IOException(where + ": not a readable zip file (" + e.getMessage() + ")", e);
         }
@@ -269,7 +348,9 @@ public final class ClassifierBundle {
         try {
             m = GSON.fromJson(new String(json, StandardCharsets.UTF_8), Manifest.class);
         } catch (JsonParseException e) {
-            throw new IOException(where + ": " + MANIFEST + " is not valid: " + e.getMessage(), e);
+            // Gson appends a troubleshooting link on a line of its own
+            throw new IOException(where + ": " + MANIFEST + " is not valid: "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         }
         if (m == null || !FORMAT.equals(m.format())) {
             throw new IOException(where + ": " + MANIFEST + " field 'format' is not " + FORMAT);
@@ -288,8 +369,11 @@ public final class ClassifierBundle {
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new IOException(where + ": " + MANIFEST + " field 'method': unknown method '" + m.method() + "'", e);
         }
+        checkExtraction(where, m.provenance().extraction());
         List<LabelClassifier> classifiers = new ArrayList<>();
-        for (LabelEntry e : m.labels()) {
+        for (int i = 0; i < m.labels().size(); i++) {
+            LabelEntry e = m.labels().get(i);
+            checkThresholds(where, i, e.thresholds());
             Scorer scorer = scorer(where, method, e, entries);
             classifiers.add(new LabelClassifier(e.name(), scorer,
                     e.thresholds() == null ? Thresholds.global(scorer.defaultThreshold()) : e.thresholds()));
@@ -298,7 +382,52 @@ public final class ClassifierBundle {
         if (m.metrics() != null) {
             m.metrics().forEach((k, v) -> metrics.put(k, new ConfusionMatrix(v.tp(), v.fp(), v.fn(), v.tn())));
         }
-        return new ClassifierBundle(method, classifiers, m.provenance(), metrics, where);
+        ClassifierBundle bundle = new ClassifierBundle(method, classifiers, m.provenance(), metrics, where);
+        List<String> outside = bundle.featuresOutside(m.provenance().extraction().saeWidth(), "the SAE it records");
+        if (!outside.isEmpty()) {
+            throw new IOException(where + ": " + MANIFEST + " " + String.join("; ", outside));
+        }
+        return bundle;
+    }
+
+    /** Thresholds must be finite numbers: NaN would make every decision false, an infinity every one the same. */
+    private static void checkThresholds(String where, int label, Thresholds t) throws IOException {
+        if (t == null) {
+            return;
+        }
+        String field = where + ": " + MANIFEST + " field labels[" + label + "].thresholds.";
+        if (!Double.isFinite(t.global())) {
+            throw new IOException(field + "global is " + t.global() + ", not a finite number");
+        }
+        for (Map.Entry<String, Double> e : t.perLanguage().entrySet()) {
+            if (e.getValue() == null || !Double.isFinite(e.getValue())) {
+                throw new IOException(field + "per_language." + e.getKey() + " is " + e.getValue()
+                        + ", not a finite number");
+            }
+        }
+    }
+
+    /** The recorded settings a session is opened with, checked here so their errors name the bundle, not a flag. */
+    private static void checkExtraction(String where, ExtractionProvenance x) throws IOException {
+        String field = where + ": " + MANIFEST + " field provenance.extraction.";
+        if (x.maxTokens() != null && x.maxTokens() < 0) {
+            throw new IOException(field + "max_tokens is " + x.maxTokens() + ", not >= 0 (0: no limit)");
+        }
+        if (x.k() < 0) {
+            throw new IOException(field + "k is " + x.k() + ", not >= 0");
+        }
+        if (x.pooling() != null) {
+            try {
+                Pooling.parse(x.pooling());
+            } catch (IllegalArgumentException e) {
+                throw new IOException(field + "pooling: " + e.getMessage(), e);
+            }
+        }
+        for (Map.Entry<Integer, Integer> e : x.saeWidth().entrySet()) {
+            if (e.getValue() == null || e.getValue() <= 0) {
+                throw new IOException(field + "sae_width." + e.getKey() + " is " + e.getValue() + ", not > 0");
+            }
+        }
     }
 
     private static Scorer scorer(String where, Method method, LabelEntry e, Map<String, byte[]> entries)

@@ -1,5 +1,6 @@
 package org.toxiscope.classify;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,33 +10,45 @@ import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.Pooling;
 import org.toxiscope.features.extract.RuntimeInfo;
 import org.toxiscope.features.extract.SessionSpec;
+import org.toxiscope.features.model.ModelCheckpoint;
 import org.toxiscope.features.sae.SaeSpec;
 
 /**
  * What produced the features a classifier reads, derived from the {@link FeatureSession} that extracted them: the
- * model (id and sha256 of its config), the SAE (id, sha256 of each layer's file), k, whether ReLU preceded top-k, the
- * token pooling, the token limit per text and the dtype, and the software and device that ran it ({@code runtime},
+ * model (id, sha256 of its config, the digest of its weights ({@link ModelCheckpoint#weightsDigest}) and the sha256
+ * of its tokenizer), the SAE (id, sha256 and width of each layer's file), k, whether ReLU preceded top-k, the token
+ * pooling, the token limit per text and the dtype, and the software and device that ran it ({@code runtime},
  * recorded, never compared). Bundles written before the token limit and dtype were recorded read them as null, meaning
- * 0 (no limit) and f32, the only settings those versions used by default; their runtime reads as null.
+ * 0 (no limit) and f32, the only settings those versions used by default; their runtime reads as null. Bundles written
+ * before the weights and tokenizer were recorded read those as null: they cannot be checked ({@link #recordsModelIdentity}).
  */
-public record ExtractionProvenance(String modelId, String modelConfigSha256, String saeId,
-                                   Map<Integer, String> saeSha256, int k, boolean relu, String pooling,
+public record ExtractionProvenance(String modelId, String modelConfigSha256, String modelWeightsDigest,
+                                   String tokenizerSha256, String saeId, Map<Integer, String> saeSha256,
+                                   Map<Integer, Integer> saeWidth, int k, boolean relu, String pooling,
                                    Integer maxTokens, String dtype, RuntimeInfo runtime) {
 
     public ExtractionProvenance {
         saeSha256 = saeSha256 == null ? Map.of() : new TreeMap<>(saeSha256);
+        saeWidth = saeWidth == null ? Map.of() : new TreeMap<>(saeWidth);
     }
 
-    /** What {@code session} extracts, from its resolved settings and its files' digests. */
-    public static ExtractionProvenance of(FeatureSession session) {
+    /** What {@code session} extracts, from its resolved settings, its files' digests and its SAEs' widths. */
+    public static ExtractionProvenance of(FeatureSession session) throws IOException {
         SessionSpec spec = session.spec();
         Map<Integer, String> hashes = new TreeMap<>();
         for (SaeSpec sae : session.saes().values()) {
             hashes.put(sae.layer(), sae.sha256());
         }
-        return new ExtractionProvenance(session.checkpoint().id(), session.checkpoint().configSha256(), spec.sae(),
-                hashes, spec.k() == null ? 0 : spec.k(), Boolean.TRUE.equals(spec.relu()), spec.pooling().id(),
-                spec.maxTokens(), spec.dtype(), RuntimeInfo.of(spec.device()));
+        ModelCheckpoint model = session.checkpoint();
+        return new ExtractionProvenance(model.id(), model.configSha256(), model.weightsDigest(),
+                model.tokenizerSha256(), spec.sae(), hashes, session.saeWidths(), spec.k() == null ? 0 : spec.k(),
+                Boolean.TRUE.equals(spec.relu()), spec.pooling().id(), spec.maxTokens(), spec.dtype(),
+                RuntimeInfo.of(spec.device()));
+    }
+
+    /** Whether the weights digest and tokenizer sha256 were recorded (bundles of earlier versions lack them). */
+    public boolean recordsModelIdentity() {
+        return modelWeightsDigest != null && tokenizerSha256 != null;
     }
 
     /** The token limit as recorded, 0 for bundles that predate recording it. */
@@ -68,6 +81,15 @@ public record ExtractionProvenance(String modelId, String modelConfigSha256, Str
         if (!Objects.equals(modelConfigSha256, current.modelConfigSha256())) {
             problems.add("model config sha256 is " + current.modelConfigSha256() + " but the classifier was trained on "
                     + modelId + " with config sha256 " + modelConfigSha256);
+        }
+        // Unrecorded (an earlier version's bundle) is not a difference: ClassifierBundle warns that it went unchecked.
+        if (modelWeightsDigest != null && !modelWeightsDigest.equals(current.modelWeightsDigest())) {
+            problems.add("model weights digest is " + current.modelWeightsDigest() + " but the classifier was trained"
+                    + " on " + modelId + " with weights digest " + modelWeightsDigest);
+        }
+        if (tokenizerSha256 != null && !tokenizerSha256.equals(current.tokenizerSha256())) {
+            problems.add("tokenizer sha256 is " + current.tokenizerSha256() + " but the classifier was trained on "
+                    + modelId + " with tokenizer sha256 " + tokenizerSha256);
         }
         for (int layer : layers) {
             String want = saeSha256.get(layer);

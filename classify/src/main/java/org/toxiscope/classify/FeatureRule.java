@@ -73,6 +73,7 @@ public final class FeatureRule implements Scorer {
     }
 
     /** The selected features, by layer then feature. */
+    @Override
     public List<FeatureRef> features() {
         return features;
     }

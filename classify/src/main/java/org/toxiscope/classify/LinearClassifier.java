@@ -171,6 +171,11 @@ public final class LinearClassifier implements Scorer {
         return layers.clone();
     }
 
+    @Override
+    public List<FeatureRef> features() {
+        return List.copyOf(featureWeights().keySet());
+    }
+
     /** Each feature's weight toward the positive class (toxic minus clean), by layer then feature. */
     public Map<FeatureRef, Double> featureWeights() {
         Map<FeatureRef, Double> out = new java.util.LinkedHashMap<>();

@@ -8,6 +8,9 @@ public interface Scorer {
     /** The layers the scorer reads; the feature table must hold them all. */
     int[] layers();
 
+    /** Every feature the scorer reads, by layer then feature. */
+    List<FeatureRef> features();
+
     double score(FeatureTable table, int row);
 
     /** The threshold a score is compared with ({@code score >= threshold} is positive) when none was tuned. */

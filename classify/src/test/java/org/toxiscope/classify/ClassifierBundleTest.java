@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ClassifierBundleTest {
 
     static final ExtractionProvenance EXTRACTION = new ExtractionProvenance("Qwen/Qwen3-1.7B-Base", "cfg-aaa",
-            "Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50", Map.of(12, "sae12-bbb", 13, "sae13-ccc"), 50, true, "max", 0, "f32", null);
+            "weights-ddd", "tok-eee", "Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50",
+            Map.of(12, "sae12-bbb", 13, "sae13-ccc"), Map.of(12, 1000, 13, 1000), 50, true, "max", 0, "f32", null);
 
     private final FeatureTable data = Tables.synthetic(600, 3, "en", "de");
     private final FeatureTable unseen = Tables.synthetic(200, 4, "en", "de");
@@ -93,31 +94,32 @@ class ClassifierBundleTest {
                 () -> loaded.checkCompatible(with("cfg-other", Map.of(12, "sae12-bbb"))));
         assertTrue(model.getMessage().contains("model config sha256 is cfg-other"), model.getMessage());
 
-        ExtractionProvenance otherK = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa", EXTRACTION.saeId(),
-                EXTRACTION.saeSha256(), 100, true, "max", 0, "f32", null);
+        ExtractionProvenance otherK = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa", "weights-ddd", "tok-eee",
+                EXTRACTION.saeId(), EXTRACTION.saeSha256(), EXTRACTION.saeWidth(), 100, true, "max", 0, "f32", null);
         IllegalArgumentException k = assertThrows(IllegalArgumentException.class, () -> loaded.checkCompatible(otherK));
         assertTrue(k.getMessage().contains("SAE k is 100"), k.getMessage());
 
-        ExtractionProvenance otherLimit = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa",
-                EXTRACTION.saeId(), EXTRACTION.saeSha256(), 50, true, "max", 64, "f32", null);
+        ExtractionProvenance otherLimit = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa", "weights-ddd",
+                "tok-eee", EXTRACTION.saeId(), EXTRACTION.saeSha256(), EXTRACTION.saeWidth(), 50, true, "max", 64, "f32", null);
         IllegalArgumentException limit = assertThrows(IllegalArgumentException.class,
                 () -> loaded.checkCompatible(otherLimit));
         assertTrue(limit.getMessage().contains("max_tokens is 64 but the classifier was trained with 0"),
                 limit.getMessage());
-        ExtractionProvenance otherPool = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa",
-                EXTRACTION.saeId(), EXTRACTION.saeSha256(), 50, true, "mean", 0, "f32", null);
+        ExtractionProvenance otherPool = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa", "weights-ddd",
+                "tok-eee", EXTRACTION.saeId(), EXTRACTION.saeSha256(), EXTRACTION.saeWidth(), 50, true, "mean", 0, "f32", null);
         IllegalArgumentException pool = assertThrows(IllegalArgumentException.class,
                 () -> loaded.checkCompatible(otherPool));
         assertTrue(pool.getMessage().contains("pooling is mean"), pool.getMessage());
         // A bundle written before the token limit and dtype were recorded means no limit and f32.
-        ExtractionProvenance old = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa", EXTRACTION.saeId(),
-                EXTRACTION.saeSha256(), 50, true, "max", null, null, null);
+        ExtractionProvenance old = new ExtractionProvenance(EXTRACTION.modelId(), "cfg-aaa", null, null,
+                EXTRACTION.saeId(), EXTRACTION.saeSha256(), null, 50, true, "max", null, null, null);
         assertTrue(old.differences(EXTRACTION, loaded.layers()).isEmpty());
     }
 
     /** The training extraction with another model config and other SAE digests. */
     private static ExtractionProvenance with(String config, Map<Integer, String> saes) {
-        return new ExtractionProvenance(EXTRACTION.modelId(), config, EXTRACTION.saeId(), saes, EXTRACTION.k(),
+        return new ExtractionProvenance(EXTRACTION.modelId(), config, EXTRACTION.modelWeightsDigest(),
+                EXTRACTION.tokenizerSha256(), EXTRACTION.saeId(), saes, EXTRACTION.saeWidth(), EXTRACTION.k(),
                 EXTRACTION.relu(), EXTRACTION.pooling(), EXTRACTION.maxTokens(), EXTRACTION.dtype(), null);
     }
 

@@ -87,7 +87,8 @@ class SynthesizeCommandTest {
         Path bundle = dir.resolve("mean.tsc");
         new ClassifierBundle(Method.RULE, List.of(new LabelClassifier("toxic", rule,
                 Thresholds.global(rule.defaultThreshold()))), new Provenance(new ExtractionProvenance(tiny.modelId(),
-                tiny.modelConfigSha256(), tiny.saeId(), tiny.saeSha256(), 8, false, "mean", 0, "f32", null), "test", null,
+                tiny.modelConfigSha256(), tiny.modelWeightsDigest(), tiny.tokenizerSha256(), tiny.saeId(),
+                tiny.saeSha256(), tiny.saeWidth(), 8, false, "mean", 0, "f32", null), "test", null,
                 0.5, 42, null, "test", "2026-11-24T00:00:00Z"), null).save(bundle);
         Path targets = Files.writeString(dir.resolve("t.txt"), "1:235\n");
         Path out = dir.resolve("synth.jsonl");

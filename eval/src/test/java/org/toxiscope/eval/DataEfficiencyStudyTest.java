@@ -18,7 +18,7 @@ class DataEfficiencyStudyTest {
 
     private static final double EPS = 1e-12;
     private static final ExtractionProvenance EXTRACTION =
-            new ExtractionProvenance("m", "0", "s", Map.of(3, "a", 7, "b"), 8, false, "max", 0, "f32", null);
+            new ExtractionProvenance("m", "0", "w", "t", "s", Map.of(3, "a", 7, "b"), null, 8, false, "max", 0, "f32", null);
 
     @Test
     void fullDataIsAppendedAndEachRunIsTheTrainPipelineScoredOnTest() {

@@ -46,7 +46,8 @@ public final class SynthesisRun {
      */
     public static Written synthesize(ModelChoice choice, ClassifierBundle bundle, String classifier,
                                      List<Target> inventory, SynthesisJob job) throws IOException {
-        try (FeatureSession session = FeatureSession.open(choice.spec(bundle, inventory))) {
+        try (FeatureSession session = FeatureSession.open(choice.spec(bundle, inventory),
+                "the targets and " + bundle.origin())) {
             ExtractionProvenance provenance = ExtractionProvenance.of(session);
             bundle.checkCompatible(provenance);
             FiringSets seedSets = new FiringSets(inventory);
@@ -90,7 +91,7 @@ public final class SynthesisRun {
                                     CoverageSettings settings, Path output) throws IOException {
         FiringSets sets = new FiringSets(inventory);
         JsonObject provenance;
-        try (FeatureSession session = FeatureSession.open(choice.spec(inventory))) {
+        try (FeatureSession session = FeatureSession.open(choice.spec(inventory), "the targets")) {
             scan("coverage", session, data, sets);
             provenance = reportProvenance(ExtractionProvenance.of(session));
         }

@@ -47,8 +47,8 @@ class SynthesisRunTest {
     }
 
     private static ExtractionProvenance with(String pooling, int maxTokens) {
-        return new ExtractionProvenance(tiny.modelId(), tiny.modelConfigSha256(), tiny.saeId(), tiny.saeSha256(),
-                tiny.k(), tiny.relu(), pooling, maxTokens, tiny.dtype(), tiny.runtime());
+        return new ExtractionProvenance(tiny.modelId(), tiny.modelConfigSha256(), tiny.modelWeightsDigest(),
+                tiny.tokenizerSha256(), tiny.saeId(), tiny.saeSha256(), tiny.saeWidth(), tiny.k(), tiny.relu(), pooling, maxTokens, tiny.dtype(), tiny.runtime());
     }
 
     private static List<Target> targets() {

@@ -66,8 +66,8 @@ class TargetInventoryTest {
 
     private static ClassifierBundle bundle(Method method, Scorer scorer) {
         return new ClassifierBundle(method, List.of(new LabelClassifier("toxic", scorer,
-                Thresholds.global(scorer.defaultThreshold()))), new Provenance(new ExtractionProvenance("m", "x", "s",
-                Map.of(1, "y"), 8, false, "max", 0, "f32", null), "d", null, 0.5, 1, null, "test", "now"), null);
+                Thresholds.global(scorer.defaultThreshold()))), new Provenance(new ExtractionProvenance("m", "x", "w", "t", "s",
+                Map.of(1, "y"), null, 8, false, "max", 0, "f32", null), "d", null, 0.5, 1, null, "test", "now"), null);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.toxiscope.features.extract;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -7,11 +8,16 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
@@ -23,7 +29,9 @@ import org.toxiscope.features.SparseVector;
 /**
  * An append-only on-disk store of pooled features for one (model, SAE, layer, pooling, settings) key, looked up by the
  * SHA-256 of the text. Each record carries its length and CRC32, so a run killed mid-write loses at most the record
- * being written: opening truncates a torn tail, and the next run recomputes only what is missing.
+ * being written: opening truncates a torn tail, and the next run recomputes only what is missing. One process at a
+ * time writes an entry: it holds an exclusive lock on {@code <key-hash>.tsfc.lock} from open to close, and a second
+ * opener (another process, or another open in this JVM) is refused at once rather than interleaving its appends.
  *
  * <p>File {@code <dir>/<key-hash>.tsfc}: magic {@code TSFC1}, key JSON (int length + UTF-8), then records
  * {@code int length, payload, int crc32}; payload: 32-byte text hash, int tokens, byte truncated, int n, n x int index,
@@ -32,104 +40,157 @@ import org.toxiscope.features.SparseVector;
 public final class FeatureCache implements AutoCloseable {
 
     private static final byte[] MAGIC = "TSFC1".getBytes(StandardCharsets.US_ASCII);
+    /** Payload bytes before the n features: text hash, tokens, truncated flag, n. */
+    private static final int PAYLOAD_HEAD = 32 + 4 + 1 + 4;
+    /** Payload bytes per feature: index, value, position. */
+    private static final int BYTES_PER_FEATURE = 12;
 
     /** A cached entry: the pooled vector, the text's token count and whether it was truncated. */
     public record Entry(SparseVector pooled, int tokens, boolean truncated) {
     }
 
     private final Path file;
-    private final Map<String, Entry> entries = new HashMap<>();
+    private final Map<String, Entry> entries;
+    private final FileChannel lock;
     private final OutputStream out;
 
-    private FeatureCache(Path file, OutputStream out) {
+    private FeatureCache(Path file, Map<String, Entry> entries, FileChannel lock, FileChannel channel) {
         this.file = file;
-        this.out = out;
+        this.entries = entries;
+        this.lock = lock;
+        this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
     }
 
-    /** Opens (creating if needed) the cache for {@code key} (a canonical description, e.g. JSON) under {@code dir}. */
+    /**
+     * Opens (creating if needed) the cache for {@code key} (a canonical description, e.g. JSON) under {@code dir}.
+     *
+     * @throws IOException naming the file when another writer holds it, when it is not a regular file, or when a
+     *     complete record in it is inconsistent (a hostile or damaged file; deleting it rebuilds the cache)
+     */
     public static FeatureCache open(Path dir, String key) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(Digests.sha256(key).substring(0, 24) + ".tsfc");
-        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
-        Map<String, Entry> loaded = new HashMap<>();
-        if (Files.exists(file)) {
-            long good = load(file, keyBytes, loaded);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                if (ch.size() > good) {
-                    ch.truncate(good);
-                }
+        String name = Digests.sha256(key).substring(0, 24);
+        Path file = dir.resolve(name + ".tsfc");
+        FileChannel lock = lock(file, dir.resolve(name + ".tsfc.lock"));
+        try {
+            byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                AtomicWrite.write(file, out -> {
+                    DataOutputStream header = new DataOutputStream(out);
+                    header.write(MAGIC);
+                    header.writeInt(keyBytes.length);
+                    header.write(keyBytes);
+                });
             }
-        } else {
-            AtomicWrite.write(file, out -> {
-                DataOutputStream header = new DataOutputStream(out);
-                header.write(MAGIC);
-                header.writeInt(keyBytes.length);
-                header.write(keyBytes);
-            });
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(file + ": is not a regular file (a link, folder or FIFO); remove it to rebuild"
+                        + " the cache");
+            }
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            try {
+                Map<String, Entry> loaded = new HashMap<>();
+                long good = load(file, channel, keyBytes, loaded);
+                if (channel.size() > good) {
+                    channel.truncate(good);
+                }
+                channel.position(good);
+                return new FeatureCache(file, loaded, lock, channel);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.APPEND), 1 << 16);
-        FeatureCache cache = new FeatureCache(file, out);
-        cache.entries.putAll(loaded);
-        return cache;
+    }
+
+    /** The lock file's channel, holding an exclusive lock on it; refused at once where another holds it. */
+    private static FileChannel lock(Path file, Path lockFile) throws IOException {
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
+        FileLock held;
+        try {
+            held = channel.tryLock();
+        } catch (OverlappingFileLockException sameJvm) {
+            held = null;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (held == null) {
+            channel.close();
+            throw new IOException(file + ": the feature cache is in use by another run (it holds " + lockFile
+                    + "); wait for it to finish or give this run another cache folder");
+        }
+        return channel;
     }
 
     /** Reads every complete record; returns the byte length of the valid prefix. */
-    private static long load(Path file, byte[] key, Map<String, Entry> into) throws IOException {
-        ByteBuffer all = ByteBuffer.wrap(Files.readAllBytes(file));
-        byte[] magic = new byte[MAGIC.length];
-        if (all.remaining() < MAGIC.length + 4) {
+    private static long load(Path file, FileChannel channel, byte[] key, Map<String, Entry> into) throws IOException {
+        long size = channel.size();
+        DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+        if (size < MAGIC.length + 4) {
             throw new IOException(file + ": not a toxiscope feature cache (too short)");
         }
-        all.get(magic);
-        int keyLength = all.getInt();
-        if (!java.util.Arrays.equals(magic, MAGIC) || keyLength != key.length || all.remaining() < keyLength) {
+        byte[] magic = in.readNBytes(MAGIC.length);
+        int keyLength = in.readInt();
+        if (!Arrays.equals(magic, MAGIC) || keyLength != key.length || size - MAGIC.length - 4 < keyLength) {
             throw new IOException(file + ": not a toxiscope feature cache for this key (delete it to rebuild)");
         }
-        byte[] storedKey = new byte[keyLength];
-        all.get(storedKey);
-        if (!java.util.Arrays.equals(storedKey, key)) {
+        if (!Arrays.equals(in.readNBytes(keyLength), key)) {
             throw new IOException(file + ": cache key differs (hash collision?); delete it to rebuild");
         }
-        long good = all.position();
-        while (all.remaining() >= 8) {
-            int length = all.getInt();
-            if (length < 0 || all.remaining() < (long) length + 4) {
+        long good = MAGIC.length + 4L + keyLength;
+        // A record is allocated only once its length is known to fit the bytes left, and decoded only when its CRC
+        // holds, so neither a torn tail nor a hostile length can ask for more memory than the file holds.
+        while (size - good >= 8) {
+            int length = in.readInt();
+            if (length < PAYLOAD_HEAD || size - good - 8 < length) {
                 break;
             }
-            byte[] payload = new byte[length];
-            all.get(payload);
-            int crc = all.getInt();
+            byte[] payload = in.readNBytes(length);
+            int crc = in.readInt();
             CRC32 check = new CRC32();
             check.update(payload);
             if ((int) check.getValue() != crc) {
                 break;
             }
-            decode(payload, into);
-            good = all.position();
+            decode(file, good, payload, into);
+            good += 8L + length;
         }
         return good;
     }
 
-    private static void decode(byte[] payload, Map<String, Entry> into) throws IOException {
-        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
+    /** Decodes one CRC-checked record; one whose counts disagree with its length was made so on purpose or by a bug. */
+    private static void decode(Path file, long offset, byte[] payload, Map<String, Entry> into) throws IOException {
+        ByteBuffer in = ByteBuffer.wrap(payload);
         byte[] hash = new byte[32];
-        in.readFully(hash);
-        int tokens = in.readInt();
-        boolean truncated = in.readBoolean();
-        int n = in.readInt();
+        in.get(hash);
+        int tokens = in.getInt();
+        boolean truncated = in.get() != 0;
+        int n = in.getInt();
+        if (n < 0 || tokens < 0 || PAYLOAD_HEAD + (long) n * BYTES_PER_FEATURE != payload.length) {
+            throw new IOException(file + ": corrupt record at byte " + offset + " (" + n + " features, " + tokens
+                    + " tokens in a " + payload.length + "-byte record); delete the file to rebuild the cache");
+        }
         int[] idx = new int[n];
         float[] val = new float[n];
         int[] pos = new int[n];
-        for (int i = 0; i < n; i++) {
-            idx[i] = in.readInt();
+        in.asIntBuffer().get(idx);
+        in.position(in.position() + 4 * n);
+        in.asFloatBuffer().get(val);
+        in.position(in.position() + 4 * n);
+        in.asIntBuffer().get(pos);
+        SparseVector v;
+        try {
+            v = new SparseVector(idx, val, pos);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": corrupt record at byte " + offset + " (" + e.getMessage() + "); delete the"
+                    + " file to rebuild the cache", e);
         }
-        for (int i = 0; i < n; i++) {
-            val[i] = in.readFloat();
-        }
-        for (int i = 0; i < n; i++) {
-            pos[i] = in.readInt();
-        }
-        into.put(HexFormat.of().formatHex(hash), new Entry(new SparseVector(idx, val, pos), tokens, truncated));
+        into.put(HexFormat.of().formatHex(hash), new Entry(v, tokens, truncated));
     }
 
     /** The cached entry for {@code text}, or null. */
@@ -181,9 +242,14 @@ public final class FeatureCache implements AutoCloseable {
         return file;
     }
 
+    /** Flushes and closes the file, then releases the lock. */
     @Override
     public void close() throws IOException {
-        out.close();
+        try {
+            out.close();
+        } finally {
+            lock.close();
+        }
     }
 
     static String textHash(String text) {

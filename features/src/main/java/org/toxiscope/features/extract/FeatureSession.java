@@ -44,6 +44,7 @@ public final class FeatureSession implements AutoCloseable {
     private List<Integer> loadedGroup;
     private NDManager saeManager;
     private Map<Integer, TopKSae> loaded = Map.of();
+    private final Map<Integer, Integer> widths = new TreeMap<>();
     private long truncated;
 
     private FeatureSession(SessionSpec spec, ModelCheckpoint checkpoint, LanguageModel model, QwenTokenizer tokenizer,
@@ -57,11 +58,20 @@ public final class FeatureSession implements AutoCloseable {
         this.groups = groups;
     }
 
-    /** Opens everything {@code spec} names; on any failure what was opened is closed again before the error leaves. */
+    /** Opens everything {@code spec} names, its layers chosen by the user's flags (see {@link #open(SessionSpec, String)}). */
     public static FeatureSession open(SessionSpec spec) throws IOException {
+        return open(spec, SaeResolver.LAYER_FLAGS);
+    }
+
+    /**
+     * Opens everything {@code spec} names; on any failure what was opened is closed again before the error leaves. An
+     * error about a layer names {@code layerSource}, where the layers came from (the flags, a classifier bundle), so
+     * it never blames a flag the user did not pass.
+     */
+    public static FeatureSession open(SessionSpec spec, String layerSource) throws IOException {
         Map<Integer, SaeSpec> specs =
                 new SaeResolver(HfCache.fromEnvironment()).resolveLayers(spec.sae(), spec.layers(), spec.k(),
-                        spec.relu());
+                        spec.relu(), layerSource);
         List<List<Integer>> groups = group(specs, spec.maxSaeBytes());
         Device device = Devices.parse(spec.device());
         Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -149,6 +159,19 @@ public final class FeatureSession implements AutoCloseable {
         return specs;
     }
 
+    /**
+     * The width (feature count) of every chosen layer's SAE, ascending by layer; a group of SAEs not yet held is loaded
+     * once to learn it (never, when all fit the memory budget, as they are loaded on open).
+     */
+    public Map<Integer, Integer> saeWidths() throws IOException {
+        for (List<Integer> group : groups) {
+            if (!widths.keySet().containsAll(group)) {
+                loadGroup(group);
+            }
+        }
+        return new TreeMap<>(widths);
+    }
+
     /** The SAE at {@code layer}, loading its group if another one is held; it must be one of the chosen layers. */
     public TopKSae sae(int layer) throws IOException {
         for (List<Integer> group : groups) {
@@ -200,8 +223,11 @@ public final class FeatureSession implements AutoCloseable {
         }
     }
 
-    private String cacheKey(SaeSpec sae) {
-        return "{\"model_config_sha256\":\"" + checkpoint.configSha256() + "\",\"sae_sha256\":\"" + sae.sha256()
+    /** What decides a cached entry: the model (config, weights and tokenizer), the SAE and the extraction settings. */
+    private String cacheKey(SaeSpec sae) throws IOException {
+        return "{\"model_config_sha256\":\"" + checkpoint.configSha256() + "\",\"model_weights_digest\":\""
+                + checkpoint.weightsDigest() + "\",\"tokenizer_sha256\":\"" + checkpoint.tokenizerSha256()
+                + "\",\"sae_sha256\":\"" + sae.sha256()
                 + "\",\"layer\":" + sae.layer() + ",\"k\":" + sae.k() + ",\"activation\":\"" + sae.activation()
                 + "\",\"subtract_b_dec\":" + sae.subtractDecoderBias() + ",\"pooling\":\"" + spec.pooling().id()
                 + "\",\"max_tokens\":" + spec.maxTokens() + ",\"dtype\":\"" + spec.dtype() + "\"}";
@@ -282,7 +308,9 @@ public final class FeatureSession implements AutoCloseable {
         saeManager = manager.newSubManager();
         Map<Integer, TopKSae> saes = new LinkedHashMap<>();
         for (int layer : group) {
-            saes.put(layer, TopKSae.load(specs.get(layer), checkpoint.config().hiddenSize(), saeManager));
+            TopKSae sae = TopKSae.load(specs.get(layer), checkpoint.config().hiddenSize(), saeManager);
+            saes.put(layer, sae);
+            widths.put(layer, sae.dSae());
         }
         loaded = saes;
         loadedGroup = group;

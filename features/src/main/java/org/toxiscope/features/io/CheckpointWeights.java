@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.toxiscope.common.Digests;
 import org.toxiscope.common.SmallFile;
 
 /**
@@ -162,16 +163,34 @@ public final class CheckpointWeights implements TensorSource {
         return shard;
     }
 
+    /**
+     * The weights' identity: SHA-256 over every shard, in name order, of its name and {@link
+     * SafetensorsFile#addIdentity} (size, header, sampled bytes of each tensor). Opens every shard's header.
+     */
+    public synchronized String identity() throws IOException {
+        Digests.Sha256 digest = new Digests.Sha256();
+        for (String shard : new TreeSet<>(shardOf.values())) {
+            digest.update(shard + "\0");
+            openShard(shard).addIdentity(digest);
+        }
+        return digest.hex();
+    }
+
     private synchronized SafetensorsFile shard(String name) throws IOException {
         String shard = shardName(name);
+        SafetensorsFile f = openShard(shard);
+        if (!f.has(name)) {
+            throw new MalformedFileException(dir.resolve(INDEX_FILE) + ": weight_map puts tensor '" + name
+                    + "' in " + shard + " but that shard has no such tensor");
+        }
+        return f;
+    }
+
+    private synchronized SafetensorsFile openShard(String shard) throws IOException {
         SafetensorsFile f = open.get(shard);
         if (f == null) {
             f = SafetensorsFile.open(dir.resolve(shard));
             open.put(shard, f);
-        }
-        if (!f.has(name)) {
-            throw new MalformedFileException(dir.resolve(INDEX_FILE) + ": weight_map puts tensor '" + name
-                    + "' in " + shard + " but that shard has no such tensor");
         }
         return f;
     }

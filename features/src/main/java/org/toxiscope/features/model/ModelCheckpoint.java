@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.toxiscope.common.Digests;
+import org.toxiscope.common.SmallFile;
 import org.toxiscope.features.io.CheckpointWeights;
 import org.toxiscope.features.io.HfCache;
 
@@ -22,6 +23,8 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
     private final ModelConfig config;
     private final String configSha256;
     private final CheckpointWeights weights;
+    private String weightsDigest;
+    private String tokenizerSha256;
 
     private ModelCheckpoint(String id, Path dir, ModelConfig config, String configSha256, CheckpointWeights weights) {
         this.id = id;
@@ -67,8 +70,35 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
         return configSha256;
     }
 
+    /**
+     * The weights' identity ({@link CheckpointWeights#identity}: shard names, sizes, headers and sampled tensor
+     * bytes), computed on first call. It is taken from the files rather than from a Hugging Face revision, so a
+     * folder and a cache snapshot of the same weights agree, and a commit that changes only the README changes
+     * nothing.
+     */
+    public synchronized String weightsDigest() throws IOException {
+        if (weightsDigest == null) {
+            weightsDigest = weights.identity();
+        }
+        return weightsDigest;
+    }
+
+    /** SHA-256 of the {@code tokenizer.json} {@link #tokenizer} reads (the only tokenizer file it reads), on first call. */
+    public synchronized String tokenizerSha256() throws IOException {
+        if (tokenizerSha256 == null) {
+            Path file = tokenizerFile();
+            SmallFile.check(file, SmallFile.MAX_TOKENIZER_BYTES);
+            tokenizerSha256 = Digests.sha256(file);
+        }
+        return tokenizerSha256;
+    }
+
     public QwenTokenizer tokenizer() throws IOException {
-        return QwenTokenizer.open(dir);
+        return QwenTokenizer.open(tokenizerFile());
+    }
+
+    private Path tokenizerFile() {
+        return dir.resolve("tokenizer.json");
     }
 
     /** An IllegalArgumentException naming the model and its blocks where {@code layer} is past its last block. */

@@ -40,6 +40,9 @@ public final class SaeResolver {
     /** Largest top-k accepted from a cfg.json: far above any released SAE's, and an int without wrapping. */
     private static final int MAX_K = 1 << 20;
 
+    /** Where the layers come from when the user's own flags chose them, for errors that name it. */
+    public static final String LAYER_FLAGS = "--layer/--layers";
+
     private final HfCache cache;
 
     public SaeResolver(HfCache cache) {
@@ -52,12 +55,18 @@ public final class SaeResolver {
      * for Qwen-Scope, as the model card; ReLU for SAELens top-k).
      */
     public SaeSpec resolve(String argument, Integer layer, Integer k, Boolean relu) throws IOException {
+        return resolve(argument, layer, k, relu, LAYER_FLAGS);
+    }
+
+    /** As {@link #resolve(String, Integer, Integer, Boolean)}; errors about the layer name {@code layerSource}. */
+    private SaeSpec resolve(String argument, Integer layer, Integer k, Boolean relu, String layerSource)
+            throws IOException {
         Path path = existing(argument);
         if (Files.isRegularFile(path)) {
-            return qwenScope(argument, path, layer, k, relu);
+            return qwenScope(argument, path, layer, k, relu, layerSource);
         }
         if (isSaeLens(path)) {
-            return saeLens(argument, path, layer, k, relu);
+            return saeLens(argument, path, layer, k, relu, layerSource);
         }
         TreeMap<Integer, Path> ptFiles = ptFiles(path);
         if (!ptFiles.isEmpty()) {
@@ -68,9 +77,10 @@ public final class SaeResolver {
             Path file = ptFiles.get(layer);
             if (file == null) {
                 throw new FileNotFoundException(argument + ": no layer" + layer + ".sae.pt in " + path
-                        + " (layers present: " + ptFiles.keySet() + ")");
+                        + " (layers present: " + ptFiles.keySet() + "; layer " + layer + " was asked for by "
+                        + layerSource + ")");
             }
-            return qwenScope(argument, file, layer, k, relu);
+            return qwenScope(argument, file, layer, k, relu, layerSource);
         }
         List<Path> saeLensDirs = saeLensBelow(path);
         if (saeLensDirs.isEmpty()) {
@@ -81,23 +91,27 @@ public final class SaeResolver {
         for (Path dir : saeLensDirs) {
             int dirLayer = saeLensLayer(dir.resolve(SAELENS_CONFIG), readConfig(dir.resolve(SAELENS_CONFIG)));
             if (layer != null && dirLayer == layer) {
-                return saeLens(argument, dir, layer, k, relu);
+                return saeLens(argument, dir, layer, k, relu, layerSource);
             }
             layers.add(dirLayer);
         }
         if (saeLensDirs.size() == 1 && layer == null) {
-            return saeLens(argument, saeLensDirs.get(0), null, k, relu);
+            return saeLens(argument, saeLensDirs.get(0), null, k, relu, layerSource);
         }
         throw new IllegalArgumentException(argument + ": holds SAELens SAEs for layers " + layers
-                + (layer == null ? "; choose one with --layer" : ", not layer " + layer));
+                + (layer == null ? "; choose one with --layer" : ", not layer " + layer + " (asked for by "
+                + layerSource + ")"));
     }
 
-    /** Resolves {@code argument}'s SAE for each of {@code layers}, keyed and ordered by layer. */
-    public Map<Integer, SaeSpec> resolveLayers(String argument, Collection<Integer> layers, Integer k, Boolean relu)
-            throws IOException {
+    /**
+     * Resolves {@code argument}'s SAE for each of {@code layers}, keyed and ordered by layer; errors about a layer
+     * name {@code layerSource}, where the layers came from ({@link #LAYER_FLAGS}, or e.g. a classifier bundle).
+     */
+    public Map<Integer, SaeSpec> resolveLayers(String argument, Collection<Integer> layers, Integer k, Boolean relu,
+                                               String layerSource) throws IOException {
         Map<Integer, SaeSpec> specs = new TreeMap<>();
         for (int layer : layers) {
-            specs.put(layer, resolve(argument, layer, k, relu));
+            specs.put(layer, resolve(argument, layer, k, relu, layerSource));
         }
         return specs;
     }
@@ -161,12 +175,13 @@ public final class SaeResolver {
         }
     }
 
-    private SaeSpec qwenScope(String argument, Path file, Integer layer, Integer k, Boolean relu) throws IOException {
+    private SaeSpec qwenScope(String argument, Path file, Integer layer, Integer k, Boolean relu, String layerSource)
+            throws IOException {
         Matcher m = PT_FILE.matcher(file.getFileName().toString());
         Integer fileLayer = m.matches() ? Integer.parseInt(m.group(1)) : null;
         if (layer != null && fileLayer != null && !layer.equals(fileLayer)) {
             throw new IllegalArgumentException(argument + ": file " + file.getFileName() + " is layer " + fileLayer
-                    + " but --layer " + layer + " was given");
+                    + " but layer " + layer + " was asked for by " + layerSource);
         }
         Integer resolvedLayer = layer != null ? layer : fileLayer;
         if (resolvedLayer == null) {
@@ -194,13 +209,14 @@ public final class SaeResolver {
                 + " Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50); pass --k");
     }
 
-    private SaeSpec saeLens(String argument, Path dir, Integer layer, Integer k, Boolean relu) throws IOException {
+    private SaeSpec saeLens(String argument, Path dir, Integer layer, Integer k, Boolean relu, String layerSource)
+            throws IOException {
         Path cfgPath = dir.resolve(SAELENS_CONFIG);
         JsonObject cfg = readConfig(cfgPath);
         int cfgLayer = saeLensLayer(cfgPath, cfg);
         if (layer != null && layer != cfgLayer) {
-            throw new IllegalArgumentException(cfgPath + ": the SAE reads layer " + cfgLayer + " but --layer " + layer
-                    + " was given");
+            throw new IllegalArgumentException(cfgPath + ": the SAE reads layer " + cfgLayer + " but layer " + layer
+                    + " was asked for by " + layerSource);
         }
         JsonFields fields = new JsonFields(cfg, cfgPath.toString());
         String norm = fields.string("normalize_activations", null);

@@ -74,9 +74,9 @@ class SaeResolverTest {
         String file = SharedFixtures.path("qwen3-tiny-sae/layer1.sae.pt").toString();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> resolver.resolve(file, 2, 8, null));
-        assertTrue(e.getMessage().contains("is layer 1 but --layer 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("is layer 1 but layer 2 was asked for by --layer/--layers"), e.getMessage());
         String lens = SharedFixtures.path("qwen3_5-tiny/sae/sae_lens/blocks.2.hook_resid_post").toString();
         assertTrue(assertThrows(IllegalArgumentException.class, () -> resolver.resolve(lens, 5, null, null))
-                .getMessage().contains("reads layer 2 but --layer 5"));
+                .getMessage().contains("reads layer 2 but layer 5 was asked for by --layer/--layers"));
     }
 }
