@@ -14,6 +14,7 @@ import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusWriter;
+import org.toxiscope.datasets.OutputPolicy;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.extract.FeatureSession;
@@ -143,8 +144,8 @@ public final class SynthesisRun {
     private static void write(Synthesizer synthesizer, List<Target> todo, List<FeatureExplanation> explanations,
                               SynthesisJob job) throws IOException {
         long start = System.nanoTime();
-        try (CorpusWriter out = job.resume() ? CorpusWriter.resume(job.output(), Synthesizer.COLUMNS)
-                : CorpusWriter.create(job.output(), Synthesizer.COLUMNS)) {
+        try (CorpusWriter out = CorpusWriter.open(job.output(), Synthesizer.COLUMNS,
+                new OutputPolicy(job.existing(), Map.of()))) {
             if (out.doneCount() > 0) {
                 System.err.printf("synthesize: resuming after %,d records%n", out.doneCount());
             }
