@@ -1,12 +1,9 @@
 package org.toxiscope.common;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,21 +11,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Arrays;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An exclusive lock held through a lock file (created if absent, never through a link): a second holder, in this
- * process or another, is refused at once rather than waiting; closing removes the file and releases the lock.
+ * An exclusive lock held through a lock file (created if absent, never through a link, and left in place): a second
+ * holder, in this process or another, is refused at once rather than waiting.
  */
 public final class ExclusiveLock implements AutoCloseable {
 
-    // Closing any channel on a locked file drops this process's POSIX lock on it, so a second holder in this JVM
-    // must be turned away before it opens the file, not by the OS lock.
+    // Closing any channel on a locked file drops this process's POSIX lock on it, so a second holder in this JVM is
+    // turned away before it opens the file, and nothing here opens the file by name while holding the lock. The file
+    // is never deleted: a holder that deleted it would let the next one lock a fresh file at the name while a third
+    // still locked the old one.
     private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
-    private static final int ATTEMPTS = 3;
 
     private final Path file;
     private final FileChannel channel;
@@ -53,62 +49,32 @@ public final class ExclusiveLock implements AutoCloseable {
             throw busy(guarded, abs);
         }
         try {
-            for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-                ExclusiveLock held = tryOnce(key, abs, guarded);
-                if (held != null) {
-                    return held;
-                }
+            requireRegularOrAbsent(key, abs);
+            FileChannel channel;
+            try {
+                channel = FileChannel.open(key, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                        LinkOption.NOFOLLOW_LINKS);
+            } catch (FileSystemException e) {
+                requireRegularOrAbsent(key, abs); // a link planted since the check fails here with a clear message
+                throw e;
             }
-            throw busy(guarded, abs);
-        } catch (IOException | RuntimeException e) {
-            HELD.remove(key);
-            throw e;
-        }
-    }
-
-    /** The lock, or null when the file was replaced between opening and locking it (then the caller tries again). */
-    private static ExclusiveLock tryOnce(Path key, Path shown, String guarded) throws IOException {
-        requireRegularOrAbsent(key, shown);
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(key, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
-        } catch (FileSystemException e) {
-            requireRegularOrAbsent(key, shown); // a link planted since the check fails here with a clear message
-            throw e;
-        }
-        boolean keep = false;
-        try {
             FileLock lock;
             try {
                 lock = channel.tryLock();
             } catch (OverlappingFileLockException e) {
-                lock = null;
+                lock = null; // held through another path to the same file in this JVM
+            } catch (IOException e) {
+                channel.close();
+                throw e;
             }
             if (lock == null) {
-                throw busy(guarded, shown);
-            }
-            // A holder removes the file before releasing it: a lock taken on a file no longer at this name is no
-            // lock at all. Writing a token and reading it back by name tells the two apart.
-            byte[] token = ("pid " + ProcessHandle.current().pid() + " " + UUID.randomUUID() + "\n")
-                    .getBytes(StandardCharsets.US_ASCII);
-            channel.truncate(0);
-            channel.write(ByteBuffer.wrap(token), 0);
-            byte[] found;
-            try (InputStream in = Files.newInputStream(key, LinkOption.NOFOLLOW_LINKS)) {
-                found = in.readNBytes(token.length + 1);
-            } catch (FileSystemException e) {
-                found = new byte[0]; // gone or replaced by a link: not the file we locked
-            }
-            if (!Arrays.equals(found, token)) {
-                return null;
-            }
-            keep = true;
-            return new ExclusiveLock(key, channel, lock);
-        } finally {
-            if (!keep) {
                 channel.close();
+                throw busy(guarded, abs);
             }
+            return new ExclusiveLock(key, channel, lock);
+        } catch (IOException | RuntimeException e) {
+            HELD.remove(key);
+            throw e;
         }
     }
 
@@ -130,7 +96,7 @@ public final class ExclusiveLock implements AutoCloseable {
                 + "); wait for it to finish or write elsewhere");
     }
 
-    /** Removes the lock file, then releases the lock; later calls do nothing. */
+    /** Releases the lock; later calls do nothing. */
     @Override
     public synchronized void close() throws IOException {
         if (closed) {
@@ -138,14 +104,10 @@ public final class ExclusiveLock implements AutoCloseable {
         }
         closed = true;
         try {
-            Files.deleteIfExists(file);
+            lock.release();
+            channel.close();
         } finally {
-            try {
-                lock.release();
-                channel.close();
-            } finally {
-                HELD.remove(file);
-            }
+            HELD.remove(file);
         }
     }
 }

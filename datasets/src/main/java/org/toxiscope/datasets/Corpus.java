@@ -70,7 +70,7 @@ public final class Corpus {
         Map<String, String> out = new LinkedHashMap<>();
         for (CorpusFile f : files) {
             try {
-                out.put("input " + f.path(), Files.size(f.path()) + " bytes, modified " + Files.getLastModifiedTime(f.path()));
+                out.put("input " + f.path().toAbsolutePath(), Files.size(f.path()) + " bytes, modified " + Files.getLastModifiedTime(f.path()));
             } catch (IOException e) {
                 throw new UncheckedIOException(f.path() + ": cannot read its size and time: " + e.getMessage(), e);
             }
