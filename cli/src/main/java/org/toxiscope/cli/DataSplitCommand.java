@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.toxiscope.common.ExclusiveLock;
 import org.toxiscope.datasets.OutputPolicy;
 import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.Compression;
@@ -87,6 +88,13 @@ final class DataSplitCommand implements Callable<Integer> {
         if (f == Format.PARQUET && c != Compression.NONE) {
             throw new IllegalArgumentException("Parquet compresses inside the file; leave out --compress");
         }
+        // The folder's lock first: a second split into it is refused before its planning pass, not after.
+        try (ExclusiveLock folder = ExclusiveLock.acquire(output.resolve(".split.lock"), output.toString())) {
+            return split(splitSpec, f, c);
+        }
+    }
+
+    private int split(SplitSpec splitSpec, Format f, Compression c) throws IOException {
         Corpus corpus = input.corpus();
         StratifiedSplit plan = StratifiedSplit.plan(corpus, splitSpec, input.dataset.seed(), !keepDuplicates);
         PrintWriter err = spec.commandLine().getErr();

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.toxiscope.cli.CliRunner.Run;
+import org.toxiscope.common.ExclusiveLock;
 import org.toxiscope.datasets.SampleCorpus;
 
 /** {@code data split} outputs: an interrupted run's partial is never lost, overwritten through a link, or mixed. */
@@ -75,6 +76,25 @@ class CorpusOutputCommandsTest {
         }
         Run overwritten = run(split(sample, dir.resolve("whole"), "--overwrite"));
         assertEquals(0, overwritten.exit(), overwritten.err());
+    }
+
+    @Test
+    void aSecondSplitIntoTheSameFolderIsRefusedAtOnce() throws IOException {
+        Path sample = SampleCorpus.copyTo(dir);
+        Path out = dir.resolve("busy");
+        Run stopped = run(split(sample, out, "--stop-after", "150"));
+        assertEquals(3, stopped.exit(), stopped.err());
+        byte[] kept = Files.readAllBytes(out.resolve("train.jsonl.partial"));
+        // Another run holds the folder, as a second process would.
+        try (ExclusiveLock other = ExclusiveLock.acquire(out.resolve(".split.lock"), "the other run")) {
+            for (String flag : List.of("--resume", "--overwrite")) {
+                Run r = run(split(sample, out, flag));
+                assertEquals(1, r.exit(), r.err());
+                assertTrue(r.err().contains("another run is writing") && r.err().lines().count() == 1, r.err());
+                assertArrayEquals(kept, Files.readAllBytes(out.resolve("train.jsonl.partial")), flag);
+            }
+        }
+        assertEquals(0, run(split(sample, out, "--resume")).exit());
     }
 
     @Test
