@@ -36,8 +36,8 @@ import org.toxiscope.common.ExclusiveLock;
 
 /**
  * Writes a corpus in the format and compression its file name announces, with fixed columns (normally the input's
- * columns in order, then appended ones), holding a lock on {@code .OUT.lock} (hidden, left in place) so one writer at
- * a time owns {@code OUT}. Records go
+ * columns in order, then appended ones), holding a lock on {@code .OUT.lock} (hidden; removed on close) so one writer
+ * at a time owns {@code OUT}. Records go
  * to {@code OUT.partial} (uncompressed) and the input position of each to {@code OUT.partial.pos}, after a first line
  * naming the columns and what made the output ({@link OutputPolicy#madeBy}); {@link #commit()} turns the partial into
  * {@code OUT} through a temporary file and a rename. {@link #close()} without commit leaves the partial, which an

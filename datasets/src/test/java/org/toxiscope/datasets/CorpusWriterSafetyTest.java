@@ -131,6 +131,7 @@ class CorpusWriterSafetyTest {
         }
         assertEquals(List.of("{\"id\":\"r1\",\"text\":\"a\"}", "{\"id\":\"r2\",\"text\":\"b\"}"),
                 Files.readAllLines(out));
+        assertFalse(Files.exists(out.resolveSibling(".two.jsonl.lock")), "the lock file goes with the lock");
         try (CorpusWriter again = CorpusWriter.open(out, COLUMNS, policy(OutputPolicy.Existing.REFUSE))) {
             assertEquals(0, again.doneCount());
         }
