@@ -97,6 +97,7 @@ public final class CorpusWriter implements AutoCloseable {
         try {
             boolean hasPartial = PartialFile.existsRegular(partial);
             boolean hasPositions = PartialFile.existsRegular(positions);
+            // With no partial there is nothing to refuse or continue: every policy starts afresh.
             OutputPolicy.Existing existing = hasPartial || hasPositions ? policy.existing() : OutputPolicy.Existing.OVERWRITE;
             switch (existing) {
                 case REFUSE -> throw new IllegalArgumentException(partial + ": an interrupted run's output is there; "
@@ -112,7 +113,6 @@ public final class CorpusWriter implements AutoCloseable {
                         recover();
                     }
                 }
-                default -> throw new AssertionError(existing);
             }
         } catch (IOException | RuntimeException e) {
             try {
