@@ -52,9 +52,12 @@ public final class CorpusPass {
         void accept(Chunk chunk) throws IOException;
     }
 
-    /** Says whether an earlier run already wrote every record of a chunk. */
+    /**
+     * Says whether an earlier run already wrote every record of a chunk, the first at 0-based input position
+     * {@code first}: by position, since ids may repeat.
+     */
     public interface Done {
-        boolean allDone(List<TextRecord> chunk) throws IOException;
+        boolean allDone(long first, List<TextRecord> chunk) throws IOException;
     }
 
     /**
@@ -68,7 +71,7 @@ public final class CorpusPass {
     private final FeatureSession session;
     private final Need need;
     private int chunk = DEFAULT_CHUNK;
-    private Done done = c -> false;
+    private Done done = (first, c) -> false;
     private long stopAfter = Long.MAX_VALUE;
 
     private CorpusPass(String task, FeatureSession session, Need need) {
@@ -122,7 +125,7 @@ public final class CorpusPass {
                 break;
             }
             if (batch.size() == chunk || !records.hasNext()) {
-                if (done.allDone(batch)) {
+                if (done.allDone(read - batch.size(), batch)) {
                     resumed += batch.size();
                 } else {
                     sink.accept(compute(read - batch.size(), batch));

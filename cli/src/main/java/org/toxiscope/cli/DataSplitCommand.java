@@ -3,7 +3,11 @@ package org.toxiscope.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.toxiscope.common.ExclusiveLock;
+import org.toxiscope.datasets.OutputPolicy;
 import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.Compression;
 import org.toxiscope.datasets.Corpus;
@@ -22,7 +26,9 @@ import picocli.CommandLine.Spec;
         description = "Writes one file per split, stratified by (language, label) and chosen by a seeded hash of each "
                 + "record id, so the same seed gives the same splits. Repeated texts (normalised) go to no split unless "
                 + "--keep-duplicates. Input columns are kept in order; lang and id are appended when they are not "
-                + "columns already. Prints the counts per split as JSON.",
+                + "columns already. Prints the counts per split as JSON. Each file is written to NAME.EXT.partial and "
+                + "renamed when complete; --resume continues an interrupted run (same settings and input files), "
+                + "--overwrite starts over, and without either an existing partial output is refused.",
         footer = {"", "Example:",
             "  toxiscope data split --input data/ --output splits/ \\",
             "      --splits train=0.8,validation=0.1,test=0.1 --seed 7",
@@ -59,24 +65,63 @@ final class DataSplitCommand implements Callable<Integer> {
             + "skipping records already written; the files end byte-identical to an uninterrupted run.")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Delete the partial outputs an interrupted run left and start over.")
+    boolean overwrite;
+
+    @Option(names = "--stop-after", hidden = true, paramLabel = "N",
+            description = "Testing: stop as if killed when record N is read, leaving the partial outputs.")
+    Long stopAfter;
+
+    /** Thrown by the progress callback to stop the pass as a kill would (the --stop-after testing aid). */
+    private static final class StopAsAsked extends RuntimeException {
+        StopAsAsked() {
+            super(null, null, false, false);
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
+        OutputPolicy.of(resume, overwrite, Map.of()); // both flags at once are refused before any work
         SplitSpec splitSpec = SplitSpec.parse(splits);
         Format f = Format.named(format);
         Compression c = Compression.named(compress);
         if (f == Format.PARQUET && c != Compression.NONE) {
             throw new IllegalArgumentException("Parquet compresses inside the file; leave out --compress");
         }
+        // The folder's lock first: a second split into it is refused before its planning pass, not after.
+        try (ExclusiveLock folder = ExclusiveLock.acquire(output.resolve(".split.lock"), output.toString())) {
+            return split(splitSpec, f, c);
+        }
+    }
+
+    private int split(SplitSpec splitSpec, Format f, Compression c) throws IOException {
         Corpus corpus = input.corpus();
         StratifiedSplit plan = StratifiedSplit.plan(corpus, splitSpec, input.dataset.seed(), !keepDuplicates);
         PrintWriter err = spec.commandLine().getErr();
         double[] fractionRead = {0};
+        long[] read = {0};
         RecordProgress progress = new RecordProgress("data split", err, () -> fractionRead[0]);
-        SplitWriter.Result result = SplitWriter.write(corpus, plan, output, f.extension() + c.extension(), resume,
-                fraction -> {
-                    fractionRead[0] = fraction;
-                    progress.step();
-                });
+        Map<String, String> madeBy = new LinkedHashMap<>();
+        madeBy.put("splits", splitSpec.toString());
+        madeBy.put("seed", Long.toString(input.dataset.seed()));
+        madeBy.put("keep duplicates", Boolean.toString(keepDuplicates));
+        madeBy.putAll(corpus.describe());
+        SplitWriter.Result result;
+        try (ResumeHint hint = ResumeHint.install(spec)) {
+            try {
+                result = SplitWriter.write(corpus, plan, output, f.extension() + c.extension(),
+                        OutputPolicy.of(resume, overwrite, madeBy), hint::add, fraction -> {
+                            if (stopAfter != null && ++read[0] >= stopAfter) {
+                                throw new StopAsAsked();
+                            }
+                            fractionRead[0] = fraction;
+                            progress.step();
+                        });
+            } catch (StopAsAsked e) {
+                hint.report(err, String.format("stopped after %,d records as asked", read[0]));
+                return 3;
+            }
+        }
         progress.done();
         result.resumed().forEach((name, done) -> {
             if (done > 0) {

@@ -11,13 +11,17 @@ import org.toxiscope.classify.ClassifierBundle;
 import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.LabelColumns;
 import org.toxiscope.classify.Prediction;
+import org.toxiscope.common.Digests;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusWriter;
+import org.toxiscope.datasets.OutputPolicy;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code toxiscope label}: streams a dataset through model, SAE and classifier and writes it back with predictions. */
 @Command(name = "label", mixinStandardHelpOptions = true, sortOptions = false,
@@ -26,7 +30,9 @@ import picocli.CommandLine.Option;
                 + "e.g. L14:f2311@tok5=3.2;...). With a multi-label bundle, <label>_score and <label> follow for "
                 + "each further label. The model, SAE and layers come from the bundle (--model/--sae override where "
                 + "the files now live; a model or SAE other than the training one is refused). Output is written to "
-                + "OUT.partial and renamed when complete; --resume continues an interrupted run."},
+                + "OUT.partial and renamed when complete; --resume continues an interrupted run (with the same bundle, "
+                + "settings and input files), --overwrite starts over, and without either an existing OUT.partial "
+                + "is refused."},
         footer = {"", "Example:",
             "  toxiscope label --classifier toxic.tsc --input comments.csv --text-column comment_text \\",
             "      --output comments.labelled.csv"})
@@ -47,6 +53,12 @@ final class LabelCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an interrupted run's OUT.partial instead of starting over.")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Delete an interrupted run's OUT.partial and start over.")
+    boolean overwrite;
+
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     BundleOptions session;
 
@@ -64,21 +76,26 @@ final class LabelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OutputPolicy.of(resume, overwrite, Map.of()); // both flags at once are refused before any work
         ClassifierBundle bundle = ClassifierBundle.load(classifier);
         Corpus corpus = columns.corpus(input);
         CorpusPass.Summary summary;
-        try (BundleSession labels = session.open(bundle); RecordStream records = corpus.read()) {
+        try (ResumeHint hint = ResumeHint.install(spec);
+             BundleSession labels = session.open(bundle); RecordStream records = corpus.read()) {
             try {
                 summary = CorpusPass.of("label", labels.features(), CorpusPass.Need.POOLED).chunk(chunk)
                         .stopAfter(stopAfter)
-                        .skipDone(c -> {
-                            openOutput(bundle, c.get(0));
-                            return c.stream().allMatch(r -> writer.isDone(r.id()));
+                        .skipDone((first, c) -> {
+                            openOutput(labels, corpus, c.get(0), hint);
+                            return writer.isDone(first + c.size() - 1);
                         })
-                        .run(records, c -> write(labels.predict(c), c.records()));
+                        .run(records, c -> write(labels.predict(c), c));
                 if (summary.stopped()) {
-                    System.err.printf("label: stopped after %,d records as asked; --resume continues%n",
-                            summary.records());
+                    if (writer != null) {
+                        writer.close();
+                    }
+                    hint.report(spec.commandLine().getErr(), String.format("stopped after %,d records as asked",
+                            summary.records()));
                     return 3;
                 }
                 if (writer == null) {
@@ -95,26 +112,36 @@ final class LabelCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Opens the output on the first record, whose columns it copies. */
-    private void openOutput(ClassifierBundle bundle, TextRecord first) throws IOException {
+    /**
+     * Opens the output on the first record, whose columns it copies; its resume state is the bundle file's digest,
+     * the session settings, the chunk size and the input files.
+     */
+    private void openOutput(BundleSession labels, Corpus corpus, TextRecord first, ResumeHint hint) throws IOException {
         if (writer != null) {
             return;
         }
-        LabelColumns names = LabelColumns.of(bundle.labelNames(), first.fields().keySet());
+        LabelColumns names = LabelColumns.of(labels.bundle().labelNames(), first.fields().keySet());
         names.renamed().forEach(line -> System.err.println("label: " + line));
         appended = names.names();
         List<String> outColumns = CorpusWriter.columns(first, appended);
-        writer = resume ? CorpusWriter.resume(output, outColumns) : CorpusWriter.create(output, outColumns);
+        Map<String, String> madeBy = new LinkedHashMap<>();
+        madeBy.put("bundle sha256", Digests.sha256(classifier));
+        madeBy.put("session", labels.features().spec().toString());
+        madeBy.put("chunk", Integer.toString(chunk));
+        madeBy.putAll(corpus.describe());
+        writer = CorpusWriter.open(output, outColumns, OutputPolicy.of(resume, overwrite, madeBy));
+        hint.add(writer);
         if (writer.doneCount() > 0) {
             System.err.printf("label: resuming after %,d records already written%n", writer.doneCount());
         }
     }
 
     /** Writes the chunk's records that an earlier run did not. */
-    private void write(List<List<Prediction>> predictions, List<TextRecord> records) throws IOException {
+    private void write(List<List<Prediction>> predictions, CorpusPass.Chunk chunk) throws IOException {
+        List<TextRecord> records = chunk.records();
         for (int i = 0; i < records.size(); i++) {
-            TextRecord r = records.get(i);
-            if (writer.isDone(r.id())) {
+            long position = chunk.first() + i;
+            if (writer.isDone(position)) {
                 continue;
             }
             List<Object> cells = LabelColumns.values(predictions.get(i));
@@ -122,7 +149,7 @@ final class LabelCommand implements Callable<Integer> {
             for (int c = 0; c < cells.size(); c++) {
                 values.put(appended.get(c), LabelColumns.text(cells.get(c)));
             }
-            writer.write(r, values);
+            writer.write(position, records.get(i), values);
         }
     }
 }

@@ -3,8 +3,10 @@ package org.toxiscope.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.datasets.OutputPolicy;
 import org.toxiscope.synthesize.DescribeSettings;
 import org.toxiscope.synthesize.SteerSettings;
 import org.toxiscope.synthesize.SynthesisJob;
@@ -145,6 +147,9 @@ final class SynthesizeCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the partial output an interrupted run left.")
     boolean resume;
 
+    @Option(names = "--overwrite", description = "Delete the partial output an interrupted run left and start over.")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
         if (classifier == null || output == null) {
@@ -182,6 +187,7 @@ final class SynthesizeCommand implements Callable<Integer> {
         return new SynthesisJob(seedCorpus.isEmpty() ? null : dataset.corpus(seedCorpus), steer, describe, fromCorpus,
                 maxPrompts, instructModel, responses ? responseTokens : null, contexts, signatureTokens,
                 samplesPerFeature, maxTries != null ? maxTries : 8 * samplesPerFeature,
-                coverageOptions.settings(dataset.seed()), output, report, resume);
+                coverageOptions.settings(dataset.seed()), output, report,
+                OutputPolicy.of(resume, overwrite, Map.of()).existing());
     }
 }

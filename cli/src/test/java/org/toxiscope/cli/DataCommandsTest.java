@@ -1,6 +1,7 @@
 package org.toxiscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.toxiscope.cli.CliRunner.run;
 
@@ -9,15 +10,12 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.toxiscope.cli.CliRunner.Run;
 import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusStats;
-import org.toxiscope.datasets.CorpusWriter;
-import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.SampleCorpus;
 import org.toxiscope.datasets.StatsReport;
 
@@ -89,15 +87,14 @@ class DataCommandsTest {
         Run whole = run(concat(args, dir.resolve("whole").toString()));
         assertEquals(0, whole.exit(), whole.err());
 
-        // An interrupted run: the first 40 train records reached the partial file, nothing was committed.
+        // An interrupted run: stopped as a kill would after 100 records, nothing committed.
         Path resumed = dir.resolve("resumed");
-        ColumnMapping byId = ColumnMapping.defaults().withId("id");
-        try (RecordStream done = Corpus.of(dir.resolve("whole/train.tsv.zst"), byId).read();
-             CorpusWriter w = CorpusWriter.create(resumed.resolve("train.tsv.zst"), List.of("id", "text", "lang", "toxic"))) {
-            for (int i = 0; i < 40; i++) {
-                w.write(done.next(), Map.of());
-            }
-        }
+        Run stopped = run(concat(concat(args, resumed.toString()), "--stop-after", "100"));
+        assertEquals(3, stopped.exit(), stopped.err());
+        assertTrue(stopped.err().contains("continue with: toxiscope data split") && stopped.err().contains("--resume"),
+                stopped.err());
+        assertTrue(Files.exists(resumed.resolve("train.tsv.zst.partial")));
+        assertFalse(Files.exists(resumed.resolve("train.tsv.zst")));
         Run again = run(concat(concat(args, resumed.toString()), "--resume"));
         assertEquals(0, again.exit(), again.err());
         assertTrue(again.err().contains("resuming"), again.err());
@@ -106,9 +103,9 @@ class DataCommandsTest {
         }
     }
 
-    private static String[] concat(String[] a, String b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
-        out[a.length] = b;
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
         return out;
     }
 

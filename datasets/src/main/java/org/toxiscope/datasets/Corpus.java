@@ -1,7 +1,12 @@
 package org.toxiscope.datasets;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -11,16 +16,20 @@ public final class Corpus {
     private final List<CorpusFile> files;
     private final ColumnMapping mapping;
     private final Supplier<Predicate<TextRecord>> filter;
+    /** The samplings applied, in order ("" for the whole corpus), so {@link #describe} can tell two cuts apart. */
+    private final String sampling;
 
-    private Corpus(List<CorpusFile> files, ColumnMapping mapping, Supplier<Predicate<TextRecord>> filter) {
+    private Corpus(List<CorpusFile> files, ColumnMapping mapping, Supplier<Predicate<TextRecord>> filter,
+                   String sampling) {
         this.files = List.copyOf(files);
         this.mapping = mapping;
         this.filter = filter;
+        this.sampling = sampling;
     }
 
     /** The corpus made of {@code inputs} (files, folders, globs); fails now when one names nothing readable. */
     public static Corpus of(List<String> inputs, ColumnMapping mapping) {
-        return new Corpus(CorpusFiles.resolve(inputs), mapping, null);
+        return new Corpus(CorpusFiles.resolve(inputs), mapping, null, "");
     }
 
     public static Corpus of(Path input, ColumnMapping mapping) {
@@ -50,6 +59,26 @@ public final class Corpus {
             StratifiedSplit.Assigner assigner = plan.assigner();
             Predicate<TextRecord> previous = filter == null ? null : filter.get();
             return r -> (previous == null || previous.test(r)) && assigner.assign(r) == 0;
-        });
+        }, (this.sampling.isEmpty() ? "" : this.sampling + ", then ") + sampling);
+    }
+
+    /**
+     * What the records of a pass depend on, for an output's resume state: each file with its size and modification
+     * time, the column mapping and any sampling, in a fixed order.
+     */
+    public Map<String, String> describe() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (CorpusFile f : files) {
+            try {
+                out.put("input " + f.path().toAbsolutePath(), Files.size(f.path()) + " bytes, modified " + Files.getLastModifiedTime(f.path()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(f.path() + ": cannot read its size and time: " + e.getMessage(), e);
+            }
+        }
+        out.put("columns", mapping.toString());
+        if (!sampling.isEmpty()) {
+            out.put("sampling", sampling);
+        }
+        return out;
     }
 }

@@ -7,12 +7,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.DoubleConsumer;
 
 /**
  * Writes each split of a {@link StratifiedSplit} plan to its own file {@code DIR/NAME.EXT}, keeping the input columns
  * in order and appending {@code lang} and {@code id} where they are not columns already, so a split file carries the
- * language and stable id it was split by. Resumable: see {@link CorpusWriter#resume}.
+ * language and stable id it was split by. Resumable by input position: see {@link CorpusWriter}.
  */
 public final class SplitWriter {
 
@@ -38,11 +39,12 @@ public final class SplitWriter {
     }
 
     /**
-     * Reads {@code corpus} once more and writes the records {@code plan} assigns; {@code onRecord} hears the share of
-     * input read after every record (for progress). With {@code resume}, records an interrupted run wrote are skipped.
+     * Reads {@code corpus} once more and writes the records {@code plan} assigns, each split file opened under
+     * {@code policy} and handed to {@code opened} (e.g. to flush it on an interrupt); {@code onRecord} hears the share
+     * of input read after every record (for progress). On resume, records an interrupted run wrote are skipped.
      */
-    public static Result write(Corpus corpus, StratifiedSplit plan, Path dir, String extension, boolean resume,
-                               DoubleConsumer onRecord) throws IOException {
+    public static Result write(Corpus corpus, StratifiedSplit plan, Path dir, String extension, OutputPolicy policy,
+                               Consumer<CorpusWriter> opened, DoubleConsumer onRecord) throws IOException {
         List<String> appended = new ArrayList<>();
         if (!plan.columns().contains("lang")) {
             appended.add("lang");
@@ -62,21 +64,24 @@ public final class SplitWriter {
         try {
             for (String name : names) {
                 Path file = dir.resolve(name + extension);
-                CorpusWriter writer = resume ? CorpusWriter.resume(file, columns) : CorpusWriter.create(file, columns);
+                CorpusWriter writer = CorpusWriter.open(file, columns, policy);
                 writers.add(writer);
+                opened.accept(writer);
                 files.put(name, file);
                 resumed.put(name, writer.doneCount());
             }
             StratifiedSplit.Assigner assigner = plan.assigner();
             try (RecordStream records = corpus.read()) {
+                long position = -1;
                 for (TextRecord r : records) {
+                    position++;
                     onRecord.accept(records.progress());
                     int split = assigner.assign(r);
                     if (split < 0) {
                         continue;
                     }
                     CorpusWriter writer = writers.get(split);
-                    if (!writer.isDone(r.id())) {
+                    if (!writer.isDone(position)) {
                         Map<String, String> extra = new LinkedHashMap<>(4);
                         if (appended.contains("lang")) {
                             extra.put("lang", r.lang());
@@ -84,7 +89,7 @@ public final class SplitWriter {
                         if (appended.contains("id")) {
                             extra.put("id", r.id());
                         }
-                        writer.write(r, extra);
+                        writer.write(position, r, extra);
                     }
                     counts[split]++;
                 }

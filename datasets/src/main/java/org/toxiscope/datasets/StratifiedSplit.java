@@ -232,7 +232,8 @@ public final class StratifiedSplit {
             for (int i = 0; i < stratum.quota.length; i++) {
                 if (stratum.quota[i] > 0 && key <= stratum.lastKey[i]) {
                     if (counts[i] >= stratum.quota[i]) {
-                        return -1;
+                        // Repeated ids share a rank key: those past a full split's boundary go on to the next one.
+                        continue;
                     }
                     counts[i]++;
                     return i;

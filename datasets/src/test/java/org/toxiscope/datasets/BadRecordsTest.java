@@ -112,8 +112,8 @@ class BadRecordsTest {
     void parquetRowsAreNumbered() throws Exception {
         Path p = dir.resolve("de-00000-of-00001.parquet");
         try (CorpusWriter w = CorpusWriter.create(p, List.of("text", "toxic"))) {
-            w.write("1", List.of("gut", "0"));
-            w.write("2", List.of("schlecht", "2"));
+            w.write(List.of("gut", "0"));
+            w.write(List.of("schlecht", "2"));
             w.commit();
         }
         assertTrue(failure(p, ColumnMapping.defaults()).startsWith(p + ":2: field 'toxic': label \"2\""));

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -36,11 +37,15 @@ class CorpusWriterResumeTest {
 
     private static void writeAll(Path out, int from, CorpusWriter w) {
         List<List<String>> all = records();
-        for (List<String> r : all.subList(from, all.size())) {
-            if (!w.isDone(r.get(0))) {
-                w.write(r.get(0), r);
+        for (int i = from; i < all.size(); i++) {
+            if (!w.isDone(i)) {
+                w.write(i, all.get(i));
             }
         }
+    }
+
+    static CorpusWriter resume(Path out, List<String> columns) throws IOException {
+        return CorpusWriter.open(out, columns, new OutputPolicy(OutputPolicy.Existing.RESUME, Map.of()));
     }
 
     @ParameterizedTest
@@ -57,19 +62,19 @@ class CorpusWriterResumeTest {
         // First run: stops after 1234 records without committing, as a killed process would.
         CorpusWriter first = CorpusWriter.create(out, COLUMNS);
         List<List<String>> all = records();
-        for (List<String> r : all.subList(0, 1234)) {
-            first.write(r.get(0), r);
+        for (int i = 0; i < 1234; i++) {
+            first.write(i, all.get(i));
         }
         first.close();
         assertFalse(Files.exists(out));
         // The kill tore the next record in half.
         Files.write(partial, "r1234,\"text 1234, with \"\"quo".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
 
-        try (CorpusWriter second = CorpusWriter.resume(out, COLUMNS)) {
+        try (CorpusWriter second = resume(out, COLUMNS)) {
             assertEquals(1234, second.doneCount());
-            assertTrue(second.isDone("r1233"));
-            assertFalse(second.isDone("r1234"));
-            assertFalse(second.write("r5", all.get(5)), "a done id is never written twice");
+            assertTrue(second.isDone(1233));
+            assertFalse(second.isDone(1234));
+            assertFalse(second.write(5, all.get(5)), "a done record is never written twice");
             writeAll(out, 0, second);
             second.commit();
         }
@@ -86,14 +91,18 @@ class CorpusWriterResumeTest {
             w.commit();
         }
         Path out = dir.resolve("killed").resolve(name);
-        // Never closed: only what the buffers had already flushed is on disk, cut anywhere.
-        CorpusWriter killed = CorpusWriter.create(out, COLUMNS);
-        List<List<String>> all = records();
-        for (List<String> r : all.subList(0, 2000)) {
-            killed.write(r.get(0), r);
+        try (CorpusWriter killed = CorpusWriter.create(out, COLUMNS)) {
+            List<List<String>> all = records();
+            for (int i = 0; i < 2000; i++) {
+                killed.write(i, all.get(i));
+            }
         }
+        // A kill leaves whatever the buffers had flushed, each file cut anywhere: the records inside a record,
+        // the positions inside a line and lagging behind.
+        cut(out.resolveSibling(name + ".partial"), 0.61);
+        cut(out.resolveSibling(name + ".partial.pos"), 0.47);
         long onDisk;
-        try (CorpusWriter second = CorpusWriter.resume(out, COLUMNS)) {
+        try (CorpusWriter second = resume(out, COLUMNS)) {
             onDisk = second.doneCount();
             writeAll(out, 0, second);
             second.commit();
@@ -102,15 +111,21 @@ class CorpusWriterResumeTest {
         assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(out));
     }
 
+    static void cut(Path file, double share) throws IOException {
+        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.truncate((long) (ch.size() * share) | 1);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"cols.csv", "cols.jsonl", "cols.parquet"})
     void resumingWithOtherColumnsIsRefused(String name) throws IOException {
         Path out = dir.resolve(name);
         try (CorpusWriter w = CorpusWriter.create(out, COLUMNS)) {
-            w.write("a", List.of("a", "b", "c"));
+            w.write(List.of("a", "b", "c"));
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CorpusWriter.resume(out, List.of("id", "text")));
+                () -> resume(out, List.of("id", "text")));
         assertTrue(e.getMessage().contains("other columns"), e.getMessage());
     }
 }

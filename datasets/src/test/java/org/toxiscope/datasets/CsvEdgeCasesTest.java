@@ -112,7 +112,7 @@ class CsvEdgeCasesTest {
     void contentSniffingFindsFormatAndCompression() throws Exception {
         Path jsonl = dir.resolve("data.jsonl.gz");
         try (CorpusWriter w = CorpusWriter.create(jsonl, List.of("text", "toxic"))) {
-            w.write("1", List.of("hej", "0"));
+            w.write(List.of("hej", "0"));
             w.commit();
         }
         Path odd = dir.resolve("data.bin");

@@ -53,7 +53,7 @@ class DuckDbPathsTest {
         Files.writeString(decoy, "{\"text\":\"decoy\"}\n");
         Path target = Files.createDirectories(dir.resolve("o[1]")).resolve("train.parquet");
         try (CorpusWriter w = CorpusWriter.create(target, List.of("text"))) {
-            w.write("id-1", List.of("wanted"));
+            w.write(List.of("wanted"));
             w.commit();
         }
         assertEquals(List.of("wanted"), texts(target));

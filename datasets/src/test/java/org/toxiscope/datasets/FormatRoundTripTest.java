@@ -48,7 +48,7 @@ class FormatRoundTripTest {
         Path out = dir.resolve("corpus" + suffix);
         try (CorpusWriter w = CorpusWriter.create(out, COLUMNS)) {
             for (List<String> row : rows()) {
-                w.write(row.get(0), row);
+                w.write(row);
             }
             w.commit();
         }

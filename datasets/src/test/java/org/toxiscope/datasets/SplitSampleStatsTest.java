@@ -32,11 +32,11 @@ class SplitSampleStatsTest {
             for (String lang : List.of("en", "de", "ru")) {
                 int n = lang.equals("en") ? 100 : lang.equals("de") ? 60 : 40;
                 for (int i = 0; i < n; i++) {
-                    w.write("i" + id, List.of("i" + id++, lang + " text number " + i, lang, i % 4 == 0 ? "1" : "0"));
+                    w.write(List.of("i" + id++, lang + " text number " + i, lang, i % 4 == 0 ? "1" : "0"));
                 }
             }
             for (int i = 0; i < 20; i++) {
-                w.write("d" + i, List.of("d" + i, "  EN   text number " + i + " ", "en", i % 4 == 0 ? "1" : "0"));
+                w.write(List.of("d" + i, "  EN   text number " + i + " ", "en", i % 4 == 0 ? "1" : "0"));
             }
             w.commit();
         }

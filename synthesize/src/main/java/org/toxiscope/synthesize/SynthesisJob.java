@@ -2,18 +2,21 @@ package org.toxiscope.synthesize;
 
 import java.nio.file.Path;
 import org.toxiscope.datasets.Corpus;
+import org.toxiscope.datasets.OutputPolicy;
 
 /**
  * What one synthesize run does besides its session: the seed corpus (null: none), the generator's settings (exactly
  * one of {@code steer} and {@code describe}), steer's prompts (the built-in templates, or the first
  * {@code maxPrompts} seed-corpus texts), the instruct model (null: the main one), response tokens (null: no
  * responses), explanation size, the per-target budget, coverage settings, and the output (a .jsonl file), its report
- * (null: beside the output) and whether to resume it.
+ * (null: beside the output) and what to do with the partial output an interrupted run left (resume it, discard
+ * it, or refuse to touch it).
  */
 public record SynthesisJob(Corpus seedCorpus, SteerSettings steer, DescribeSettings describe,
                            boolean promptsFromCorpus, int maxPrompts, String instructModel, Integer responseTokens,
                            int contexts, int signatureTokens, int samplesPerFeature, int maxTries,
-                           CoverageSettings coverage, Path output, Path report, boolean resume) {
+                           CoverageSettings coverage, Path output, Path report,
+                           OutputPolicy.Existing existing) {
 
     public SynthesisJob {
         if ((steer == null) == (describe == null)) {

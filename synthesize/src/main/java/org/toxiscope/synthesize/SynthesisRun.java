@@ -6,14 +6,17 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.toxiscope.classify.ClassifierBundle;
 import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusWriter;
+import org.toxiscope.datasets.OutputPolicy;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.extract.FeatureSession;
@@ -76,10 +79,19 @@ public final class SynthesisRun {
             try (InstructModel instruct = InstructModel.open(session, job.needsInstruct() ? job.instructModel() : null)) {
                 Responder responder = job.responseTokens() == null ? null
                         : new Responder(instruct.generator(), job.responseTokens());
+                Map<String, String> records = recordProvenance(provenance, classifier, job.coverage().seed());
                 Synthesizer synthesizer = new Synthesizer(source(session, instruct, job), new Verifier(session, bundle),
-                        responder, new Synthesizer.Settings(job.samplesPerFeature(), job.maxTries(),
-                                recordProvenance(provenance, classifier, job.coverage().seed())));
-                write(synthesizer, todo, todoExplained, job);
+                        responder, new Synthesizer.Settings(job.samplesPerFeature(), job.maxTries(), records));
+                // What a resume must match: the records' provenance, the generator, the targets and their budget.
+                Map<String, String> madeBy = new LinkedHashMap<>(new TreeMap<>(records));
+                madeBy.put("generator", job.generator());
+                madeBy.put("targets", todo.toString());
+                madeBy.put("samples per feature", Integer.toString(job.samplesPerFeature()));
+                madeBy.put("max tries", Integer.toString(job.maxTries()));
+                if (job.seedCorpus() != null) {
+                    madeBy.putAll(job.seedCorpus().describe());
+                }
+                write(synthesizer, todo, todoExplained, job, madeBy);
             }
             return report(session, provenance, classifier, inventory, todo, all, job.seedCorpus() == null ? null
                     : seedSets, job);
@@ -142,10 +154,10 @@ public final class SynthesisRun {
     }
 
     private static void write(Synthesizer synthesizer, List<Target> todo, List<FeatureExplanation> explanations,
-                              SynthesisJob job) throws IOException {
+                              SynthesisJob job, Map<String, String> madeBy) throws IOException {
         long start = System.nanoTime();
-        try (CorpusWriter out = job.resume() ? CorpusWriter.resume(job.output(), Synthesizer.COLUMNS)
-                : CorpusWriter.create(job.output(), Synthesizer.COLUMNS)) {
+        try (CorpusWriter out = CorpusWriter.open(job.output(), Synthesizer.COLUMNS,
+                new OutputPolicy(job.existing(), madeBy))) {
             if (out.doneCount() > 0) {
                 System.err.printf("synthesize: resuming after %,d records%n", out.doneCount());
             }

@@ -12,7 +12,8 @@ import org.toxiscope.datasets.CorpusWriter;
  * {@code samplesPerFeature} are kept or {@code maxTriesPerFeature} were tried; each kept candidate (verified to fire
  * its target) is labelled, optionally answered, and written as one record with id {@code L<layer>:f<feature>#<k>}.
  * Batches are deterministic, so a resumed run regenerates an unfinished target identically and skips the records
- * already written: the output ends byte-identical to an uninterrupted run.
+ * already written (record k of target t sits at output position t * samplesPerFeature + k): the output ends
+ * byte-identical to an uninterrupted run.
  */
 public final class Synthesizer {
 
@@ -61,12 +62,17 @@ public final class Synthesizer {
         }
         for (int t = 0; t < targets.size(); t++) {
             Target target = targets.get(t);
-            if (out.isDone(recordId(target, settings.samplesPerFeature() - 1))) {
+            if (out.isDone(position(t, settings.samplesPerFeature() - 1))) {
                 progress.update(t, targets.size(), target, settings.samplesPerFeature(), -1);
                 continue;
             }
             runTarget(t, targets.size(), target, explanations.get(t), out, progress);
         }
+    }
+
+    /** Where record {@code k} of the {@code t}-th target goes in the writer's order, whether or not all are kept. */
+    private long position(int t, int k) {
+        return (long) t * settings.samplesPerFeature() + k;
     }
 
     private void runTarget(int index, int total, Target target, FeatureExplanation explanation,
@@ -93,8 +99,8 @@ public final class Synthesizer {
                     keep.stream().map(Candidate::text).toList(), keepVerdicts.stream().map(Verdict::label).toList());
             for (int i = 0; i < keep.size(); i++) {
                 String id = recordId(target, kept + i);
-                if (!out.isDone(id)) {
-                    out.write(id, values(id, target, explanation, keep.get(i), keepVerdicts.get(i),
+                if (!out.isDone(position(index, kept + i))) {
+                    out.write(position(index, kept + i), values(id, target, explanation, keep.get(i), keepVerdicts.get(i),
                             responses == null ? null : responses.get(i)));
                 }
             }

@@ -18,6 +18,7 @@ import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.classify.FeatureRef;
 import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.Corpus;
+import org.toxiscope.datasets.OutputPolicy;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.Pooling;
@@ -58,7 +59,7 @@ class SynthesisRunTest {
     private SynthesisJob job(Corpus seedCorpus) {
         return new SynthesisJob(seedCorpus, new SteerSettings(new double[] {5, 20, 100}, false, false, false, 0.8, 0.95,
                 0, 42, 6, 4), null, false, 0, null, null, 2, 3, 1, 24, new CoverageSettings(WEAK_BELOW, 2, 42),
-                dir.resolve("synth.jsonl"), null, false);
+                dir.resolve("synth.jsonl"), null, OutputPolicy.Existing.REFUSE);
     }
 
     private String refusal(ModelChoice choice, ClassifierBundle bundle) {

@@ -25,6 +25,7 @@ import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.classify.FeatureRef;
 import org.toxiscope.datasets.CorpusWriter;
+import org.toxiscope.datasets.OutputPolicy;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.SessionSpec;
@@ -127,8 +128,8 @@ class TinySynthesisTest {
         Synthesizer synth = new Synthesizer(steer(seed), new Verifier(model, bundle), null,
                 new Synthesizer.Settings(2, 8, Map.of("model", "tiny", "sae", "tiny-sae", "classifier", "rule",
                         "seed", Long.toString(seed))));
-        try (CorpusWriter w = resume ? CorpusWriter.resume(out, Synthesizer.COLUMNS)
-                : CorpusWriter.create(out, Synthesizer.COLUMNS)) {
+        try (CorpusWriter w = CorpusWriter.open(out, Synthesizer.COLUMNS, new OutputPolicy(
+                resume ? OutputPolicy.Existing.RESUME : OutputPolicy.Existing.REFUSE, Map.of()))) {
             synth.run(targets, explanations, w, (i, n, t, kept, tried) -> {
                 if (i == stopAfterTarget) {
                     throw new IllegalStateException("interrupted");

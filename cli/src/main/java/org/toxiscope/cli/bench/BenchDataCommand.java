@@ -90,7 +90,7 @@ final class BenchDataCommand implements Callable<Integer> {
                     text.append(words[random.nextInt(words.length)]);
                 }
                 String id = Long.toString(i);
-                w.write(id, List.of(id, text.toString(), LANGS.get(l), random.nextInt(4) == 0 ? "1" : "0"));
+                w.write(List.of(id, text.toString(), LANGS.get(l), random.nextInt(4) == 0 ? "1" : "0"));
             }
             w.commit();
         }
