@@ -16,7 +16,8 @@ import org.toxiscope.features.sae.SaeSpec;
  * model (id and sha256 of its config), the SAE (id, sha256 of each layer's file), k, whether ReLU preceded top-k, the
  * token pooling, the token limit per text and the dtype, and the software and device that ran it ({@code runtime},
  * recorded, never compared). Bundles written before the token limit and dtype were recorded read them as null, meaning
- * 0 (no limit) and f32, the only settings those versions used by default; their runtime reads as null.
+ * 0 (no limit) and f32, the only settings those versions used by default; their runtime reads as null. Sessions now
+ * resolve "no limit" to the model's {@code max_position_embeddings} and record that number.
  */
 public record ExtractionProvenance(String modelId, String modelConfigSha256, String saeId,
                                    Map<Integer, String> saeSha256, int k, boolean relu, String pooling,
@@ -36,6 +37,12 @@ public record ExtractionProvenance(String modelId, String modelConfigSha256, Str
         return new ExtractionProvenance(session.checkpoint().id(), session.checkpoint().configSha256(), spec.sae(),
                 hashes, spec.k() == null ? 0 : spec.k(), Boolean.TRUE.equals(spec.relu()), spec.pooling().id(),
                 spec.maxTokens(), spec.dtype(), RuntimeInfo.of(spec.device()));
+    }
+
+    /** The same provenance with another token limit. */
+    public ExtractionProvenance withMaxTokens(Integer limit) {
+        return new ExtractionProvenance(modelId, modelConfigSha256, saeId, saeSha256, k, relu, pooling, limit, dtype,
+                runtime);
     }
 
     /** The token limit as recorded, 0 for bundles that predate recording it. */

@@ -87,6 +87,7 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                 text.has("rms_norm_eps") ? text.get("rms_norm_eps").getAsDouble() : 1e-6, theta, tied,
                 firstInt(text.has("eos_token_id") ? text.get("eos_token_id") : root.get("eos_token_id"), -1),
                 moe, text);
+        checkPositions(text, source);
         if (config.isHybrid()) {
             try {
                 HybridConfig.of(config);
@@ -102,6 +103,29 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                                     int vocab) {
         return new ModelConfig("qwen3", hidden, layers, heads, kvHeads, headDim, intermediate, vocab, 1e-6, 1e6, true,
                 151643, Moe.NONE, new JsonObject());
+    }
+
+    /**
+     * {@code max_position_embeddings}: the longest sequence the model positions, which bounds the default token limit
+     * per text and prompt plus generated tokens; 0 where config.json gives none.
+     */
+    public int maxPositionEmbeddings() {
+        JsonElement e = text.get("max_position_embeddings");
+        return e == null || e.isJsonNull() ? 0 : e.getAsInt();
+    }
+
+    /** {@code max_position_embeddings}, where given, must be a positive integer (it sizes limits, never memory). */
+    private static void checkPositions(JsonObject text, String source) throws IOException {
+        JsonElement e = text.get("max_position_embeddings");
+        if (e == null || e.isJsonNull()) {
+            return;
+        }
+        double v = e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsDouble() : Double.NaN;
+        if (!(v >= 1 && v <= Integer.MAX_VALUE && v == Math.rint(v))) {
+            String shown = e.toString();
+            throw new IOException(source + ": field 'max_position_embeddings' must be a positive integer, not "
+                    + (shown.length() > 40 ? shown.substring(0, 40) + "..." : shown));
+        }
     }
 
     /** Whether decoder block {@code layer} uses the sparse expert MLP (Qwen3-MoE's rule). */
