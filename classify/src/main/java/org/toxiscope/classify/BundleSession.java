@@ -37,13 +37,7 @@ public final class BundleSession implements AutoCloseable {
                 maxTokens != null ? maxTokens : recorded.maxTokens(), batchTokens, recorded.maxBatch());
         FeatureSession session = FeatureSession.open(spec);
         try {
-            ExtractionProvenance current = ExtractionProvenance.of(session);
-            if (spec.maxTokens() == 0 && recorded.maxTokens() == 0) {
-                // Bundles from before the default limit recorded 0 (no limit); the model's own limit, which the
-                // session applies now, gives them the same features for every text the model can position.
-                current = current.withMaxTokens(0);
-            }
-            bundle.checkCompatible(current);
+            bundle.checkCompatible(session);
         } catch (RuntimeException e) {
             session.close();
             throw e;

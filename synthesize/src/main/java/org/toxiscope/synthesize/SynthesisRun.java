@@ -48,7 +48,7 @@ public final class SynthesisRun {
                                      List<Target> inventory, SynthesisJob job) throws IOException {
         try (FeatureSession session = FeatureSession.open(choice.spec(bundle, inventory))) {
             ExtractionProvenance provenance = ExtractionProvenance.of(session);
-            bundle.checkCompatible(provenance);
+            bundle.checkCompatible(session);
             FiringSets seedSets = new FiringSets(inventory);
             FeatureExplainer explainer = new FeatureExplainer(session, inventory, job.contexts());
             List<Target> todo = inventory;

@@ -46,10 +46,14 @@ public final class FeatureSession implements AutoCloseable {
     private NDManager saeManager;
     private Map<Integer, TopKSae> loaded = Map.of();
     private long truncated;
+    /** Whether no token limit was asked for, so that the model's max_position_embeddings applies. */
+    private final boolean limitFromModel;
 
-    private FeatureSession(SessionSpec spec, ModelCheckpoint checkpoint, LanguageModel model, QwenTokenizer tokenizer,
-                           NDManager manager, Map<Integer, SaeSpec> specs, List<List<Integer>> groups) {
+    private FeatureSession(SessionSpec spec, boolean limitFromModel, ModelCheckpoint checkpoint, LanguageModel model,
+                           QwenTokenizer tokenizer, NDManager manager, Map<Integer, SaeSpec> specs,
+                           List<List<Integer>> groups) {
         this.spec = spec;
+        this.limitFromModel = limitFromModel;
         this.checkpoint = checkpoint;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -76,7 +80,8 @@ public final class FeatureSession implements AutoCloseable {
             opened.push(tokenizer);
             NDManager manager = NDManager.newBaseManager(device);
             opened.push(manager);
-            FeatureSession session = new FeatureSession(resolved(spec, specs, checkpoint.config()), checkpoint, model, tokenizer, manager,
+            FeatureSession session = new FeatureSession(resolved(spec, specs, checkpoint.config()),
+                    spec.maxTokens() == 0, checkpoint, model, tokenizer, manager,
                     specs, groups);
             opened.push(session::closeSaes);
             session.loadGroup(groups.get(0));
@@ -132,6 +137,11 @@ public final class FeatureSession implements AutoCloseable {
     /** The settings this session runs with, k and ReLU resolved from the SAE files, the token limit from the model. */
     public SessionSpec spec() {
         return spec;
+    }
+
+    /** Whether the token limit is the model's own default (none was asked for) rather than one given. */
+    public boolean tokenLimitFromModel() {
+        return limitFromModel;
     }
 
     public ModelCheckpoint checkpoint() {

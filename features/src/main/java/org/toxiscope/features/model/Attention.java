@@ -41,7 +41,7 @@ record Attention(int index, NDArray qT, NDArray kT, NDArray vT, NDArray oT, RmsN
         NDArray k = heads(kNorm.apply(x.matMul(kT).reshape(b, t, kvHeads, headDim)), layout);
         NDArray v = x.matMul(vT).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
         NDArray[] cache = state.append(index, k, v);
-        // Query head h reads kv head h / groups: view the queries as [B, kvHeads, groups, T, d] and broadcast.
+        // Query head h reads kv head h / groups: view the queries as [B, kvHeads, groups, T, d].
         NDArray grouped = q.reshape(b, kvHeads, heads / kvHeads, t, headDim);
         NDArray context = attend(grouped, cache[0].transpose(0, 1, 3, 2), cache[1], layout);
         NDArray merged = context.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3)
