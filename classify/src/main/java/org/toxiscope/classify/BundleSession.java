@@ -38,7 +38,7 @@ public final class BundleSession implements AutoCloseable {
         // the layers are the bundle's, so an SAE that lacks one names the bundle rather than a --layer never passed
         FeatureSession session = FeatureSession.open(spec, bundle.origin());
         try {
-            bundle.checkCompatible(ExtractionProvenance.of(session));
+            bundle.checkCompatible(session);
         } catch (IOException | RuntimeException e) {
             session.close();
             throw e;

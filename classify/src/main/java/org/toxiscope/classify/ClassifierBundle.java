@@ -35,6 +35,7 @@ import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 
 import org.toxiscope.common.AtomicWrite;
+import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.Pooling;
 import org.toxiscope.features.extract.SessionSpec;
 import org.tribuo.Model;
@@ -265,6 +266,17 @@ public final class ClassifierBundle {
             }
         }
         return problems;
+    }
+
+    /**
+     * {@link #checkCompatible(ExtractionProvenance)} for what {@code session} extracts. A bundle that recorded no
+     * token limit (0: every bundle from before sessions defaulted to the model's max_position_embeddings) accepts a
+     * session applying that default, since both give the same features to every text the model can position.
+     */
+    public void checkCompatible(FeatureSession session) throws IOException {
+        ExtractionProvenance current = ExtractionProvenance.of(session);
+        boolean noLimitThenModelsNow = provenance.extraction().tokenLimit() == 0 && session.tokenLimitFromModel();
+        checkCompatible(noLimitThenModelsNow ? current.withMaxTokens(0) : current);
     }
 
     /** The settings that reproduce this bundle's features, with the model and SAE read from where given (null: as recorded). */

@@ -12,6 +12,7 @@ import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SparseVector;
+import org.toxiscope.features.extract.BatchMemoryException;
 import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.TextFeatures;
 
@@ -144,7 +145,7 @@ public final class CorpusPass {
     private String describe(Summary s) {
         StringBuilder sb = new StringBuilder();
         if (s.truncated() > 0) {
-            sb.append(String.format(Locale.ROOT, "; %,d texts cut to --max-tokens %d", s.truncated(),
+            sb.append(String.format(Locale.ROOT, "; %,d texts cut to %d tokens (see --max-tokens)", s.truncated(),
                     session.spec().maxTokens()));
         }
         if (s.rejected() > 0) {
@@ -192,7 +193,32 @@ public final class CorpusPass {
         };
     }
 
+    /** One chunk's features; a batch that ran out of memory is reported with the records it held. */
     private Chunk compute(long first, List<TextRecord> batch) throws IOException {
+        try {
+            return features(first, batch);
+        } catch (BatchMemoryException e) {
+            throw new IllegalArgumentException(records(batch, e.texts()) + ": " + e.detail(), e);
+        }
+    }
+
+    /** "record FILE line N (id X), ..." for the records at {@code positions} of {@code batch}, five at most. */
+    private static String records(List<TextRecord> batch, int[] positions) {
+        StringBuilder sb = new StringBuilder(positions.length == 1 ? "record " : "records ");
+        for (int i = 0; i < Math.min(positions.length, 5); i++) {
+            TextRecord r = batch.get(positions[i]);
+            sb.append(i == 0 ? "" : ", ").append(r.file()).append(" line ").append(r.line());
+            if (r.id() != null && !r.id().isEmpty()) {
+                sb.append(" (id ").append(r.id().length() > 40 ? r.id().substring(0, 40) + "..." : r.id()).append(')');
+            }
+        }
+        if (positions.length > 5) {
+            sb.append(" and ").append(positions.length - 5).append(" more");
+        }
+        return sb.toString();
+    }
+
+    private Chunk features(long first, List<TextRecord> batch) throws IOException {
         List<String> texts = batch.stream().map(TextRecord::text).toList();
         if (need == Need.POOLED) {
             return new Chunk(first, batch, session.pooled(texts), null);

@@ -19,8 +19,9 @@ import org.toxiscope.features.sae.SaeSpec;
  * of its tokenizer), the SAE (id, sha256 and width of each layer's file), k, whether ReLU preceded top-k, the token
  * pooling, the token limit per text and the dtype, and the software and device that ran it ({@code runtime},
  * recorded, never compared). Bundles written before the token limit and dtype were recorded read them as null, meaning
- * 0 (no limit) and f32, the only settings those versions used by default; their runtime reads as null. Bundles written
- * before the weights and tokenizer were recorded read those as null: they cannot be checked ({@link #recordsModelIdentity}).
+ * 0 (no limit) and f32, the only settings those versions used by default; their runtime reads as null. Sessions now
+ * resolve "no limit" to the model's {@code max_position_embeddings} and record that number. Bundles written before the
+ * weights and tokenizer were recorded read those as null: they cannot be checked ({@link #recordsModelIdentity}).
  */
 public record ExtractionProvenance(String modelId, String modelConfigSha256, String modelWeightsDigest,
                                    String tokenizerSha256, String saeId, Map<Integer, String> saeSha256,
@@ -49,6 +50,12 @@ public record ExtractionProvenance(String modelId, String modelConfigSha256, Str
     /** Whether the weights digest and tokenizer sha256 were recorded (bundles of earlier versions lack them). */
     public boolean recordsModelIdentity() {
         return modelWeightsDigest != null && tokenizerSha256 != null;
+    }
+
+    /** The same provenance with another token limit. */
+    public ExtractionProvenance withMaxTokens(Integer limit) {
+        return new ExtractionProvenance(modelId, modelConfigSha256, modelWeightsDigest, tokenizerSha256, saeId, saeSha256,
+                saeWidth, k, relu, pooling, limit, dtype, runtime);
     }
 
     /** The token limit as recorded, 0 for bundles that predate recording it. */

@@ -12,7 +12,8 @@ final class FeatureOptions {
     String pool;
 
     @Option(names = "--max-tokens", defaultValue = "0", paramLabel = "N",
-            description = "Cut texts to N tokens, counting how many were cut (default 0: no limit, nothing is cut).")
+            description = "Cut texts to N tokens, counting how many were cut (default 0: the model's "
+                    + "max_position_embeddings from config.json).")
     int maxTokens;
 
     @Option(names = "--batch-tokens", defaultValue = "" + SessionSpec.DEFAULT_BATCH_TOKENS, paramLabel = "N",

@@ -49,7 +49,8 @@ final class GenerateCommand implements Callable<Integer> {
     List<String> prompts;
 
     @Option(names = "--max-new-tokens", defaultValue = "64", paramLabel = "N",
-            description = "New tokens per prompt at most (default ${DEFAULT-VALUE}).")
+            description = "New tokens per prompt at most (default ${DEFAULT-VALUE}); prompt plus new tokens must fit "
+                    + "the model's max_position_embeddings.")
     int maxNewTokens;
 
     @Option(names = "--greedy", description = "Always take the most likely token (first on ties); "
@@ -114,13 +115,11 @@ final class GenerateCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--steer-from must be all or generated, not '" + steerFrom
                     + "'");
         };
-        if (maxNewTokens < 1) {
-            throw new IllegalArgumentException("--max-new-tokens must be >= 1, got " + maxNewTokens);
-        }
         PrintWriter out = spec.commandLine().getOut();
         try (ModelCheckpoint checkpoint = model.open(); QwenTokenizer tokenizer = checkpoint.tokenizer();
              NDManager manager = NDManager.newBaseManager(model.device())) {
             int[][] ids = encode(tokenizer);
+            Generator.checkLength(checkpoint.config(), ids, maxNewTokens, "--max-new-tokens");
             float[] vector = terms.isEmpty() ? null : steeringVector(checkpoint, terms, manager);
             int[][] generated = new int[ids.length][];
             try (LanguageModel lm = checkpoint.load(model.device(), -1)) {

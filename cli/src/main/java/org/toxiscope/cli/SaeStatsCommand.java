@@ -61,7 +61,8 @@ final class SaeStatsCommand implements Callable<Integer> {
     Long maxTexts;
 
     @Option(names = "--max-tokens", defaultValue = "0", paramLabel = "N",
-            description = "Cut texts to N tokens, counting how many were cut (default 0: no limit).")
+            description = "Cut texts to N tokens, counting how many were cut (default 0: the model's "
+                    + "max_position_embeddings from config.json).")
     int maxTokens;
 
     @Option(names = "--batch-tokens", defaultValue = "" + SessionSpec.DEFAULT_BATCH_TOKENS, paramLabel = "N",
@@ -112,8 +113,9 @@ final class SaeStatsCommand implements Callable<Integer> {
                     int[] ids = tokenizer.encode(records.next().text());
                     texts++;
                     progress.step();
-                    if (maxTokens > 0 && ids.length > maxTokens) {
-                        ids = Arrays.copyOf(ids, maxTokens);
+                    int limit = session.spec().maxTokens();
+                    if (limit > 0 && ids.length > limit) {
+                        ids = Arrays.copyOf(ids, limit);
                         truncated++;
                     }
                     if (ids.length == 0) {

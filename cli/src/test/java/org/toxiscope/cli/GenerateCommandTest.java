@@ -100,6 +100,19 @@ class GenerateCommandTest {
         assertOneLineError(1, "no config.json", new String[] {"generate", "--model", sae, "--prompt", "Hi"});
     }
 
+    @Test
+    void maxNewTokensIsBoundedByTheModelsPositionsBeforeAnythingIsAllocated() throws Exception {
+        String model = Golden.load("qwen3-tiny").modelDir.toString();
+        // "Hi" is one token; qwen3-tiny's config.json gives max_position_embeddings 4096.
+        assertOneLineError(1, "--max-new-tokens 2000000000 is too many: the longest prompt has 1 tokens and the "
+                + "model positions 4096 (max_position_embeddings), so at most 4095 new tokens fit",
+                new String[] {"generate", "--model", model, "--prompt", "Hi", "--max-new-tokens", "2000000000"});
+        assertOneLineError(1, "--max-new-tokens 4096 is too many",
+                new String[] {"generate", "--model", model, "--prompt", "Hi", "--max-new-tokens", "4096"});
+        assertOneLineError(1, "--max-new-tokens must be >= 1, got 0",
+                new String[] {"generate", "--model", model, "--prompt", "Hi", "--max-new-tokens", "0"});
+    }
+
     private static void assertOneLineError(int exit, String fragment, String[] args) {
         CliRunner.Run run = CliRunner.run(args);
         assertEquals(exit, run.exit(), run.err());

@@ -4,10 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,7 +125,7 @@ class SessionConsistencyTest {
         var refused = CliRunner.run("eval", "--classifier", bundle.toString(), "--data", split.test().toString(),
                 "--max-tokens", "0", "--report", dir.resolve("refused").toString());
         assertNotEquals(0, refused.exit());
-        assertTrue(refused.err().contains("max_tokens is 0 but the classifier was trained with 6"), refused.err());
+        assertTrue(refused.err().contains("but the classifier was trained with 6"), refused.err());
         var label = CliRunner.run("label", "--classifier", bundle.toString(), "--input", split.test().toString(),
                 "--max-tokens", "12", "--output", dir.resolve("refused.csv").toString());
         assertNotEquals(0, label.exit());
@@ -129,5 +134,42 @@ class SessionConsistencyTest {
         var ok = CliRunner.run("eval", "--classifier", bundle.toString(), "--data", split.test().toString(),
                 "--report", dir.resolve("report").toString());
         assertEquals(0, ok.exit(), "without --max-tokens eval runs with the bundle's limit: " + ok.err());
+    }
+
+    @Test
+    void noLimitGivenRecordsTheModelsLimitAndOldBundlesWithNoLimitStillLoad() throws Exception {
+        Path bundle = dir.resolve("default-limit.tsc");
+        var t = CliRunner.run("train", "--model", model, "--sae", release.toString(), "--layer", "2", "--data",
+                split.train().toString(), "--method", "rule", "--top-features", "5", "--no-cache", "--output",
+                bundle.toString());
+        assertEquals(0, t.exit(), t.err());
+        // qwen3_5-tiny's config.json: max_position_embeddings 262144.
+        assertEquals(262144, ClassifierBundle.load(bundle).provenance().extraction().tokenLimit());
+
+        // A bundle from before the default limit recorded 0 (no limit): it must still run, without --max-tokens.
+        Path old = dir.resolve("old-no-limit.tsc");
+        try (ZipFile in = new ZipFile(bundle.toFile());
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(old))) {
+            for (ZipEntry e : Collections.list(in.entries())) {
+                byte[] bytes = in.getInputStream(e).readAllBytes();
+                if (e.getName().equals("bundle.json")) {
+                    String json = new String(bytes, StandardCharsets.UTF_8);
+                    String edited = json.replaceAll("\"max_tokens\"\\s*:\\s*262144", "\"max_tokens\": 0");
+                    assertNotEquals(json, edited, "bundle.json records max_tokens");
+                    bytes = edited.getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new ZipEntry(e.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        assertEquals(0, ClassifierBundle.load(old).provenance().extraction().tokenLimit());
+        var label = CliRunner.run("label", "--classifier", old.toString(), "--input", split.test().toString(),
+                "--output", dir.resolve("old.csv").toString());
+        assertEquals(0, label.exit(), label.err());
+        var refused = CliRunner.run("label", "--classifier", old.toString(), "--input", split.test().toString(),
+                "--max-tokens", "6", "--output", dir.resolve("old-6.csv").toString());
+        assertNotEquals(0, refused.exit());
+        assertTrue(refused.err().contains("max_tokens is 6 but the classifier was trained with 0"), refused.err());
     }
 }

@@ -63,7 +63,8 @@ final class SparkFeaturesJob extends SparkJob {
     String pool;
 
     @Option(names = "--max-tokens", defaultValue = "0", paramLabel = "N",
-            description = "Cut texts to N tokens (default 0: no limit).")
+            description = "Cut texts to N tokens, counting how many were cut (default 0: the model's "
+                    + "max_position_embeddings from config.json).")
     int maxTokens;
 
     @Option(names = "--max-batch", defaultValue = "" + SessionSpec.DEFAULT_MAX_BATCH, paramLabel = "N",

@@ -52,7 +52,7 @@ public final class SynthesisRun {
         try (FeatureSession session = FeatureSession.open(choice.spec(bundle, inventory),
                 "the targets and " + bundle.origin())) {
             ExtractionProvenance provenance = ExtractionProvenance.of(session);
-            bundle.checkCompatible(provenance);
+            bundle.checkCompatible(session);
             FiringSets seedSets = new FiringSets(inventory);
             FeatureExplainer explainer = new FeatureExplainer(session, inventory, job.contexts());
             List<Target> todo = inventory;

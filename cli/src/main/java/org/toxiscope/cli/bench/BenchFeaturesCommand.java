@@ -31,7 +31,8 @@ import picocli.CommandLine.Option;
                 + "then a random SAE of --width-factor x hidden features, top --k) against a full forward "
                 + "(all blocks + next-token logits) of the same batches, on random Qwen3-0.6B weights "
                 + "(28 layers, hidden 1024). Early exit should make layer L cost about (L+1)/28 of a full pass."},
-        footer = {"", "Example:", "  toxiscope bench features --layer 13 --texts 64 --tokens 64"})
+        footer = {"", "Examples:", "  toxiscope bench features --layer 13 --texts 64 --tokens 64",
+            "  toxiscope bench features --features-only --layer 3 --texts 1 --tokens 32768 --repeats 1"})
 final class BenchFeaturesCommand implements Callable<Integer> {
 
     private static final ModelConfig QWEN3_0_6B = Qwen3ShapeOptions.QWEN3_0_6B;
@@ -60,6 +61,12 @@ final class BenchFeaturesCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed passes of each kind after one warm-up.")
     int repeats;
 
+    // Long texts: one pass takes minutes, so the comparison with a full forward and the warm-up are skipped.
+    @Option(names = "--features-only",
+            description = "Load blocks 0..--layer only and time --repeats feature passes with no warm-up and no "
+                    + "forward comparison: seconds and peak RSS of long texts.")
+    boolean featuresOnly;
+
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]", description = "Where to run.")
     String device;
 
@@ -82,21 +89,28 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         boolean[] cut = new boolean[texts];
         SessionSpec settings = SessionSpec.of("random", "random", List.of(layer))
                 .withExtraction(Pooling.MAX, 0, maxBatch * tokens, maxBatch);
-        try (LanguageModel model = Qwen3Model.load(QWEN3_0_6B, new RandomWeights(QWEN3_0_6B), dev, -1);
+        try (LanguageModel model = Qwen3Model.load(QWEN3_0_6B, new RandomWeights(QWEN3_0_6B), dev,
+                featuresOnly ? layer : -1);
              NDManager manager = NDManager.newBaseManager(dev);
              TopKSae sae = TopKSae.random(QWEN3_0_6B.hiddenSize(), dSae, k, layer, manager)) {
             // Token ids are given directly, so the extractor never needs a tokenizer.
             FeatureExtractor extractor = new FeatureExtractor(model, null, Map.of(layer, sae), settings, false);
-            double features = Stopwatch.repeat(1, repeats, () -> {
+            double features = Stopwatch.repeat(featuresOnly ? 0 : 1, repeats, () -> {
                 try (NDManager pass = manager.newSubManager()) {
                     extractor.extractTokens(pass, ids, cut);
                 }
             }).mean();
+            long total = (long) texts * tokens;
+            if (featuresOnly) {
+                System.out.printf("features at layer %d (blocks 0..%d loaded): %.3f s/pass, %.0f tokens/s%n", layer,
+                        layer, features, total / features);
+                System.out.printf("peak RSS: %d MiB%n", MemoryStats.peakRssMiB());
+                return 0;
+            }
             double partial = Stopwatch.repeat(1, repeats,
                     () -> forward(model, manager, ids, ForwardOptions.residuals(Set.of(layer)))).mean();
             double full = Stopwatch.repeat(1, repeats,
                     () -> forward(model, manager, ids, ForwardOptions.logitsOnly(Steering.NONE))).mean();
-            long total = (long) texts * tokens;
             System.out.printf("features at layer %d: %.3f s/pass, %.1f texts/s (feature vectors), %.0f tokens/s%n",
                     layer, features, texts / features, total / features);
             System.out.printf("forward to block %d only (no SAE): %.3f s/pass, %.0f tokens/s%n", layer, partial,

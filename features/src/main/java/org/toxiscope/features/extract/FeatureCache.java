@@ -10,8 +10,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -23,6 +21,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.zip.CRC32;
 import org.toxiscope.common.AtomicWrite;
+import org.toxiscope.common.ExclusiveLock;
 import org.toxiscope.common.Digests;
 import org.toxiscope.features.SparseVector;
 
@@ -51,10 +50,10 @@ public final class FeatureCache implements AutoCloseable {
 
     private final Path file;
     private final Map<String, Entry> entries;
-    private final FileChannel lock;
+    private final ExclusiveLock lock;
     private final OutputStream out;
 
-    private FeatureCache(Path file, Map<String, Entry> entries, FileChannel lock, FileChannel channel) {
+    private FeatureCache(Path file, Map<String, Entry> entries, ExclusiveLock lock, FileChannel channel) {
         this.file = file;
         this.entries = entries;
         this.lock = lock;
@@ -71,7 +70,7 @@ public final class FeatureCache implements AutoCloseable {
         Files.createDirectories(dir);
         String name = Digests.sha256(key).substring(0, 24);
         Path file = dir.resolve(name + ".tsfc");
-        FileChannel lock = lock(file, dir.resolve(name + ".tsfc.lock"));
+        ExclusiveLock lock = ExclusiveLock.acquire(dir.resolve(name + ".tsfc.lock"), "the feature cache " + file);
         try {
             byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
             if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -104,27 +103,6 @@ public final class FeatureCache implements AutoCloseable {
             lock.close();
             throw e;
         }
-    }
-
-    /** The lock file's channel, holding an exclusive lock on it; refused at once where another holds it. */
-    private static FileChannel lock(Path file, Path lockFile) throws IOException {
-        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
-        FileLock held;
-        try {
-            held = channel.tryLock();
-        } catch (OverlappingFileLockException sameJvm) {
-            held = null;
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            throw e;
-        }
-        if (held == null) {
-            channel.close();
-            throw new IOException(file + ": the feature cache is in use by another run (it holds " + lockFile
-                    + "); wait for it to finish or give this run another cache folder");
-        }
-        return channel;
     }
 
     /** Reads every complete record; returns the byte length of the valid prefix. */

@@ -1,5 +1,6 @@
 package org.toxiscope.features.extract;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -7,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.toxiscope.features.SparseVector;
@@ -48,12 +50,12 @@ public final class FeatureExtractor {
         this.perToken = perToken;
     }
 
-    /** Texts cut to --max-tokens so far. */
+    /** Texts cut to the token limit so far. */
     public long truncatedCount() {
         return truncated;
     }
 
-    /** Features of each text, in input order; texts over --max-tokens are cut there and flagged. */
+    /** Features of each text, in input order; texts over the spec's token limit are cut there and flagged. */
     public TextFeatures[] extract(NDManager manager, List<String> texts) {
         int[][] ids = tokenizer.encodeAll(texts);
         boolean[] cut = truncate(ids, spec.maxTokens());
@@ -104,12 +106,38 @@ public final class FeatureExtractor {
         return out;
     }
 
+    /**
+     * Runs one batch; an allocation failure of the engine or the JVM becomes a {@link BatchMemoryException} naming
+     * the batch's texts and the flags that bound it (the batch's arrays are freed by then, so the session lives on).
+     */
     private void runBatch(NDManager parent, int[][] ids, boolean[] truncated, int[] rows, TextFeatures[] out) {
         int[][] batch = new int[rows.length][];
+        int longest = 0;
         for (int i = 0; i < rows.length; i++) {
             // An empty text still gets one position so the batch has a shape; it yields no features.
             batch[i] = ids[rows[i]].length == 0 ? new int[] {0} : ids[rows[i]];
+            longest = Math.max(longest, batch[i].length);
         }
+        try {
+            encodeBatch(parent, ids, truncated, rows, batch, out);
+        } catch (EngineException e) {
+            if (!outOfMemory(e)) {
+                throw e;
+            }
+            throw BatchMemoryException.of(rows, longest, spec, e);
+        } catch (OutOfMemoryError e) {
+            throw BatchMemoryException.of(rows, longest, spec, e);
+        }
+    }
+
+    /** Whether an engine error is an allocation failure (libtorch's CPU or CUDA allocator). */
+    static boolean outOfMemory(EngineException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        return m.contains("out of memory") || m.contains("bad_alloc") || (m.contains("alloc") && m.contains("memory"));
+    }
+
+    private void encodeBatch(NDManager parent, int[][] ids, boolean[] truncated, int[] rows, int[][] batch,
+                             TextFeatures[] out) {
         try (NDManager step = parent.newSubManager(); DecodeState state = model.newState(step, batch.length)) {
             ForwardResult result = model.forward(step, batch, state, ForwardOptions.residuals(saes.keySet()));
             Map<Integer, long[]> codeIdx = new HashMap<>();

@@ -17,6 +17,7 @@ import org.toxiscope.features.io.HfCache;
 import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelCheckpoint;
+import org.toxiscope.features.model.ModelConfig;
 import org.toxiscope.features.model.QwenTokenizer;
 import org.toxiscope.features.sae.SaeActivation;
 import org.toxiscope.features.sae.SaeResolver;
@@ -46,10 +47,14 @@ public final class FeatureSession implements AutoCloseable {
     private Map<Integer, TopKSae> loaded = Map.of();
     private final Map<Integer, Integer> widths = new TreeMap<>();
     private long truncated;
+    /** Whether no token limit was asked for, so that the model's max_position_embeddings applies. */
+    private final boolean limitFromModel;
 
-    private FeatureSession(SessionSpec spec, ModelCheckpoint checkpoint, LanguageModel model, QwenTokenizer tokenizer,
-                           NDManager manager, Map<Integer, SaeSpec> specs, List<List<Integer>> groups) {
+    private FeatureSession(SessionSpec spec, boolean limitFromModel, ModelCheckpoint checkpoint, LanguageModel model,
+                           QwenTokenizer tokenizer, NDManager manager, Map<Integer, SaeSpec> specs,
+                           List<List<Integer>> groups) {
         this.spec = spec;
+        this.limitFromModel = limitFromModel;
         this.checkpoint = checkpoint;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -85,7 +90,8 @@ public final class FeatureSession implements AutoCloseable {
             opened.push(tokenizer);
             NDManager manager = NDManager.newBaseManager(device);
             opened.push(manager);
-            FeatureSession session = new FeatureSession(resolved(spec, specs), checkpoint, model, tokenizer, manager,
+            FeatureSession session = new FeatureSession(resolved(spec, specs, checkpoint.config()),
+                    spec.maxTokens() == 0, checkpoint, model, tokenizer, manager,
                     specs, groups);
             opened.push(session::closeSaes);
             session.loadGroup(groups.get(0));
@@ -96,11 +102,17 @@ public final class FeatureSession implements AutoCloseable {
         }
     }
 
-    /** {@code spec} with k and ReLU as the SAE files resolved them (ReLU null where the activation is not top-k). */
-    private static SessionSpec resolved(SessionSpec spec, Map<Integer, SaeSpec> specs) {
+    /**
+     * {@code spec} with k and ReLU as the SAE files resolved them (ReLU null where the activation is not top-k), and
+     * no token limit given (0) as the model's {@code max_position_embeddings}: longer texts are cut there and counted,
+     * never run past the positions the model knows (nor into memory without bound).
+     */
+    private static SessionSpec resolved(SessionSpec spec, Map<Integer, SaeSpec> specs, ModelConfig config) {
         SaeSpec first = specs.values().iterator().next();
         Boolean relu = first.activation().isTopK() ? first.activation() == SaeActivation.TOPK_RELU : null;
-        return spec.withSae(first.k() > 0 ? first.k() : null, relu);
+        SessionSpec withSae = spec.withSae(first.k() > 0 ? first.k() : null, relu);
+        return spec.maxTokens() > 0 ? withSae : withSae.withExtraction(spec.pooling(),
+                config.maxPositionEmbeddings(), spec.batchTokens(), spec.maxBatch());
     }
 
     private static void closeAll(Deque<AutoCloseable> opened, Exception cause) {
@@ -132,9 +144,14 @@ public final class FeatureSession implements AutoCloseable {
         return groups;
     }
 
-    /** The settings this session runs with, k and ReLU resolved from the SAE files. */
+    /** The settings this session runs with, k and ReLU resolved from the SAE files, the token limit from the model. */
     public SessionSpec spec() {
         return spec;
+    }
+
+    /** Whether the token limit is the model's own default (none was asked for) rather than one given. */
+    public boolean tokenLimitFromModel() {
+        return limitFromModel;
     }
 
     public ModelCheckpoint checkpoint() {
@@ -280,7 +297,12 @@ public final class FeatureSession implements AutoCloseable {
             }
             List<String> todo = new ArrayList<>(missing.size());
             missing.forEach(i -> todo.add(texts.get(i)));
-            TextFeatures[] computed = runGroup(group, todo, false);
+            TextFeatures[] computed;
+            try {
+                computed = runGroup(group, todo, false);
+            } catch (BatchMemoryException e) {
+                throw e.renumbered(missing.stream().mapToInt(Integer::intValue).toArray());
+            }
             for (int j = 0; j < computed.length; j++) {
                 int i = missing.get(j);
                 for (int layer : group) {

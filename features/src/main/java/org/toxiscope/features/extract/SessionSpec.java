@@ -6,10 +6,10 @@ import java.util.TreeSet;
 
 /**
  * Everything that decides how texts become features and where that runs: the model, the SAE release and its layers,
- * k and ReLU ({@code null}: the SAE format's own convention), pooling, the token limit per text (0 = none), the batch
- * budget, the device, the dtype, the SAE memory budget and whether the whole model (head included, for generation) is
+ * k and ReLU ({@code null}: the SAE format's own convention), pooling, the token limit per text (0 = the model's
+ * {@code max_position_embeddings}, none where its config gives none), the batch budget, the device, the dtype, the SAE memory budget and whether the whole model (head included, for generation) is
  * loaded. It is the one place command-line flags become session settings; {@link FeatureSession#spec()} gives it back
- * with k and ReLU resolved, and classifier bundles record that resolved form.
+ * with k, ReLU and the token limit resolved, and classifier bundles record that resolved form.
  */
 public record SessionSpec(String model, String sae, List<Integer> layers, Integer k, Boolean relu, Pooling pooling,
                           int maxTokens, int batchTokens, int maxBatch, String device, String dtype, long maxSaeBytes,
@@ -38,7 +38,7 @@ public record SessionSpec(String model, String sae, List<Integer> layers, Intege
             throw new IllegalArgumentException("--k must be > 0, not " + k);
         }
         if (maxTokens < 0) {
-            throw new IllegalArgumentException("--max-tokens must be >= 0 (0: no limit), not " + maxTokens);
+            throw new IllegalArgumentException("--max-tokens must be >= 0 (0: the model's max_position_embeddings), not " + maxTokens);
         }
         if (batchTokens <= 0) {
             throw new IllegalArgumentException("--batch-tokens must be > 0, not " + batchTokens);
@@ -57,7 +57,7 @@ public record SessionSpec(String model, String sae, List<Integer> layers, Intege
         }
     }
 
-    /** A spec with the defaults of every command: max pooling, no token limit, cpu, f32, no SAE memory bound. */
+    /** A spec with the defaults of every command: max pooling, the model's token limit, cpu, f32, no SAE memory bound. */
     public static SessionSpec of(String model, String sae, List<Integer> layers) {
         return new SessionSpec(model, sae, layers, null, null, Pooling.MAX, 0, DEFAULT_BATCH_TOKENS,
                 DEFAULT_MAX_BATCH, "cpu", F32, Long.MAX_VALUE, false);

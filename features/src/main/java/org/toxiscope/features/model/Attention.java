@@ -1,17 +1,29 @@
 package org.toxiscope.features.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
 /**
  * Qwen3 grouped-query self-attention: q/k/v projections, per-head RMSNorm of q and k, rotary embedding, scaled
  * dot-product over the cached and new keys with the additive mask, output projection. Weights held transposed.
  * With {@code outputGate} (Qwen3.5) q_proj yields per head a query and a gate, and the attention output is multiplied
- * by {@code sigmoid(gate)} before the output projection.
+ * by {@code sigmoid(gate)} before the output projection. Queries are processed in blocks whose scores fit
+ * {@code scoreBudget} bytes, so a long text costs memory linear in its length.
  */
 record Attention(int index, NDArray qT, NDArray kT, NDArray vT, NDArray oT, RmsNorm qNorm, RmsNorm kNorm,
-                 int heads, int kvHeads, int headDim, RotaryEmbedding rope, boolean outputGate) implements TokenMixer {
+                 int heads, int kvHeads, int headDim, RotaryEmbedding rope, boolean outputGate, long scoreBudget)
+        implements TokenMixer {
+
+    /**
+     * Bytes of attention scores per query block: large enough that each block is a big matrix product (64 query rows
+     * of a 32K-token text at 16 heads), small enough that a block's few temporaries stay a few hundred MiB.
+     */
+    static final long SCORE_BUDGET = 128L << 20;
 
     @Override
     public NDArray apply(NDArray x, BatchLayout layout, DecodeState state) {
@@ -29,15 +41,66 @@ record Attention(int index, NDArray qT, NDArray kT, NDArray vT, NDArray oT, RmsN
         NDArray k = heads(kNorm.apply(x.matMul(kT).reshape(b, t, kvHeads, headDim)), layout);
         NDArray v = x.matMul(vT).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
         NDArray[] cache = state.append(index, k, v);
-        // Query head h reads kv head h / groups: view the queries as [B, kvHeads, groups, T, d] and broadcast.
-        int groups = heads / kvHeads;
-        NDArray grouped = q.reshape(b, kvHeads, groups, t, headDim);
-        NDArray scores = grouped.matMul(cache[0].expandDims(2).transpose(0, 1, 2, 4, 3))
-                .mul(1.0 / Math.sqrt(headDim)).add(layout.mask().expandDims(1));
-        NDArray context = scores.softmax(-1).matMul(cache[1].expandDims(2));
+        // Query head h reads kv head h / groups: view the queries as [B, kvHeads, groups, T, d].
+        NDArray grouped = q.reshape(b, kvHeads, heads / kvHeads, t, headDim);
+        NDArray context = attend(grouped, cache[0].transpose(0, 1, 3, 2), cache[1], layout);
         NDArray merged = context.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3)
                 .reshape(b, t, (long) heads * headDim);
         return (gate == null ? merged : merged.mul(Activation.sigmoid(gate))).matMul(oT);
+    }
+
+    /**
+     * {@code softmax(q k^T / sqrt(d) + mask) v} for queries [B, kvHeads, groups, T, d], transposed keys
+     * [B, kvHeads, d, S] and values [B, kvHeads, S, d], a block of query rows at a time so that a block's scores stay
+     * within {@link #scoreBudget} bytes (memory linear in T, not T x S); each block reads only the keys up to its last
+     * row (the later ones are causally hidden) and its temporaries are freed before the next block starts. Gives
+     * [B, kvHeads, groups, T, d].
+     */
+    private NDArray attend(NDArray grouped, NDArray keysT, NDArray values, BatchLayout layout) {
+        int t = layout.width();
+        int rows = queryRows(layout.batch(), heads, keysT.getShape().get(3), t, scoreBudget);
+        NDManager owner = grouped.getManager();
+        NDList blocks = new NDList();
+        for (int from = 0; from < t; from += rows) {
+            int to = Math.min(t, from + rows);
+            try (NDManager scope = owner.newSubManager()) {
+                NDArray q = rows == t ? grouped : grouped.get(scope, new NDIndex(":, :, :, {}:{}, :", from, to));
+                int keys = layout.past() + to;
+                NDArray k = to == t ? keysT : keysT.get(scope, new NDIndex("..., :{}", keys));
+                NDArray v = to == t ? values : values.get(scope, new NDIndex(":, :, :{}, :", keys));
+                NDArray out = block(q, k, v, layout.mask(scope, from, to));
+                out.attach(owner);
+                blocks.add(out);
+            }
+        }
+        if (blocks.size() == 1) {
+            return blocks.get(0);
+        }
+        NDArray context = NDArrays.concat(blocks, 3);
+        blocks.close();
+        return context;
+    }
+
+    /**
+     * One query block [B, kvHeads, groups, r, d] against its keys. The groups fold into the query rows so that every
+     * product is a plain batched matmul over the kv heads (a broadcast over groups would copy the keys per block).
+     */
+    private NDArray block(NDArray q, NDArray keysT, NDArray values, NDArray mask) {
+        Shape shape = q.getShape();
+        long b = shape.get(0);
+        long groups = shape.get(2);
+        long r = shape.get(3);
+        NDArray scores = q.reshape(b, kvHeads, groups * r, headDim).matMul(keysT).muli(1.0 / Math.sqrt(headDim));
+        long keys = scores.getShape().get(3);
+        NDArray masked = scores.reshape(b, kvHeads, groups, r, keys).addi(mask.expandDims(1));
+        return masked.softmax(-1).reshape(b, kvHeads, groups * r, keys).matMul(values)
+                .reshape(b, kvHeads, groups, r, headDim);
+    }
+
+    /** Query rows per block: as many as keep one block's float32 scores within {@code budget} bytes, at least 1. */
+    static int queryRows(int batch, int heads, long keys, int width, long budget) {
+        long perRow = (long) batch * heads * keys * Float.BYTES;
+        return (int) Math.max(1, Math.min(width, budget / perRow));
     }
 
     /** [B, T, n, d] -> rotated [B, n, T, d]. */

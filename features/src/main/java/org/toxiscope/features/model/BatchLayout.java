@@ -2,18 +2,35 @@ package org.toxiscope.features.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /**
- * One forward step over a left-padded batch: the new tokens [B, T], their absolute positions [B, T], and the additive
- * attention mask [B, 1, T, S] over all S keys so far (causal and hiding padding), all owned by the step's manager.
+ * One forward step over a left-padded batch: the new tokens [B, T], their absolute positions [B, T], and which of the
+ * S keys so far are real tokens [B, 1, 1, S] (1 or 0), all owned by the step's manager; the additive attention mask
+ * (causal and hiding padding) is made per block of query rows so that no [T, S] array outlives a block.
  */
-record BatchLayout(NDArray tokens, NDArray positions, NDArray mask, int batch, int width, int maxPosition,
-                   int[] padding, int[] firstPosition) {
+record BatchLayout(NDArray tokens, NDArray positions, NDArray keyValid, int past, int batch, int width,
+                   int maxPosition, int[] padding, int[] firstPosition) {
 
     /** Large enough to zero a softmax term, small enough that a fully masked row (padding) stays finite. */
     private static final float MASKED = -1e30f;
+
+    /**
+     * [B, 1, to - from, past + to] additive mask of query rows {@code from..to-1} over the keys they can reach, in
+     * {@code manager}: 0 where query i (absolute column past + i) may see key j (j <= past + i and j a real token),
+     * {@link #MASKED} elsewhere. Keys after {@code past + to} are causally hidden from every row of the block.
+     */
+    NDArray mask(NDManager manager, int from, int to) {
+        int keys = past + to;
+        NDArray query = manager.arange(past + from, keys).reshape(to - from, 1);
+        NDArray key = manager.arange(0, keys).reshape(1, keys);
+        NDArray causal = key.lte(query).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+                .reshape(1, 1, to - from, keys);
+        NDArray valid = keys == past + width ? keyValid : keyValid.get(manager, new NDIndex("..., :{}", keys));
+        return causal.mul(valid).subi(1f).muli(-MASKED);
+    }
 
     /** Whether any row of this step is padded. */
     boolean padded() {
@@ -59,13 +76,8 @@ record BatchLayout(NDArray tokens, NDArray positions, NDArray mask, int batch, i
                 maxPosition = Math.max(maxPosition, first[b] + i);
             }
         }
-        NDArray keyValid = manager.create(valid, new Shape(batch, 1, 1, total));
-        // Query i (absolute column past + i) may see key j when j <= past + i.
-        NDArray query = manager.arange(past, total).reshape(width, 1);
-        NDArray key = manager.arange(0, total).reshape(1, total);
-        NDArray causal = key.lte(query).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).reshape(1, 1, width, total);
-        NDArray mask = keyValid.mul(causal).sub(1f).mul(-MASKED);
         return new BatchLayout(manager.create(ids, new Shape(batch, width)),
-                manager.create(positions, new Shape(batch, width)), mask, batch, width, maxPosition, padding, first);
+                manager.create(positions, new Shape(batch, width)), manager.create(valid, new Shape(batch, 1, 1, total)),
+                past, batch, width, maxPosition, padding, first);
     }
 }

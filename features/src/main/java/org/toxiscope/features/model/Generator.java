@@ -6,6 +6,7 @@ import java.util.Arrays;
 /**
  * Continues a batch of prompts token by token with a KV cache: one prefill of all prompts, then one forward step per
  * new token; steering applies at prefill and every step. A sequence stops at end-of-text when {@code stopAtEos}.
+ * Prompt plus new tokens must fit the model's {@code max_position_embeddings}.
  */
 public final class Generator {
 
@@ -18,14 +19,37 @@ public final class Generator {
         this.model = model;
     }
 
+    /**
+     * Refuses {@code maxNewTokens} (named {@code what} in the message) when the longest of {@code prompts} plus that
+     * many tokens would run past the model's {@code max_position_embeddings}: the cache, positions and outputs of
+     * generation grow with it, so an absurd value must fail at once, never allocate.
+     */
+    public static void checkLength(ModelConfig config, int[][] prompts, int maxNewTokens, String what) {
+        if (maxNewTokens < 1) {
+            throw new IllegalArgumentException(what + " must be >= 1, got " + maxNewTokens);
+        }
+        int limit = config.maxPositionEmbeddings();
+        int longest = 0;
+        for (int[] p : prompts) {
+            longest = Math.max(longest, p.length);
+        }
+        if (limit > 0 && (long) longest + maxNewTokens > limit) {
+            throw new IllegalArgumentException(what + " " + maxNewTokens + " is too many: the longest prompt has "
+                    + longest + " tokens and the model positions " + limit + " (max_position_embeddings), so at most "
+                    + Math.max(0, limit - longest) + " new tokens fit");
+        }
+    }
+
     /** The new tokens of each prompt (at most {@code maxNewTokens}, fewer where end-of-text came first). */
     public int[][] generate(NDManager manager, int[][] prompts, int maxNewTokens, Sampling sampling, Steering steering,
                             boolean stopAtEos) {
+        checkLength(model.config(), prompts, maxNewTokens, "max new tokens");
         int batch = prompts.length;
         int vocab = model.config().vocabSize();
         int eos = model.config().eosTokenId();
         TokenChooser chooser = new TokenChooser(sampling);
-        int[][] out = new int[batch][maxNewTokens];
+        // Grown as tokens come (a model without max_position_embeddings bounds nothing in advance).
+        int[][] out = new int[batch][Math.min(maxNewTokens, 256)];
         int[] produced = new int[batch];
         boolean[] done = new boolean[batch];
         try (DecodeState state = model.newState(manager, batch)) {
@@ -42,6 +66,9 @@ public final class Generator {
                     int token = chooser.choose(logits, b * vocab, vocab);
                     next[b][0] = token;
                     if (!done[b]) {
+                        if (produced[b] == out[b].length) {
+                            out[b] = Arrays.copyOf(out[b], (int) Math.min(maxNewTokens, 2L * out[b].length));
+                        }
                         out[b][produced[b]++] = token;
                         done[b] = stopAtEos && token == eos;
                     }

@@ -106,6 +106,8 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                     Set.copyOf(new TreeSet<>(f.integers("mlp_only_layers", 0, layers - 1))));
         }
         int intermediate = f.integer("intermediate_size", 1, MAX_DIM, 0);
+        // Read through maxPositionEmbeddings(); checked here so a hostile value fails at open, not at first use.
+        f.integer("max_position_embeddings", 1, Integer.MAX_VALUE, 0);
         ModelConfig config = new ModelConfig(type, hidden, layers, heads, kvHeads, headDim, intermediate, vocab,
                 f.positive("rms_norm_eps", 1e-6), theta, tied,
                 f.has("eos_token_id") ? eosTokenId(text, f, vocab) : eosTokenId(root, top, vocab), moe, text);
@@ -137,6 +139,15 @@ public record ModelConfig(String modelType, int hiddenSize, int numLayers, int n
                                     int vocab) {
         return new ModelConfig("qwen3", hidden, layers, heads, kvHeads, headDim, intermediate, vocab, 1e-6, 1e6, true,
                 151643, Moe.NONE, new JsonObject());
+    }
+
+    /**
+     * {@code max_position_embeddings}: the longest sequence the model positions, which bounds the default token limit
+     * per text and prompt plus generated tokens; 0 where config.json gives none.
+     */
+    public int maxPositionEmbeddings() {
+        JsonElement e = text.get("max_position_embeddings");
+        return e == null || e.isJsonNull() ? 0 : e.getAsInt();
     }
 
     /** Whether decoder block {@code layer} uses the sparse expert MLP (Qwen3-MoE's rule). */

@@ -115,7 +115,7 @@ public final class Qwen35Model {
                 Qwen3Model.linear(weights, p + "k_proj", manager), Qwen3Model.linear(weights, p + "v_proj", manager),
                 Qwen3Model.linear(weights, p + "o_proj", manager), norm(weights, p + "q_norm", manager, eps),
                 norm(weights, p + "k_norm", manager, eps), c.numHeads(), c.numKvHeads(), c.headDim(), rope,
-                h.attentionOutputGate());
+                h.attentionOutputGate(), Attention.SCORE_BUDGET);
     }
 
     private static Mlp mlp(int index, ModelConfig c, HybridConfig h, Weights weights, String p, NDManager manager) {

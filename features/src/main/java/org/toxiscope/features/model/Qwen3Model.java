@@ -38,6 +38,11 @@ public final class Qwen3Model implements LanguageModel {
      * the last block) onto {@code device}.
      */
     public static Qwen3Model load(ModelConfig config, Weights weights, Device device, int lastBlock) {
+        return load(config, weights, device, lastBlock, Attention.SCORE_BUDGET);
+    }
+
+    /** {@link #load} with attention scores computed in query blocks of at most {@code scoreBudget} bytes. */
+    static Qwen3Model load(ModelConfig config, Weights weights, Device device, int lastBlock, long scoreBudget) {
         int n = lastBlock < 0 || lastBlock >= config.numLayers() - 1 ? config.numLayers() : lastBlock + 1;
         boolean head = n == config.numLayers();
         NDManager manager = NDManager.newBaseManager(device);
@@ -53,7 +58,7 @@ public final class Qwen3Model implements LanguageModel {
                         linear(weights, p + "self_attn.o_proj", manager),
                         new RmsNorm(weights.load(p + "self_attn.q_norm.weight", manager), eps),
                         new RmsNorm(weights.load(p + "self_attn.k_norm.weight", manager), eps),
-                        config.numHeads(), config.numKvHeads(), config.headDim(), rope, false);
+                        config.numHeads(), config.numKvHeads(), config.headDim(), rope, false, scoreBudget);
                 Mlp mlp = config.isSparseLayer(i) ? sparseMoe(config, weights, p + "mlp.", manager)
                         : swiGlu(weights, p + "mlp.", manager);
                 blocks[i] = new DecoderBlock(new RmsNorm(weights.load(p + "input_layernorm.weight", manager), eps),

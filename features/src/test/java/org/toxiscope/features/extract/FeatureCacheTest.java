@@ -87,7 +87,7 @@ class FeatureCacheTest {
         try (FeatureCache cache = FeatureCache.open(temp, KEY)) {
             cache.put("a text", new FeatureCache.Entry(v, 2, false));
             IOException e = assertThrows(IOException.class, () -> FeatureCache.open(temp, KEY));
-            assertOneLine(e, cache.file(), "in use");
+            assertOneLine(e, cache.file(), "another run is writing");
         }
         try (FeatureCache cache = FeatureCache.open(temp, KEY)) {
             assertEquals(1, cache.size(), "once closed, the cache opens again with its record");
@@ -104,7 +104,7 @@ class FeatureCacheTest {
                     StandardCharsets.UTF_8));
             assertEquals("locked", out.readLine());
             IOException e = assertThrows(IOException.class, () -> FeatureCache.open(temp, KEY));
-            assertOneLine(e, temp.resolve(lockFile.getFileName().toString().replace(".lock", "")), "in use");
+            assertOneLine(e, temp.resolve(lockFile.getFileName().toString().replace(".lock", "")), "another run is writing");
         } finally {
             child.getOutputStream().close();
             child.waitFor();
