@@ -150,12 +150,12 @@ public final class CorpusWriter implements AutoCloseable {
         Files.deleteIfExists(partial);
         Files.deleteIfExists(positions);
         // CREATE_NEW with NOFOLLOW_LINKS: whatever appears at these names since the check is refused, never followed.
-        positionsOut = Files.newOutputStream(positions, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
+        positionsOut = AtomicWrite.naming(positions, Files.newOutputStream(positions, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
         positionsOut.write(stateLine());
         positionsOut.flush();
-        records = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS);
+        records = AtomicWrite.naming(partial, Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
         String header = encoder.header(columns);
         if (header != null) {
             records.write(header.getBytes(StandardCharsets.UTF_8));
@@ -215,10 +215,10 @@ public final class CorpusWriter implements AutoCloseable {
         lastPosition = last;
         resumed = complete;
         written = complete;
-        records = Files.newOutputStream(partial, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                LinkOption.NOFOLLOW_LINKS);
-        positionsOut = Files.newOutputStream(positions, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-                LinkOption.NOFOLLOW_LINKS);
+        records = AtomicWrite.naming(partial, Files.newOutputStream(partial, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS));
+        positionsOut = AtomicWrite.naming(positions, Files.newOutputStream(positions, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS));
     }
 
     /** The first line of {@code file} without its newline, or null when no whole line is there. */

@@ -57,7 +57,7 @@ public final class FeatureCache implements AutoCloseable {
         this.file = file;
         this.entries = entries;
         this.lock = lock;
-        this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+        this.out = new BufferedOutputStream(AtomicWrite.naming(file, Channels.newOutputStream(channel)), 1 << 16);
     }
 
     /**
