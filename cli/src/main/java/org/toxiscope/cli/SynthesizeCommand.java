@@ -12,8 +12,10 @@ import org.toxiscope.synthesize.SteerSettings;
 import org.toxiscope.synthesize.SynthesisJob;
 import org.toxiscope.synthesize.SynthesisRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code toxiscope synthesize}: generates labelled examples aimed at target features the seed corpus misses, keeps
@@ -147,6 +149,9 @@ final class SynthesizeCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the partial output an interrupted run left.")
     boolean resume;
 
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--overwrite", description = "Delete the partial output an interrupted run left and start over.")
     boolean overwrite;
 
@@ -156,8 +161,11 @@ final class SynthesizeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--classifier and --output are required");
         }
         ClassifierBundle bundle = ClassifierBundle.load(classifier);
-        SynthesisRun.Written written = SynthesisRun.synthesize(modelOptions.choice(), bundle, classifier.toString(),
-                targetOptions.inventory(bundle), job());
+        SynthesisRun.Written written;
+        try (ResumeHint hint = ResumeHint.install(spec)) {
+            written = SynthesisRun.synthesize(modelOptions.choice(), bundle, classifier.toString(),
+                    targetOptions.inventory(bundle), job(), hint::add);
+        }
         System.err.printf("synthesize: %,d records in %s; coverage report %s%n", written.records(), written.output(),
                 written.report());
         return 0;

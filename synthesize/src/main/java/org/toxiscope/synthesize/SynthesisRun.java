@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.toxiscope.classify.ClassifierBundle;
 import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.classify.ExtractionProvenance;
@@ -45,10 +46,12 @@ public final class SynthesisRun {
     /**
      * Synthesizes for {@code inventory} (less what the seed corpus covers) into {@code job.output()}, labelling with
      * {@code bundle} (named {@code classifier} in the records); refuses before any generation a session that does
-     * not extract as the bundle was trained.
+     * not extract as the bundle was trained. {@code opened} is handed the output writer once it is open, so a caller
+     * can flush it when the process is interrupted.
      */
     public static Written synthesize(ModelChoice choice, ClassifierBundle bundle, String classifier,
-                                     List<Target> inventory, SynthesisJob job) throws IOException {
+                                     List<Target> inventory, SynthesisJob job, Consumer<CorpusWriter> opened)
+            throws IOException {
         try (FeatureSession session = FeatureSession.open(choice.spec(bundle, inventory),
                 "the targets and " + bundle.origin())) {
             ExtractionProvenance provenance = ExtractionProvenance.of(session);
@@ -91,7 +94,7 @@ public final class SynthesisRun {
                 if (job.seedCorpus() != null) {
                     madeBy.putAll(job.seedCorpus().describe());
                 }
-                write(synthesizer, todo, todoExplained, job, madeBy);
+                write(synthesizer, todo, todoExplained, job, madeBy, opened);
             }
             return report(session, provenance, classifier, inventory, todo, all, job.seedCorpus() == null ? null
                     : seedSets, job);
@@ -154,10 +157,12 @@ public final class SynthesisRun {
     }
 
     private static void write(Synthesizer synthesizer, List<Target> todo, List<FeatureExplanation> explanations,
-                              SynthesisJob job, Map<String, String> madeBy) throws IOException {
+                              SynthesisJob job, Map<String, String> madeBy, Consumer<CorpusWriter> opened)
+            throws IOException {
         long start = System.nanoTime();
         try (CorpusWriter out = CorpusWriter.open(job.output(), Synthesizer.COLUMNS,
                 new OutputPolicy(job.existing(), madeBy))) {
+            opened.accept(out);
             if (out.doneCount() > 0) {
                 System.err.printf("synthesize: resuming after %,d records%n", out.doneCount());
             }

@@ -64,7 +64,7 @@ class SynthesisRunTest {
 
     private String refusal(ModelChoice choice, ClassifierBundle bundle) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SynthesisRun.synthesize(choice, bundle, "bundle.tsc", targets(), job(null)));
+                () -> SynthesisRun.synthesize(choice, bundle, "bundle.tsc", targets(), job(null), out -> { }));
         assertFalse(Files.exists(dir.resolve("synth.jsonl")), "refused before any generation");
         return e.getMessage();
     }
@@ -99,7 +99,7 @@ class SynthesisRunTest {
         Path seed = Files.writeString(dir.resolve("seed.jsonl"), "{\"id\":\"a\",\"text\":\"The quick brown fox\"}\n");
         SynthesisRun.Written written = SynthesisRun.synthesize(new ModelChoice(model, sae, 8, null, "cpu"),
                 RuleBundles.extractedAs(tiny), "bundle.tsc", targets(),
-                job(Corpus.of(List.of(seed.toString()), ColumnMapping.defaults())));
+                job(Corpus.of(List.of(seed.toString()), ColumnMapping.defaults())), out -> { });
         assertEquals(dir.resolve("synth.coverage.json"), written.report());
         JsonObject report = JsonParser.parseString(Files.readString(written.report())).getAsJsonObject();
         assertEquals(tiny.modelId(), report.getAsJsonObject("provenance").get("model").getAsString());
