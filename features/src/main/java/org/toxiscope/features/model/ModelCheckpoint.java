@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import org.toxiscope.common.Digests;
 import org.toxiscope.features.io.CheckpointWeights;
 import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.io.MalformedFileException;
 
 /**
  * A Hugging Face model folder (config.json, tokenizer.json, safetensors single file or shards), given as a path or a
@@ -67,8 +68,19 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
         return configSha256;
     }
 
+    /**
+     * Opens the model's tokenizer.json, refused naming both files when it can produce an id past config.json's
+     * vocab_size (the embedding's rows): such an id would otherwise reach libtorch as an out-of-bounds index.
+     */
     public QwenTokenizer tokenizer() throws IOException {
-        return QwenTokenizer.open(dir);
+        QwenTokenizer tokenizer = QwenTokenizer.open(dir);
+        if (tokenizer.largestId() >= config.vocabSize()) {
+            tokenizer.close();
+            throw new MalformedFileException(tokenizer.file() + ": holds token id " + tokenizer.largestId()
+                    + " but " + dir.resolve("config.json") + " gives vocab_size " + config.vocabSize() + " (ids 0.."
+                    + (config.vocabSize() - 1) + "): the tokenizer does not belong to this model");
+        }
+        return tokenizer;
     }
 
     /** An IllegalArgumentException naming the model and its blocks where {@code layer} is past its last block. */

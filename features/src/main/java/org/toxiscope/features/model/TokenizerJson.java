@@ -23,7 +23,9 @@ import org.toxiscope.common.SmallFile;
 
 /**
  * Vets a {@code tokenizer.json} before the Rust tokenizers library sees it: a structurally wrong file is refused with
- * the JSON path at fault, and every regex it holds must compile and run over a probe text within a step budget.
+ * the JSON path at fault, and every regex it holds must compile and run over a probe text within a step budget; the
+ * largest token id it can produce (model vocabulary and added tokens) is returned for the caller to hold against the
+ * model's embedding.
  *
  * <p>Why: the library matches with Oniguruma, whose backtracking limit makes a catastrophic pattern panic inside
  * native code, which aborts the JVM. Java's engine backtracks the same way, so running each pattern here over runs of
@@ -44,12 +46,16 @@ final class TokenizerJson {
     private TokenizerJson() {
     }
 
-    /** Reads and checks {@code file}; throws naming the file and the JSON path at fault. */
-    static void check(Path file) throws IOException {
+    /**
+     * Reads and checks {@code file}, returning its largest token id (-1 for none); throws naming the file and the JSON
+     * path at fault.
+     */
+    static long check(Path file) throws IOException {
         String text = SmallFile.readString(file, SmallFile.MAX_TOKENIZER_BYTES);
         JsonObject top = new JsonObject();
         boolean sawModel = false;
-        // Streamed so that the model's vocabulary and merges (most of the file) are skipped, never built as a tree.
+        long largest = -1;
+        // Streamed so that the model's vocabulary and merges (most of the file) are never built as a tree.
         try (JsonReader json = new JsonReader(new StringReader(text))) {
             json.setStrictness(Strictness.STRICT);
             if (json.peek() != JsonToken.BEGIN_OBJECT) {
@@ -60,7 +66,7 @@ final class TokenizerJson {
                 String name = json.nextName();
                 if (name.equals("model")) {
                     sawModel = true;
-                    checkModel(file, json);
+                    largest = checkModel(file, json);
                 } else {
                     top.add(name, JsonParser.parseReader(json));
                 }
@@ -87,6 +93,15 @@ final class TokenizerJson {
         if (added != null && !added.isJsonNull() && !added.isJsonArray()) {
             throw new IOException(file + ": added_tokens must be an array");
         }
+        if (added != null && added.isJsonArray()) {
+            for (int i = 0; i < added.getAsJsonArray().size(); i++) {
+                JsonElement token = added.getAsJsonArray().get(i);
+                JsonElement id = token.isJsonObject() ? token.getAsJsonObject().get("id") : null;
+                boolean number = id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber();
+                largest = Math.max(largest, tokenId(file, "added_tokens[" + i + "].id",
+                        number ? id.getAsString() : null));
+            }
+        }
         List<String[]> regexes = new ArrayList<>();
         for (Map.Entry<String, JsonElement> e : top.entrySet()) {
             collectRegexes(e.getValue(), e.getKey(), regexes);
@@ -94,16 +109,36 @@ final class TokenizerJson {
         for (String[] r : regexes) {
             probe(file, r[0], r[1]);
         }
+        return largest;
     }
 
-    /** Checks the model object's kind and the JSON types of its vocabulary and merges, skipping their content. */
-    private static void checkModel(Path file, JsonReader json) throws IOException {
+    /** A token id given as JSON number text (null when the value is not a number): a non-negative int. */
+    private static long tokenId(Path file, String path, String number) throws IOException {
+        if (number == null) {
+            throw new IOException(file + ": " + path + " must be a token id (a non-negative integer)");
+        }
+        // JSON number text: plain digits of an int, no sign, fraction or exponent
+        long id = number.length() <= 10 && number.chars().allMatch(c -> c >= '0' && c <= '9')
+                ? Long.parseLong(number) : -1;
+        if (id < 0 || id > Integer.MAX_VALUE) {
+            throw new IOException(file + ": " + path + " is " + number + ", expected a token id in 0.."
+                    + Integer.MAX_VALUE);
+        }
+        return id;
+    }
+
+    /**
+     * Checks the model object's kind and the JSON types of its vocabulary and merges, skipping the merges and reading
+     * only the vocabulary's ids; returns the largest id (an array vocabulary's ids are its positions).
+     */
+    private static long checkModel(Path file, JsonReader json) throws IOException {
         if (json.peek() != JsonToken.BEGIN_OBJECT) {
             throw new IOException(file + ": model must be an object");
         }
         String type = null;
         JsonToken vocab = null;
         JsonToken merges = null;
+        long largest = -1;
         json.beginObject();
         while (json.hasNext()) {
             String key = json.nextName();
@@ -117,6 +152,8 @@ final class TokenizerJson {
             }
             if (key.equals("vocab")) {
                 vocab = token;
+                largest = Math.max(largest, largestVocabId(file, json));
+                continue;
             } else if (key.equals("merges")) {
                 merges = token;
             }
@@ -136,6 +173,36 @@ final class TokenizerJson {
         if (name.equals("BPE") && merges != null && merges != JsonToken.BEGIN_ARRAY) {
             throw new IOException(file + ": model.merges must be an array");
         }
+        return largest;
+    }
+
+    /** The largest id of a {@code {token: id}} vocabulary, or the last position of an array one; -1 otherwise. */
+    private static long largestVocabId(Path file, JsonReader json) throws IOException {
+        long largest = -1;
+        if (json.peek() == JsonToken.BEGIN_OBJECT) {
+            json.beginObject();
+            while (json.hasNext()) {
+                String token = json.nextName();
+                String number = null;
+                if (json.peek() == JsonToken.NUMBER) {
+                    number = json.nextString(); // the number's own text: no rounding through a double
+                } else {
+                    json.skipValue();
+                }
+                largest = Math.max(largest, tokenId(file, "model.vocab[\"" + token + "\"]", number));
+            }
+            json.endObject();
+        } else if (json.peek() == JsonToken.BEGIN_ARRAY) {
+            json.beginArray();
+            while (json.hasNext()) {
+                json.skipValue();
+                largest++;
+            }
+            json.endArray();
+        } else {
+            json.skipValue();
+        }
+        return largest;
     }
 
     private static boolean isString(JsonElement e) {

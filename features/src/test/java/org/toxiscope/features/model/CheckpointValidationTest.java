@@ -111,6 +111,39 @@ class CheckpointValidationTest {
                 + " 'model.layers.1.mlp.experts.59999.gate_proj.weight'", e.getMessage());
     }
 
+    // ---- tokenizer against the model ----
+
+    @Test
+    void aTokenizerWithIdsPastTheVocabularyIsRefusedNamingBothFiles() throws IOException {
+        Path model = fixtureWithConfig("qwen3-tiny", o -> { });
+        int vocab = ModelConfig.read(model.resolve("config.json")).vocabSize();
+        JsonObject tokenizer = JsonParser.parseString(
+                Files.readString(SharedFixtures.path("qwen3-tiny/tokenizer.json"))).getAsJsonObject();
+        // One added token exactly at vocab_size: the embedding (vocab_size rows) has no row for it.
+        JsonObject beyond = new JsonObject();
+        beyond.addProperty("id", vocab);
+        beyond.addProperty("content", "<|beyond|>");
+        for (String flag : List.of("single_word", "lstrip", "rstrip", "normalized")) {
+            beyond.addProperty(flag, false);
+        }
+        beyond.addProperty("special", true);
+        tokenizer.getAsJsonArray("added_tokens").add(beyond);
+        Files.writeString(model.resolve("tokenizer.json"), tokenizer.toString());
+        try (ModelCheckpoint checkpoint = ModelCheckpoint.open(model.toString())) {
+            IOException e = assertThrows(MalformedFileException.class, checkpoint::tokenizer);
+            assertEquals(model.resolve("tokenizer.json") + ": holds token id " + vocab + " but "
+                    + model.resolve("config.json") + " gives vocab_size " + vocab + " (ids 0.." + (vocab - 1)
+                    + "): the tokenizer does not belong to this model", e.getMessage());
+        }
+        // The fixture's own tokenizer (largest id 151668) fits its 151936 rows.
+        Files.delete(model.resolve("tokenizer.json"));
+        Files.createSymbolicLink(model.resolve("tokenizer.json"), SharedFixtures.path("qwen3-tiny/tokenizer.json"));
+        try (ModelCheckpoint checkpoint = ModelCheckpoint.open(model.toString());
+             QwenTokenizer t = checkpoint.tokenizer()) {
+            assertEquals(151668, t.largestId());
+        }
+    }
+
     // ---- tensor shapes and values ----
 
     @Test
