@@ -76,7 +76,7 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
         QwenTokenizer tokenizer = QwenTokenizer.open(dir);
         if (tokenizer.largestId() >= config.vocabSize()) {
             tokenizer.close();
-            throw new MalformedFileException(tokenizer.file() + ": holds token id " + tokenizer.largestId()
+            throw new MalformedFileException(tokenizer.file() + ": yields token ids up to " + tokenizer.largestId()
                     + " but " + dir.resolve("config.json") + " gives vocab_size " + config.vocabSize() + " (ids 0.."
                     + (config.vocabSize() - 1) + "): the tokenizer does not belong to this model");
         }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +25,8 @@ import org.toxiscope.common.SmallFile;
 /**
  * Vets a {@code tokenizer.json} before the Rust tokenizers library sees it: a structurally wrong file is refused with
  * the JSON path at fault, and every regex it holds must compile and run over a probe text within a step budget; the
- * largest token id it can produce (model vocabulary and added tokens) is returned for the caller to hold against the
- * model's embedding.
+ * largest token id the library will produce (model vocabulary and added tokens) is returned for the caller to hold
+ * against the model's embedding.
  *
  * <p>Why: the library matches with Oniguruma, whose backtracking limit makes a catastrophic pattern panic inside
  * native code, which aborts the JVM. Java's engine backtracks the same way, so running each pattern here over runs of
@@ -54,7 +55,7 @@ final class TokenizerJson {
         String text = SmallFile.readString(file, SmallFile.MAX_TOKENIZER_BYTES);
         JsonObject top = new JsonObject();
         boolean sawModel = false;
-        long largest = -1;
+        Vocab vocab = new Vocab(-1, 0, Set.of());
         // Streamed so that the model's vocabulary and merges (most of the file) are never built as a tree.
         try (JsonReader json = new JsonReader(new StringReader(text))) {
             json.setStrictness(Strictness.STRICT);
@@ -66,7 +67,7 @@ final class TokenizerJson {
                 String name = json.nextName();
                 if (name.equals("model")) {
                     sawModel = true;
-                    largest = checkModel(file, json);
+                    vocab = checkModel(file, json);
                 } else {
                     top.add(name, JsonParser.parseReader(json));
                 }
@@ -93,14 +94,18 @@ final class TokenizerJson {
         if (added != null && !added.isJsonNull() && !added.isJsonArray()) {
             throw new IOException(file + ": added_tokens must be an array");
         }
+        long largest = vocab.largestId();
         if (added != null && added.isJsonArray()) {
-            for (int i = 0; i < added.getAsJsonArray().size(); i++) {
-                JsonElement token = added.getAsJsonArray().get(i);
-                JsonElement id = token.isJsonObject() ? token.getAsJsonObject().get("id") : null;
-                boolean number = id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber();
-                largest = Math.max(largest, tokenId(file, "added_tokens[" + i + "].id",
-                        number ? id.getAsString() : null));
+            // As the library loads them: an added token already in the vocabulary keeps that id, each other one (by
+            // content) takes the next id from the vocabulary's size on, whatever "id" the file states.
+            Set<String> fresh = new HashSet<>();
+            for (JsonElement token : added.getAsJsonArray()) {
+                JsonElement content = token.isJsonObject() ? token.getAsJsonObject().get("content") : null;
+                if (isString(content) && !vocab.tokens().contains(content.getAsString())) {
+                    fresh.add(content.getAsString());
+                }
             }
+            largest = Math.max(largest, vocab.size() - 1L + fresh.size());
         }
         List<String[]> regexes = new ArrayList<>();
         for (Map.Entry<String, JsonElement> e : top.entrySet()) {
@@ -127,18 +132,22 @@ final class TokenizerJson {
         return id;
     }
 
+    /** A model vocabulary: its largest id, its number of entries, and its tokens. */
+    private record Vocab(long largestId, int size, Set<String> tokens) {
+    }
+
     /**
      * Checks the model object's kind and the JSON types of its vocabulary and merges, skipping the merges and reading
-     * only the vocabulary's ids; returns the largest id (an array vocabulary's ids are its positions).
+     * only the vocabulary's tokens and ids (an array vocabulary's ids are its positions).
      */
-    private static long checkModel(Path file, JsonReader json) throws IOException {
+    private static Vocab checkModel(Path file, JsonReader json) throws IOException {
         if (json.peek() != JsonToken.BEGIN_OBJECT) {
             throw new IOException(file + ": model must be an object");
         }
         String type = null;
         JsonToken vocab = null;
         JsonToken merges = null;
-        long largest = -1;
+        Vocab read = new Vocab(-1, 0, Set.of());
         json.beginObject();
         while (json.hasNext()) {
             String key = json.nextName();
@@ -152,7 +161,7 @@ final class TokenizerJson {
             }
             if (key.equals("vocab")) {
                 vocab = token;
-                largest = Math.max(largest, largestVocabId(file, json));
+                read = vocab(file, json);
                 continue;
             } else if (key.equals("merges")) {
                 merges = token;
@@ -173,12 +182,14 @@ final class TokenizerJson {
         if (name.equals("BPE") && merges != null && merges != JsonToken.BEGIN_ARRAY) {
             throw new IOException(file + ": model.merges must be an array");
         }
-        return largest;
+        return read;
     }
 
-    /** The largest id of a {@code {token: id}} vocabulary, or the last position of an array one; -1 otherwise. */
-    private static long largestVocabId(Path file, JsonReader json) throws IOException {
+    /** A {@code {token: id}} vocabulary, or an array one of {@code [token, score]} pairs; empty for anything else. */
+    private static Vocab vocab(Path file, JsonReader json) throws IOException {
         long largest = -1;
+        Set<String> tokens = new HashSet<>();
+        int size = 0;
         if (json.peek() == JsonToken.BEGIN_OBJECT) {
             json.beginObject();
             while (json.hasNext()) {
@@ -190,19 +201,32 @@ final class TokenizerJson {
                     json.skipValue();
                 }
                 largest = Math.max(largest, tokenId(file, "model.vocab[\"" + token + "\"]", number));
+                tokens.add(token);
+                size++;
             }
             json.endObject();
         } else if (json.peek() == JsonToken.BEGIN_ARRAY) {
             json.beginArray();
             while (json.hasNext()) {
-                json.skipValue();
-                largest++;
+                if (json.peek() == JsonToken.BEGIN_ARRAY) {
+                    json.beginArray();
+                    if (json.hasNext() && json.peek() == JsonToken.STRING) {
+                        tokens.add(json.nextString());
+                    }
+                    while (json.hasNext()) {
+                        json.skipValue();
+                    }
+                    json.endArray();
+                } else {
+                    json.skipValue();
+                }
+                largest = size++;
             }
             json.endArray();
         } else {
             json.skipValue();
         }
-        return largest;
+        return new Vocab(largest, size, tokens);
     }
 
     private static boolean isString(JsonElement e) {

@@ -1,5 +1,6 @@
 package org.toxiscope.features.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -119,25 +120,31 @@ class CheckpointValidationTest {
         int vocab = ModelConfig.read(model.resolve("config.json")).vocabSize();
         JsonObject tokenizer = JsonParser.parseString(
                 Files.readString(SharedFixtures.path("qwen3-tiny/tokenizer.json"))).getAsJsonObject();
-        // One added token exactly at vocab_size: the embedding (vocab_size rows) has no row for it.
-        JsonObject beyond = new JsonObject();
-        beyond.addProperty("id", vocab);
-        beyond.addProperty("content", "<|beyond|>");
-        for (String flag : List.of("single_word", "lstrip", "rstrip", "normalized")) {
-            beyond.addProperty(flag, false);
+        // Qwen's ids end at 151668; 300 more added tokens run past the embedding's 151936 rows.
+        for (int i = 0; i < 300; i++) {
+            JsonObject extra = new JsonObject();
+            extra.addProperty("id", 151669 + i);
+            extra.addProperty("content", "<|extra_" + i + "|>");
+            for (String flag : List.of("single_word", "lstrip", "rstrip", "normalized")) {
+                extra.addProperty(flag, false);
+            }
+            extra.addProperty("special", true);
+            tokenizer.getAsJsonArray("added_tokens").add(extra);
         }
-        beyond.addProperty("special", true);
-        tokenizer.getAsJsonArray("added_tokens").add(beyond);
-        Files.writeString(model.resolve("tokenizer.json"), tokenizer.toString());
+        Path file = model.resolve("tokenizer.json");
+        Files.writeString(file, tokenizer.toString());
+        try (QwenTokenizer unchecked = QwenTokenizer.open(file)) {
+            assertArrayEquals(new int[] {151968}, unchecked.encode("<|extra_299|>"), "the library's own id");
+        }
         try (ModelCheckpoint checkpoint = ModelCheckpoint.open(model.toString())) {
             IOException e = assertThrows(MalformedFileException.class, checkpoint::tokenizer);
-            assertEquals(model.resolve("tokenizer.json") + ": holds token id " + vocab + " but "
-                    + model.resolve("config.json") + " gives vocab_size " + vocab + " (ids 0.." + (vocab - 1)
+            assertEquals(file + ": yields token ids up to 151968 but " + model.resolve("config.json")
+                    + " gives vocab_size " + vocab + " (ids 0.." + (vocab - 1)
                     + "): the tokenizer does not belong to this model", e.getMessage());
         }
         // The fixture's own tokenizer (largest id 151668) fits its 151936 rows.
-        Files.delete(model.resolve("tokenizer.json"));
-        Files.createSymbolicLink(model.resolve("tokenizer.json"), SharedFixtures.path("qwen3-tiny/tokenizer.json"));
+        Files.delete(file);
+        Files.createSymbolicLink(file, SharedFixtures.path("qwen3-tiny/tokenizer.json"));
         try (ModelCheckpoint checkpoint = ModelCheckpoint.open(model.toString());
              QwenTokenizer t = checkpoint.tokenizer()) {
             assertEquals(151668, t.largestId());

@@ -103,15 +103,25 @@ class TokenizerJsonTest {
     }
 
     @Test
-    void theLargestIdCoversTheVocabularyAndTheAddedTokens() throws IOException {
+    void theLargestIdIsTheOneTheLibraryGivesForVocabularyAndAddedTokens() throws IOException {
         Path f = tokenizer(QWEN_SPLIT);
         assertEquals(2, TokenizerJson.check(f));
+        // The library ignores an added token's "id": one already in the vocabulary keeps its id, new ones follow it.
         JsonObject root = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
-        root.add("added_tokens", JsonParser.parseString("[{\"id\":9,\"content\":\"<x>\",\"special\":true}]"));
+        root.add("added_tokens", JsonParser.parseString("[" + added(90, "<x>") + "," + added(0, "ab") + ","
+                + added(91, "<y>") + "," + added(92, "<x>") + "]"));
         Files.writeString(f, root.toString());
-        assertEquals(9, TokenizerJson.check(f));
+        assertEquals(4, TokenizerJson.check(f));
+        try (QwenTokenizer t = QwenTokenizer.open(f)) {
+            assertArrayEquals(new int[] {3, 2, 4}, t.encode("<x>ab<y>"));
+        }
         Files.writeString(f, "{\"model\":{\"type\":\"Unigram\",\"vocab\":[[\"a\",0.0],[\"b\",-1.0],[\"c\",-2.0]]}}");
         assertEquals(2, TokenizerJson.check(f), "a Unigram vocabulary's ids are its positions");
+    }
+
+    private static String added(int id, String content) {
+        return "{\"id\":" + id + ",\"content\":\"" + content + "\",\"single_word\":false,\"lstrip\":false,"
+                + "\"rstrip\":false,\"normalized\":false,\"special\":true}";
     }
 
     @ParameterizedTest
