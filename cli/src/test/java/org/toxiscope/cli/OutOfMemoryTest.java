@@ -2,7 +2,6 @@ package org.toxiscope.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -89,22 +88,14 @@ class OutOfMemoryTest {
             }
             w.write("\",1\n");
         }
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx16m", "-XX:-UsePerfData", "-cp",
-                System.getProperty("java.class.path"), Toxiscope.class.getName(), "data", "stats", "--input",
+        ChildCli.Result r = ChildCli.run(dir, "16m", Duration.ofSeconds(60), "data", "stats", "--input",
                 csv.toString());
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        String output = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> readAll(p));
-        int exit = p.waitFor();
-        assertEquals(OneLineErrors.OUT_OF_MEMORY, exit, output);
+        String output = r.out() + r.err();
+        assertFalse(r.timedOut(), output);
+        assertEquals(OneLineErrors.OUT_OF_MEMORY, r.exit(), output);
         assertFalse(output.contains("\tat "), output);
-        String last = output.strip().lines().reduce((a, b) -> b).orElse("");
+        String last = r.err().strip().lines().reduce((a, b) -> b).orElse("");
         assertTrue(last.startsWith("toxiscope data stats: out of memory (Java heap space"), output);
         assertTrue(last.contains("on --input " + csv), output);
-    }
-
-    private static String readAll(Process p) throws IOException {
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }

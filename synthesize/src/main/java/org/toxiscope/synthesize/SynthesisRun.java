@@ -266,12 +266,17 @@ public final class SynthesisRun {
                         null, null, null);
             }
             ModelCheckpoint checkpoint = ModelCheckpoint.open(other);
+            QwenTokenizer tokenizer = null;
             try {
+                // The tokenizer before the weights: one that does not fit the model is refused before the load.
+                tokenizer = checkpoint.tokenizer();
                 LanguageModel lm = checkpoint.load(Devices.parse(session.spec().device()), -1);
-                QwenTokenizer tokenizer = checkpoint.tokenizer();
                 return new InstructModel(new TextGenerator(lm, tokenizer, session.manager()), checkpoint, lm,
                         tokenizer);
             } catch (IOException | RuntimeException e) {
+                if (tokenizer != null) {
+                    tokenizer.close();
+                }
                 checkpoint.close();
                 throw e;
             }

@@ -84,10 +84,11 @@ public final class FeatureSession implements AutoCloseable {
             ModelCheckpoint checkpoint = ModelCheckpoint.open(spec.model());
             opened.push(checkpoint);
             checkpoint.requireLayer(spec.deepestLayer());
-            LanguageModel model = checkpoint.load(device, spec.wholeModel() ? -1 : spec.deepestLayer());
-            opened.push(model);
+            // The tokenizer before the weights: a tokenizer that does not fit the model is refused before the load.
             QwenTokenizer tokenizer = checkpoint.tokenizer();
             opened.push(tokenizer);
+            LanguageModel model = checkpoint.load(device, spec.wholeModel() ? -1 : spec.deepestLayer());
+            opened.push(model);
             NDManager manager = NDManager.newBaseManager(device);
             opened.push(manager);
             FeatureSession session = new FeatureSession(resolved(spec, specs, checkpoint.config()),

@@ -11,6 +11,7 @@ import org.toxiscope.common.Digests;
 import org.toxiscope.common.SmallFile;
 import org.toxiscope.features.io.CheckpointWeights;
 import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.io.MalformedFileException;
 
 /**
  * A Hugging Face model folder (config.json, tokenizer.json, safetensors single file or shards), given as a path or a
@@ -93,8 +94,19 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
         return tokenizerSha256;
     }
 
+    /**
+     * Opens the model's tokenizer.json, refused naming both files when it can produce an id past config.json's
+     * vocab_size (the embedding's rows): such an id would otherwise reach libtorch as an out-of-bounds index.
+     */
     public QwenTokenizer tokenizer() throws IOException {
-        return QwenTokenizer.open(tokenizerFile());
+        QwenTokenizer tokenizer = QwenTokenizer.open(tokenizerFile());
+        if (tokenizer.largestId() >= config.vocabSize()) {
+            tokenizer.close();
+            throw new MalformedFileException(tokenizer.file() + ": yields token ids up to " + tokenizer.largestId()
+                    + " but " + dir.resolve("config.json") + " gives vocab_size " + config.vocabSize() + " (ids 0.."
+                    + (config.vocabSize() - 1) + "): the tokenizer does not belong to this model");
+        }
+        return tokenizer;
     }
 
     private Path tokenizerFile() {

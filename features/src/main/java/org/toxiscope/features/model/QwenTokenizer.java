@@ -16,10 +16,12 @@ public final class QwenTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
     private final Path file;
+    private final long largestId;
 
-    private QwenTokenizer(HuggingFaceTokenizer tokenizer, Path file) {
+    private QwenTokenizer(HuggingFaceTokenizer tokenizer, Path file, long largestId) {
         this.tokenizer = tokenizer;
         this.file = file;
+        this.largestId = largestId;
     }
 
     /** Opens {@code tokenizer.json} (a file, or a folder holding one). */
@@ -28,14 +30,24 @@ public final class QwenTokenizer implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": tokenizer.json not found");
         }
-        TokenizerJson.check(file);
+        long largestId = TokenizerJson.check(file);
         try {
             HuggingFaceTokenizer t = HuggingFaceTokenizer.builder().optTokenizerPath(file).optAddSpecialTokens(false)
                     .optTruncation(false).optPadding(false).build();
-            return new QwenTokenizer(t, file);
+            return new QwenTokenizer(t, file, largestId);
         } catch (RuntimeException e) {
             throw new IOException(file + ": the tokenizer library refused it: " + e.getMessage(), e);
         }
+    }
+
+    /** The tokenizer.json file this tokenizer was read from. */
+    public Path file() {
+        return file;
+    }
+
+    /** The largest id the tokenizer can produce: of its model vocabulary and added tokens (-1 when it has none). */
+    public long largestId() {
+        return largestId;
     }
 
     public int[] encode(String text) {

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,7 +24,9 @@ import org.toxiscope.common.SmallFile;
 
 /**
  * Vets a {@code tokenizer.json} before the Rust tokenizers library sees it: a structurally wrong file is refused with
- * the JSON path at fault, and every regex it holds must compile and run over a probe text within a step budget.
+ * the JSON path at fault, and every regex it holds must compile and run over a probe text within a step budget; the
+ * largest token id the library will produce (model vocabulary and added tokens) is returned for the caller to hold
+ * against the model's embedding.
  *
  * <p>Why: the library matches with Oniguruma, whose backtracking limit makes a catastrophic pattern panic inside
  * native code, which aborts the JVM. Java's engine backtracks the same way, so running each pattern here over runs of
@@ -44,12 +47,16 @@ final class TokenizerJson {
     private TokenizerJson() {
     }
 
-    /** Reads and checks {@code file}; throws naming the file and the JSON path at fault. */
-    static void check(Path file) throws IOException {
+    /**
+     * Reads and checks {@code file}, returning its largest token id (-1 for none); throws naming the file and the JSON
+     * path at fault.
+     */
+    static long check(Path file) throws IOException {
         String text = SmallFile.readString(file, SmallFile.MAX_TOKENIZER_BYTES);
         JsonObject top = new JsonObject();
         boolean sawModel = false;
-        // Streamed so that the model's vocabulary and merges (most of the file) are skipped, never built as a tree.
+        Vocab vocab = new Vocab(-1, 0, Set.of());
+        // Streamed so that the model's vocabulary and merges (most of the file) are never built as a tree.
         try (JsonReader json = new JsonReader(new StringReader(text))) {
             json.setStrictness(Strictness.STRICT);
             if (json.peek() != JsonToken.BEGIN_OBJECT) {
@@ -60,7 +67,7 @@ final class TokenizerJson {
                 String name = json.nextName();
                 if (name.equals("model")) {
                     sawModel = true;
-                    checkModel(file, json);
+                    vocab = checkModel(file, json);
                 } else {
                     top.add(name, JsonParser.parseReader(json));
                 }
@@ -87,6 +94,19 @@ final class TokenizerJson {
         if (added != null && !added.isJsonNull() && !added.isJsonArray()) {
             throw new IOException(file + ": added_tokens must be an array");
         }
+        long largest = vocab.largestId();
+        if (added != null && added.isJsonArray()) {
+            // As the library loads them: an added token already in the vocabulary keeps that id, each other one (by
+            // content) takes the next id from the vocabulary's size on, whatever "id" the file states.
+            Set<String> fresh = new HashSet<>();
+            for (JsonElement token : added.getAsJsonArray()) {
+                JsonElement content = token.isJsonObject() ? token.getAsJsonObject().get("content") : null;
+                if (isString(content) && !vocab.tokens().contains(content.getAsString())) {
+                    fresh.add(content.getAsString());
+                }
+            }
+            largest = Math.max(largest, vocab.size() - 1L + fresh.size());
+        }
         List<String[]> regexes = new ArrayList<>();
         for (Map.Entry<String, JsonElement> e : top.entrySet()) {
             collectRegexes(e.getValue(), e.getKey(), regexes);
@@ -94,16 +114,40 @@ final class TokenizerJson {
         for (String[] r : regexes) {
             probe(file, r[0], r[1]);
         }
+        return largest;
     }
 
-    /** Checks the model object's kind and the JSON types of its vocabulary and merges, skipping their content. */
-    private static void checkModel(Path file, JsonReader json) throws IOException {
+    /** A token id given as JSON number text (null when the value is not a number): a non-negative int. */
+    private static long tokenId(Path file, String path, String number) throws IOException {
+        if (number == null) {
+            throw new IOException(file + ": " + path + " must be a token id (a non-negative integer)");
+        }
+        // JSON number text: plain digits of an int, no sign, fraction or exponent
+        long id = number.length() <= 10 && number.chars().allMatch(c -> c >= '0' && c <= '9')
+                ? Long.parseLong(number) : -1;
+        if (id < 0 || id > Integer.MAX_VALUE) {
+            throw new IOException(file + ": " + path + " is " + number + ", expected a token id in 0.."
+                    + Integer.MAX_VALUE);
+        }
+        return id;
+    }
+
+    /** A model vocabulary: its largest id, its number of entries, and its tokens. */
+    private record Vocab(long largestId, int size, Set<String> tokens) {
+    }
+
+    /**
+     * Checks the model object's kind and the JSON types of its vocabulary and merges, skipping the merges and reading
+     * only the vocabulary's tokens and ids (an array vocabulary's ids are its positions).
+     */
+    private static Vocab checkModel(Path file, JsonReader json) throws IOException {
         if (json.peek() != JsonToken.BEGIN_OBJECT) {
             throw new IOException(file + ": model must be an object");
         }
         String type = null;
         JsonToken vocab = null;
         JsonToken merges = null;
+        Vocab read = new Vocab(-1, 0, Set.of());
         json.beginObject();
         while (json.hasNext()) {
             String key = json.nextName();
@@ -117,6 +161,8 @@ final class TokenizerJson {
             }
             if (key.equals("vocab")) {
                 vocab = token;
+                read = vocab(file, json);
+                continue;
             } else if (key.equals("merges")) {
                 merges = token;
             }
@@ -136,6 +182,51 @@ final class TokenizerJson {
         if (name.equals("BPE") && merges != null && merges != JsonToken.BEGIN_ARRAY) {
             throw new IOException(file + ": model.merges must be an array");
         }
+        return read;
+    }
+
+    /** A {@code {token: id}} vocabulary, or an array one of {@code [token, score]} pairs; empty for anything else. */
+    private static Vocab vocab(Path file, JsonReader json) throws IOException {
+        long largest = -1;
+        Set<String> tokens = new HashSet<>();
+        int size = 0;
+        if (json.peek() == JsonToken.BEGIN_OBJECT) {
+            json.beginObject();
+            while (json.hasNext()) {
+                String token = json.nextName();
+                String number = null;
+                if (json.peek() == JsonToken.NUMBER) {
+                    number = json.nextString(); // the number's own text: no rounding through a double
+                } else {
+                    json.skipValue();
+                }
+                largest = Math.max(largest, tokenId(file, "model.vocab[\"" + token + "\"]", number));
+                tokens.add(token);
+                size++;
+            }
+            json.endObject();
+        } else if (json.peek() == JsonToken.BEGIN_ARRAY) {
+            json.beginArray();
+            while (json.hasNext()) {
+                if (json.peek() == JsonToken.BEGIN_ARRAY) {
+                    json.beginArray();
+                    if (json.hasNext() && json.peek() == JsonToken.STRING) {
+                        tokens.add(json.nextString());
+                    }
+                    while (json.hasNext()) {
+                        json.skipValue();
+                    }
+                    json.endArray();
+                } else {
+                    json.skipValue();
+                }
+                largest = size++;
+            }
+            json.endArray();
+        } else {
+            json.skipValue();
+        }
+        return new Vocab(largest, size, tokens);
     }
 
     private static boolean isString(JsonElement e) {

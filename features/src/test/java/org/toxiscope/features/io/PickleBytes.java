@@ -4,26 +4,26 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Hand-assembles pickle opcodes for tests, the way torch.save (protocol 2) writes them. */
-final class PickleBytes {
+public final class PickleBytes {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    PickleBytes op(int opcode) {
+    public PickleBytes op(int opcode) {
         out.write(opcode);
         return this;
     }
 
-    PickleBytes proto() {
+    public PickleBytes proto() {
         return op(0x80).op(2);
     }
 
-    PickleBytes global(String module, String name) {
+    public PickleBytes global(String module, String name) {
         op('c');
         out.writeBytes((module + "\n" + name + "\n").getBytes(StandardCharsets.UTF_8));
         return this;
     }
 
-    PickleBytes str(String s) {
+    public PickleBytes str(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         op('X');
         int n = b.length;
@@ -35,7 +35,7 @@ final class PickleBytes {
         return this;
     }
 
-    PickleBytes integer(long v) {
+    public PickleBytes integer(long v) {
         op('J');
         for (int i = 0; i < 4; i++) {
             out.write((int) (v >>> (8 * i)));
@@ -44,7 +44,7 @@ final class PickleBytes {
     }
 
     /** A tuple of ints: MARK, BININT..., TUPLE. */
-    PickleBytes ints(long... values) {
+    public PickleBytes ints(long... values) {
         op('(');
         for (long v : values) {
             integer(v);
@@ -53,7 +53,7 @@ final class PickleBytes {
     }
 
     /** {@code _rebuild_tensor_v2(storage(key, type, numel), offset, size, stride, False, OrderedDict())}. */
-    PickleBytes tensor(String storageType, String key, long numel, long offset, long[] size, long[] stride) {
+    public PickleBytes tensor(String storageType, String key, long numel, long offset, long[] size, long[] stride) {
         global("torch._utils", "_rebuild_tensor_v2");
         op('(');
         op('(').str("storage").global("torch", storageType).str(key).str("cpu").integer(numel).op('t').op('Q');
@@ -62,7 +62,7 @@ final class PickleBytes {
         return op('t').op('R');
     }
 
-    byte[] bytes() {
+    public byte[] bytes() {
         return out.toByteArray();
     }
 }

@@ -1,5 +1,6 @@
 package org.toxiscope.features.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -109,6 +110,45 @@ class CheckpointValidationTest {
                 () -> assertThrows(MalformedFileException.class, () -> ModelCheckpoint.open(model.toString())));
         assertEquals(model + ": config.json gives num_experts 60000 but the checkpoint has no tensor"
                 + " 'model.layers.1.mlp.experts.59999.gate_proj.weight'", e.getMessage());
+    }
+
+    // ---- tokenizer against the model ----
+
+    @Test
+    void aTokenizerWithIdsPastTheVocabularyIsRefusedNamingBothFiles() throws IOException {
+        Path model = fixtureWithConfig("qwen3-tiny", o -> { });
+        int vocab = ModelConfig.read(model.resolve("config.json")).vocabSize();
+        JsonObject tokenizer = JsonParser.parseString(
+                Files.readString(SharedFixtures.path("qwen3-tiny/tokenizer.json"))).getAsJsonObject();
+        // Qwen's ids end at 151668; 300 more added tokens run past the embedding's 151936 rows.
+        for (int i = 0; i < 300; i++) {
+            JsonObject extra = new JsonObject();
+            extra.addProperty("id", 151669 + i);
+            extra.addProperty("content", "<|extra_" + i + "|>");
+            for (String flag : List.of("single_word", "lstrip", "rstrip", "normalized")) {
+                extra.addProperty(flag, false);
+            }
+            extra.addProperty("special", true);
+            tokenizer.getAsJsonArray("added_tokens").add(extra);
+        }
+        Path file = model.resolve("tokenizer.json");
+        Files.writeString(file, tokenizer.toString());
+        try (QwenTokenizer unchecked = QwenTokenizer.open(file)) {
+            assertArrayEquals(new int[] {151968}, unchecked.encode("<|extra_299|>"), "the library's own id");
+        }
+        try (ModelCheckpoint checkpoint = ModelCheckpoint.open(model.toString())) {
+            IOException e = assertThrows(MalformedFileException.class, checkpoint::tokenizer);
+            assertEquals(file + ": yields token ids up to 151968 but " + model.resolve("config.json")
+                    + " gives vocab_size " + vocab + " (ids 0.." + (vocab - 1)
+                    + "): the tokenizer does not belong to this model", e.getMessage());
+        }
+        // The fixture's own tokenizer (largest id 151668) fits its 151936 rows.
+        Files.delete(file);
+        Files.createSymbolicLink(file, SharedFixtures.path("qwen3-tiny/tokenizer.json"));
+        try (ModelCheckpoint checkpoint = ModelCheckpoint.open(model.toString());
+             QwenTokenizer t = checkpoint.tokenizer()) {
+            assertEquals(151668, t.largestId());
+        }
     }
 
     // ---- tensor shapes and values ----

@@ -1,6 +1,7 @@
 package org.toxiscope.features.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,6 +100,37 @@ class TokenizerJsonTest {
         IOException e = assertThrows(IOException.class, () -> QwenTokenizer.open(f));
         assertTrue(e.getMessage().startsWith(f + ": "), e.getMessage());
         assertTrue(e.getMessage().indexOf('\n') < 0, e.getMessage());
+    }
+
+    @Test
+    void theLargestIdIsTheOneTheLibraryGivesForVocabularyAndAddedTokens() throws IOException {
+        Path f = tokenizer(QWEN_SPLIT);
+        assertEquals(2, TokenizerJson.check(f));
+        // The library ignores an added token's "id": one already in the vocabulary keeps its id, new ones follow it.
+        JsonObject root = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+        root.add("added_tokens", JsonParser.parseString("[" + added(90, "<x>") + "," + added(0, "ab") + ","
+                + added(91, "<y>") + "," + added(92, "<x>") + "]"));
+        Files.writeString(f, root.toString());
+        assertEquals(4, TokenizerJson.check(f));
+        try (QwenTokenizer t = QwenTokenizer.open(f)) {
+            assertArrayEquals(new int[] {3, 2, 4}, t.encode("<x>ab<y>"));
+        }
+        Files.writeString(f, "{\"model\":{\"type\":\"Unigram\",\"vocab\":[[\"a\",0.0],[\"b\",-1.0],[\"c\",-2.0]]}}");
+        assertEquals(2, TokenizerJson.check(f), "a Unigram vocabulary's ids are its positions");
+    }
+
+    private static String added(int id, String content) {
+        return "{\"id\":" + id + ",\"content\":\"" + content + "\",\"single_word\":false,\"lstrip\":false,"
+                + "\"rstrip\":false,\"normalized\":false,\"special\":true}";
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"a\":1.5}", "{\"a\":-1}", "{\"a\":\"0\"}", "{\"a\":4294967296}"})
+    void aVocabularyIdThatIsNotATokenIdIsRefused(String vocab) throws IOException {
+        Path f = dir.resolve("tokenizer.json");
+        Files.writeString(f, "{\"model\":{\"type\":\"BPE\",\"vocab\":" + vocab + ",\"merges\":[]}}");
+        IOException e = assertThrows(IOException.class, () -> TokenizerJson.check(f));
+        assertTrue(e.getMessage().startsWith(f + ": model.vocab[\"a\"] "), e.getMessage());
     }
 
     @Test
