@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.io.HfCache;
@@ -32,6 +33,13 @@ class BatchMemoryTest {
 
     private static final String LIBTORCH = "[enforce fail at alloc_cpu.cpp:116] data. DefaultCPUAllocator: not "
             + "enough memory: you tried to allocate 28800000000 bytes.";
+
+    @BeforeEach
+    void needsTheFixtures() {
+        // Skips here rather than inside assertThrows, where the skip would read as the wrong exception.
+        SharedFixtures.path("qwen3-tiny");
+        SharedFixtures.path("qwen3-tiny-sae");
+    }
 
     @Test
     void libtorchAllocationFailureNamesTheBatchAndTheFlags() throws Exception {
