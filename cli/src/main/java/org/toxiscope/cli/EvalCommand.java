@@ -43,6 +43,7 @@ import picocli.CommandLine.Option;
             "  toxiscope eval --labelled rule.csv --name rule \\",
             "      --labelled logreg.csv --name logreg --gold-column is_toxic \\",
             "      --pred-column none --threshold 0.6 --report compare",
+            "  toxiscope eval --classifier jigsaw.tsc --data test.jsonl --label-column insult,toxic --report ev",
             "",
             "Columns named 'none' are not used. A language asked for with --languages but absent from the data "
                     + "is reported with n = 0 and empty metrics; rows without a language count as 'und'."})
