@@ -19,8 +19,8 @@ public final class DatasetOptions {
             description = "Column holding the text (default: first of text, comment_text, content, sentence).")
     String textColumn;
 
-    @Option(names = "--label-column", paramLabel = "COL",
-            description = "Label column; repeat for multi-label, the first is the primary label "
+    @Option(names = "--label-column", paramLabel = "COL", split = ",",
+            description = "Label column; repeat or comma-separate for multi-label, the first is the primary label "
                     + "(default: toxic or label if present, else unlabelled).")
     List<String> labelColumns = new ArrayList<>();
 

@@ -2,20 +2,22 @@ package org.toxiscope.cli;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.toxiscope.common.Versions;
 import org.toxiscope.datasets.ColumnMapping;
-import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.OnError;
 import org.toxiscope.eval.BinaryMetrics;
 import org.toxiscope.eval.ClassifierEvaluation;
 import org.toxiscope.eval.EvalReport;
 import org.toxiscope.eval.LabelledTableSource;
 import org.toxiscope.eval.MetricsConfig;
+import org.toxiscope.eval.MultiLabelEvaluation;
 import org.toxiscope.eval.PredictionColumns;
 import org.toxiscope.eval.PredictionSource;
 import org.toxiscope.eval.Predictions;
@@ -41,6 +43,7 @@ import picocli.CommandLine.Option;
             "  toxiscope eval --labelled rule.csv --name rule \\",
             "      --labelled logreg.csv --name logreg --gold-column is_toxic \\",
             "      --pred-column none --threshold 0.6 --report compare",
+            "  toxiscope eval --classifier jigsaw.tsc --data test.jsonl --label-column insult,toxic --report ev",
             "",
             "Columns named 'none' are not used. A language asked for with --languages but absent from the data "
                     + "is reported with n = 0 and empty metrics; rows without a language count as 'und'."})
@@ -69,9 +72,11 @@ public final class EvalCommand implements Callable<Integer> {
             + "comment_text, content or sentence).")
     String textColumn;
 
-    @Option(names = "--label-column", paramLabel = "COL", description = "--data: gold label column (default: toxic "
-            + "or label).")
-    String labelColumn;
+    @Option(names = "--label-column", paramLabel = "COL", split = ",",
+            description = "--data: the heads of a multi-label bundle to score, each against the gold column of its "
+                    + "name (repeat or comma-separate; default: every label of the bundle the data has a column for); "
+                    + "for a one-label bundle, its gold column (default: its label's name, else toxic or label).")
+    List<String> labelColumns = new ArrayList<>();
 
     @Option(names = "--lang", paramLabel = "XX", description = "--data: one language code for every record.")
     String lang;
@@ -144,11 +149,11 @@ public final class EvalCommand implements Callable<Integer> {
             }
             List<String> bundleNames = new ArrayList<>();
             List<PredictionSource> sources = new ArrayList<>();
-            ColumnMapping mapping = new ColumnMapping(textColumn, labelColumn == null ? List.of() : List.of(labelColumn),
-                    langColumn, lang, idColumn, ColumnMapping.DEFAULT_THRESHOLD, List.of(), OnError.FAIL, null);
+            ColumnMapping mapping = new ColumnMapping(textColumn, List.of(), langColumn, lang, idColumn,
+                    ColumnMapping.DEFAULT_THRESHOLD, List.of(), OnError.FAIL, null);
             for (int i = 0; i < classifiers.size(); i++) {
                 bundleNames.add(names.isEmpty() ? classifiers.get(i).getFileName().toString() : names.get(i));
-                sources.add(new BundlePredictionSource(classifiers.get(i), Corpus.of(data, mapping), session));
+                sources.add(new BundlePredictionSource(classifiers.get(i), data, mapping, labelColumns, session));
             }
             return evaluate(bundleNames, sources, "classifier run", config);
         }
@@ -182,6 +187,7 @@ public final class EvalCommand implements Callable<Integer> {
                          MetricsConfig config) throws Exception {
         JsonArray provenanceOfClassifiers = new JsonArray();
         List<ClassifierEvaluation> evaluations = new ArrayList<>();
+        List<MultiLabelEvaluation> multiLabel = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             String name = classifierNames.get(i);
             if (evaluations.stream().anyMatch(e -> e.name().equals(name))) {
@@ -194,10 +200,19 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(name + ": no predictions to evaluate");
             }
             System.err.printf(Locale.ROOT, "eval: %s: %d predictions%n", name, predictions.size());
+            if (source instanceof BundlePredictionSource bundle && bundle.multiLabel()) {
+                System.err.printf(Locale.ROOT, "eval: %s: scoring label(s) %s%s%n", name,
+                        String.join(", ", bundle.labels().heads()), bundle.labels().missing().isEmpty() ? ""
+                                : "; no gold column for " + String.join(", ", bundle.labels().missing()));
+            }
             ClassifierEvaluation evaluation = ClassifierEvaluation.evaluate(name, predictions, languages, config);
             System.err.printf(Locale.ROOT, "eval: %s: metrics for %d languages in %.1f s%n", name,
                     evaluation.languages().size(), (System.nanoTime() - start) / 1e9);
             evaluations.add(evaluation);
+            if (source instanceof BundlePredictionSource bundle && bundle.byLabel().size() + bundle.labels().missing()
+                    .size() > 1) {
+                multiLabel.add(perLabel(name, bundle, evaluation, config));
+            }
             JsonObject entry = new JsonObject();
             entry.addProperty("name", name);
             entry.add("source", source.provenance());
@@ -212,12 +227,35 @@ public final class EvalCommand implements Callable<Integer> {
         EvalReport out = new EvalReport(title != null ? title : "toxiscope eval: "
                 + String.join(" vs ", evaluations.stream().map(ClassifierEvaluation::name).toList()), provenance, config);
         evaluations.forEach(out::add);
+        multiLabel.forEach(out::addLabels);
         out.write(report);
         for (ClassifierEvaluation e : evaluations) {
             System.out.println(summary(e));
         }
+        for (MultiLabelEvaluation ml : multiLabel) {
+            for (ClassifierEvaluation label : ml.labels()) {
+                System.out.println(summary(new ClassifierEvaluation(ml.name() + " " + label.name(), label.overall(),
+                        label.languages())));
+            }
+            System.out.println(ml.name() + ": mean AUROC=" + fmt(ml.meanAuroc()) + " over "
+                    + (ml.meanAurocLabels().isEmpty() ? "no label" : String.join(", ", ml.meanAurocLabels()))
+                    + (ml.missingLabels().isEmpty() ? ""
+                    : "; not scored (no gold column): " + String.join(", ", ml.missingLabels())));
+        }
         System.err.println("eval: wrote " + report.resolve(EvalReport.INDEX_HTML));
         return 0;
+    }
+
+    /** Every scored head of a multi-label bundle evaluated; the first head's is the one already computed. */
+    private MultiLabelEvaluation perLabel(String name, BundlePredictionSource bundle, ClassifierEvaluation first,
+                                          MetricsConfig config) throws IOException {
+        List<ClassifierEvaluation> labels = new ArrayList<>();
+        for (Map.Entry<String, Predictions> head : bundle.byLabel().entrySet()) {
+            labels.add(labels.isEmpty()
+                    ? new ClassifierEvaluation(head.getKey(), first.overall(), first.languages())
+                    : ClassifierEvaluation.evaluate(head.getKey(), head.getValue(), languages, config));
+        }
+        return MultiLabelEvaluation.of(name, labels, bundle.labels().missing());
     }
 
     private static String column(String name) {

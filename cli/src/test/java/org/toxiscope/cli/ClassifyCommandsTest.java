@@ -3,6 +3,7 @@ package org.toxiscope.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -185,6 +186,125 @@ class ClassifyCommandsTest {
                 assertSameMetrics(expected, metrics, name);
             }
         }
+    }
+
+    /** A three-label bundle (toxic, insult, threat) trained on the split, and the test split with toxic and insult. */
+    private static Path multiLabelBundle() throws Exception {
+        Path bundle = dir.resolve("three-labels.tsc");
+        if (Files.exists(bundle)) {
+            return bundle;
+        }
+        // insult is the opposite of toxic and threat a subset of it, so the heads score the texts differently.
+        Files.write(dir.resolve("train3.jsonl"), withLabels(train, true));
+        Files.write(dir.resolve("test2.jsonl"), withLabels(test, false));
+        var t = CliRunner.run(concat("train", modelArgs("--layer", "1", "--data", dir.resolve("train3.jsonl").toString(),
+                "--label-column", "toxic,insult", "--label-column", "threat", "--method", "logreg", "--output",
+                bundle.toString())));
+        assertEquals(0, t.exit(), t.err());
+        assertEquals(List.of("toxic", "insult", "threat"), ClassifierBundle.load(bundle).labelNames());
+        return bundle;
+    }
+
+    private static List<String> withLabels(Path file, boolean threat) throws Exception {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        for (String line : Files.readAllLines(file)) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            int toxic = o.get("toxic").getAsInt();
+            o.addProperty("insult", 1 - toxic);
+            if (threat) {
+                o.addProperty("threat", toxic == 1 && i++ % 2 == 0 ? 1 : 0);
+            }
+            out.add(o.toString());
+        }
+        return out;
+    }
+
+    private static JsonObject evalReport(Path report, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("eval", "--bootstrap", "50", "--report", report.toString()));
+        all.addAll(List.of(args));
+        var e = CliRunner.run(all.toArray(String[]::new));
+        assertEquals(0, e.exit(), e.err());
+        return JsonParser.parseString(Files.readString(report.resolve(EvalReport.REPORT_JSON))).getAsJsonObject();
+    }
+
+    private static JsonObject overall(JsonObject report) {
+        return report.getAsJsonArray("classifiers").get(0).getAsJsonObject().getAsJsonObject("overall");
+    }
+
+    @Test
+    void evalLabelColumnScoresThatHeadOfAMultiLabelBundle() throws Exception {
+        Path bundle = multiLabelBundle();
+        Path data = dir.resolve("test2.jsonl");
+        Path out = dir.resolve("three-labels.parquet");
+        var l = CliRunner.run("label", "--classifier", bundle.toString(), "--input", data.toString(), "--output",
+                out.toString());
+        assertEquals(0, l.exit(), l.err());
+        JsonObject insult = overall(evalReport(dir.resolve("ev-insult"), "--classifier", bundle.toString(), "--data",
+                data.toString(), "--label-column", "insult"));
+        // The same figures computed from label's output: the insult head's columns against the insult gold.
+        JsonObject fromLabel = overall(evalReport(dir.resolve("ev-insult-labelled"), "--labelled", out.toString(),
+                "--gold-column", "insult", "--score-column", "insult_score", "--pred-column", "insult_pred"));
+        assertSameMetrics(fromLabel, insult, "insult");
+        // What eval reported before: the primary (toxic) head scored against the insult gold.
+        JsonObject toxicHead = overall(evalReport(dir.resolve("ev-toxic-head"), "--labelled", out.toString(),
+                "--gold-column", "insult", "--score-column", "toxic_score", "--pred-column", "toxic_pred"));
+        assertTrue(Math.abs(toxicHead.get("auroc").getAsDouble() - insult.get("auroc").getAsDouble()) > 1e-3,
+                toxicHead.get("auroc") + " vs " + insult.get("auroc"));
+    }
+
+    @Test
+    void evalRefusesAHeadTheBundleLacksNamingItsHeads() throws Exception {
+        Path bundle = multiLabelBundle();
+        Path report = dir.resolve("ev-unknown");
+        var e = CliRunner.run("eval", "--classifier", bundle.toString(), "--data", dir.resolve("test2.jsonl").toString(),
+                "--label-column", "obscene", "--report", report.toString());
+        assertTrue(e.exit() > 0 && e.exit() < 128, e.err());
+        assertEquals(1, e.err().strip().lines().count(), e.err());
+        assertTrue(e.err().contains("no head obscene; its heads are toxic, insult, threat"), e.err());
+        assertTrue(Files.notExists(report.resolve(EvalReport.REPORT_JSON)));
+    }
+
+    @Test
+    void evalCommaListScoresEachHeadInASectionOfItsOwn() throws Exception {
+        Path bundle = multiLabelBundle();
+        Path data = dir.resolve("test2.jsonl");
+        Path report = dir.resolve("ev-list");
+        JsonObject json = evalReport(report, "--classifier", bundle.toString(), "--data", data.toString(),
+                "--label-column", "insult,toxic");
+        JsonObject labels = json.getAsJsonArray("labels").get(0).getAsJsonObject();
+        JsonArray heads = labels.getAsJsonArray("labels");
+        assertEquals(2, heads.size());
+        assertEquals("insult", heads.get(0).getAsJsonObject().get("name").getAsString());
+        assertEquals("toxic", heads.get(1).getAsJsonObject().get("name").getAsString());
+        assertEquals(overall(json), heads.get(0).getAsJsonObject().getAsJsonObject("overall"),
+                "the first head named is the classifier's row");
+        JsonObject toxicOnly = overall(evalReport(dir.resolve("ev-toxic-only"), "--classifier", bundle.toString(),
+                "--data", data.toString(), "--label-column", "toxic"));
+        assertEquals(toxicOnly, heads.get(1).getAsJsonObject().getAsJsonObject("overall"));
+        String html = Files.readString(report.resolve(EvalReport.INDEX_HTML));
+        assertTrue(html.contains("<h3>three-labels.tsc: insult</h3>") && html.contains("<h3>three-labels.tsc: toxic</h3>"),
+                "a per-language table per label");
+    }
+
+    @Test
+    void plainEvalScoresEveryLabelWithAGoldColumnAndTheMeanAuroc() throws Exception {
+        Path bundle = multiLabelBundle();
+        Path report = dir.resolve("ev-all");
+        JsonObject json = evalReport(report, "--classifier", bundle.toString(), "--data",
+                dir.resolve("test2.jsonl").toString());
+        JsonObject labels = json.getAsJsonArray("labels").get(0).getAsJsonObject();
+        assertEquals("three-labels.tsc", labels.get("name").getAsString());
+        JsonArray heads = labels.getAsJsonArray("labels");
+        assertEquals(List.of("toxic", "insult"), List.of(heads.get(0).getAsJsonObject().get("name").getAsString(),
+                heads.get(1).getAsJsonObject().get("name").getAsString()));
+        assertEquals("[\"threat\"]", labels.get("missing_labels").toString(), "the label without a gold column");
+        double toxic = heads.get(0).getAsJsonObject().getAsJsonObject("overall").get("auroc").getAsDouble();
+        double insult = heads.get(1).getAsJsonObject().getAsJsonObject("overall").get("auroc").getAsDouble();
+        assertEquals((toxic + insult) / 2, labels.get("mean_auroc").getAsDouble(), 1e-12);
+        assertEquals(overall(json), heads.get(0).getAsJsonObject().getAsJsonObject("overall"), "primary head first");
+        String html = Files.readString(report.resolve(EvalReport.INDEX_HTML));
+        assertTrue(html.contains("id=\"labels\"") && html.contains("no gold column in the test set: threat"));
     }
 
     private static void assertSameMetrics(JsonElement expected, JsonElement actual, String where) {

@@ -38,6 +38,7 @@ public final class EvalReport {
     private final MetricsConfig config;
     private final List<ClassifierEvaluation> classifiers = new ArrayList<>();
     private final List<ReportSection> sections = new ArrayList<>();
+    private final List<MultiLabelEvaluation> multiLabel = new ArrayList<>();
 
     /**
      * A report titled title; provenance describes the bundles and the data (free-form JSON, copied into report.json
@@ -57,6 +58,15 @@ public final class EvalReport {
             }
         }
         classifiers.add(evaluation);
+        return this;
+    }
+
+    /**
+     * Adds the per-label metrics of a multi-label classifier: written as report.json's "labels" array and a
+     * "Per label" section of the page (both absent from a report without any).
+     */
+    public EvalReport addLabels(MultiLabelEvaluation evaluation) {
+        multiLabel.add(evaluation);
         return this;
     }
 
@@ -87,6 +97,9 @@ public final class EvalReport {
                 + "outside [0,1]");
         o.addProperty("unknown_language_key", Predictions.UNKNOWN_LANGUAGE);
         o.add("classifiers", GSON.toJsonTree(classifiers));
+        if (!multiLabel.isEmpty()) {
+            o.add("labels", GSON.toJsonTree(multiLabel));
+        }
         JsonArray extra = new JsonArray();
         for (ReportSection s : sections) {
             JsonObject j = new JsonObject();
@@ -103,7 +116,7 @@ public final class EvalReport {
 
     /** The content of index.html. */
     public String toHtml() {
-        return new ReportHtml(title, provenance, config, classifiers, sections).render();
+        return new ReportHtml(title, provenance, config, classifiers, multiLabel, sections).render();
     }
 
     /** The content of per_language.csv. */

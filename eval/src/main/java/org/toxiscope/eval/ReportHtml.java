@@ -29,21 +29,26 @@ final class ReportHtml {
     private final JsonObject provenance;
     private final MetricsConfig config;
     private final List<ClassifierEvaluation> classifiers;
+    private final List<MultiLabelEvaluation> multiLabel;
     private final List<ReportSection> sections;
     private final StringBuilder sb = new StringBuilder();
 
     ReportHtml(String title, JsonObject provenance, MetricsConfig config, List<ClassifierEvaluation> classifiers,
-               List<ReportSection> sections) {
+               List<MultiLabelEvaluation> multiLabel, List<ReportSection> sections) {
         this.title = title;
         this.provenance = provenance;
         this.config = config;
         this.classifiers = classifiers;
+        this.multiLabel = multiLabel;
         this.sections = sections;
     }
 
     String render() {
         Map<String, String> toc = new LinkedHashMap<>();
         toc.put("summary", "Summary");
+        if (!multiLabel.isEmpty()) {
+            toc.put("labels", "Per label");
+        }
         toc.put("languages", "Per language");
         toc.put("curves", "ROC and precision-recall curves");
         toc.put("thresholds", "Threshold analysis");
@@ -63,6 +68,9 @@ final class ReportHtml {
                 .append("</a></li>"));
         sb.append("</ol></nav>");
         summary();
+        if (!multiLabel.isEmpty()) {
+            labels();
+        }
         languages();
         curves();
         thresholds();
@@ -88,10 +96,7 @@ final class ReportHtml {
 
     private void summary() {
         open("summary", "Summary");
-        sb.append("<table><tr><th class=\"l\">classifier</th><th>n</th><th>toxic</th><th>accuracy</th>")
-                .append("<th>precision</th><th>recall</th><th>F1 [").append(level()).append(" CI]</th>")
-                .append("<th>macro-F1</th><th>AUROC [").append(level()).append(" CI]</th><th>AP</th><th>ECE</th>")
-                .append("<th>best threshold</th><th>F1 at best</th></tr>");
+        summaryHeader("classifier");
         for (ClassifierEvaluation e : classifiers) {
             metricsRow(e.name(), e.overall());
         }
@@ -101,6 +106,13 @@ final class ReportHtml {
                 + " resamples, seed " + config.seed() + ". Best threshold: the score cut (score >= t is toxic) with "
                 + "the highest F1 over every distinct score.");
         sb.append("</section>");
+    }
+
+    private void summaryHeader(String firstColumn) {
+        sb.append("<table><tr><th class=\"l\">").append(firstColumn).append("</th><th>n</th><th>toxic</th>")
+                .append("<th>accuracy</th><th>precision</th><th>recall</th><th>F1 [").append(level()).append(" CI]</th>")
+                .append("<th>macro-F1</th><th>AUROC [").append(level()).append(" CI]</th><th>AP</th><th>ECE</th>")
+                .append("<th>best threshold</th><th>F1 at best</th></tr>");
     }
 
     private void metricsRow(String label, BinaryMetrics m) {
@@ -120,6 +132,26 @@ final class ReportHtml {
         sb.append("</tr>");
     }
 
+    private void labels() {
+        open("labels", "Per label");
+        p("note", "Each label's head scored against the gold column of that name; mean AUROC is the mean of the "
+                + "column-wise AUROCs (Jigsaw's metric) over the labels where AUROC is defined.");
+        for (MultiLabelEvaluation ml : multiLabel) {
+            sb.append("<h3>").append(Svg.esc(ml.name())).append("</h3>");
+            summaryHeader("label");
+            ml.labels().forEach(e -> metricsRow(e.name(), e.overall()));
+            sb.append("</table>");
+            p("note", "mean AUROC over " + ml.meanAurocLabels().size() + " label(s) ("
+                    + String.join(", ", ml.meanAurocLabels()) + "): " + fmt(ml.meanAuroc())
+                    + (ml.missingLabels().isEmpty() ? ""
+                    : "; not scored, no gold column in the test set: " + String.join(", ", ml.missingLabels())));
+            for (ClassifierEvaluation e : ml.labels()) {
+                languageTable(ml.name() + ": " + e.name(), e);
+            }
+        }
+        sb.append("</section>");
+    }
+
     private void languages() {
         open("languages", "Per language");
         List<String> categories = new ArrayList<>();
@@ -135,15 +167,19 @@ final class ReportHtml {
         }
         charts(List.of(f1, auroc));
         for (ClassifierEvaluation e : classifiers) {
-            sb.append("<h3>").append(Svg.esc(e.name())).append("</h3>");
-            sb.append("<table><tr><th class=\"l\">language</th><th>n</th><th>toxic</th><th>accuracy</th>")
-                    .append("<th>precision</th><th>recall</th><th>F1 [CI]</th><th>macro-F1</th><th>AUROC [CI]</th>")
-                    .append("<th>AP</th><th>ECE</th><th>best threshold</th><th>F1 at best</th></tr>");
-            metricsRow(PerLanguageCsv.OVERALL, e.overall());
-            e.languages().forEach(this::metricsRow);
-            sb.append("</table>");
+            languageTable(e.name(), e);
         }
         sb.append("</section>");
+    }
+
+    private void languageTable(String heading, ClassifierEvaluation e) {
+        sb.append("<h3>").append(Svg.esc(heading)).append("</h3>");
+        sb.append("<table><tr><th class=\"l\">language</th><th>n</th><th>toxic</th><th>accuracy</th>")
+                .append("<th>precision</th><th>recall</th><th>F1 [CI]</th><th>macro-F1</th><th>AUROC [CI]</th>")
+                .append("<th>AP</th><th>ECE</th><th>best threshold</th><th>F1 at best</th></tr>");
+        metricsRow(PerLanguageCsv.OVERALL, e.overall());
+        e.languages().forEach(this::metricsRow);
+        sb.append("</table>");
     }
 
     private static void addBars(BarChart chart, ClassifierEvaluation e, List<String> categories,

@@ -193,4 +193,38 @@ class EvalReportTest {
         assertTrue(overall.get("roc").isJsonNull());
         assertEquals(0.0, overall.get("f1").getAsDouble());
     }
+
+    @Test
+    void perLabelSectionsAndTheMeanAurocOverTheLabelsWhereItIsDefined(@TempDir Path dir) throws Exception {
+        EvalReport single = sampleReport();
+        assertTrue(!single.toJson().has("labels"), "a report without multi-label classifiers keeps its layout");
+        assertTrue(!single.toHtml().contains("id=\"labels\""));
+        ClassifierEvaluation toxic = ClassifierEvaluation.evaluate("toxic",
+                Predictions.of(SyntheticPredictions.generate(1, 0.8, 150)), Set.of(), CONFIG);
+        ClassifierEvaluation insult = ClassifierEvaluation.evaluate("insult",
+                Predictions.of(SyntheticPredictions.generate(2, 1.6, 150)), Set.of(), CONFIG);
+        ClassifierEvaluation threat = ClassifierEvaluation.evaluate("threat", Predictions.of(List.of(
+                new ScoredExample("1", "en", false, 0.2, false), new ScoredExample("2", "en", false, 0.7, true))),
+                Set.of(), CONFIG);
+        MultiLabelEvaluation ml = MultiLabelEvaluation.of("jigsaw.tsc", List.of(toxic, insult, threat),
+                List.of("obscene"));
+        assertEquals((toxic.overall().auroc() + insult.overall().auroc()) / 2, ml.meanAuroc(), 1e-12);
+        assertEquals(List.of("toxic", "insult"), ml.meanAurocLabels(), "threat has no toxic example: no AUROC");
+        assertEquals(null, MultiLabelEvaluation.of("c", List.of(threat), List.of()).meanAuroc());
+        single.addLabels(ml).write(dir);
+        JsonObject json = JsonParser.parseString(Files.readString(dir.resolve(EvalReport.REPORT_JSON)))
+                .getAsJsonObject();
+        JsonObject labels = json.getAsJsonArray("labels").get(0).getAsJsonObject();
+        assertEquals(EvalReport.gson().toJsonTree(insult), labels.getAsJsonArray("labels").get(1));
+        assertEquals("[\"obscene\"]", labels.get("missing_labels").toString());
+        assertEquals(ml.meanAuroc(), labels.get("mean_auroc").getAsDouble());
+        String html = Files.readString(dir.resolve(EvalReport.INDEX_HTML));
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        factory.newDocumentBuilder().parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
+        for (String part : List.of("<a href=\"#labels\">Per label</a>", "<h3>jigsaw.tsc: insult</h3>",
+                "<h3>jigsaw.tsc: threat</h3>", "no gold column in the test set: obscene")) {
+            assertTrue(html.contains(part), part);
+        }
+    }
 }
