@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -31,16 +32,21 @@ final class FieldPath {
 
     /** The column of {@code columns} the path starts in (the whole name, else its longest dotted prefix), or null. */
     String column(Collection<String> columns) {
+        int k = columnSegments(columns);
+        return k == 0 ? null : join(segments, 0, k);
+    }
+
+    /** How many segments the column the path starts in spans (all of them for the whole name), or 0 for none. */
+    private int columnSegments(Collection<String> columns) {
         if (columns.contains(name)) {
-            return name;
+            return segments.length;
         }
         for (int k = segments.length - 1; k >= 1; k--) {
-            String prefix = join(segments, 0, k);
-            if (columns.contains(prefix)) {
-                return prefix;
+            if (columns.contains(join(segments, 0, k))) {
+                return k;
             }
         }
-        return null;
+        return 0;
     }
 
     /**
@@ -55,10 +61,11 @@ final class FieldPath {
         if (direct != null) {
             return direct;
         }
-        String column = column(fields.keySet());
-        if (column == null || column.equals(name)) {
+        int i = columnSegments(fields.keySet());
+        if (i == 0 || i == segments.length) {
             throw new Missing(null);
         }
+        String column = join(segments, 0, i);
         if (!nested.contains(column)) {
             throw new Missing("'" + column + "' holds a plain value, not a nested object");
         }
@@ -69,7 +76,6 @@ final class FieldPath {
             throw new Missing("'" + column + "' is not valid JSON");
         }
         String where = column;
-        int i = column.split("\\.", -1).length;
         while (i < segments.length) {
             int next;
             if (at.isJsonObject()) {
@@ -115,7 +121,7 @@ final class FieldPath {
     }
 
     private static String join(String[] parts, int from, int to) {
-        return String.join(".", java.util.Arrays.asList(parts).subList(from, to));
+        return String.join(".", Arrays.asList(parts).subList(from, to));
     }
 
     /** The path is not there in a record; the message names the part that is missing. */
