@@ -86,6 +86,11 @@ class FieldPathTest {
         DatasetException e = assertThrows(DatasetException.class, () -> read(f, mapping));
         assertEquals(f + ":2: field '" + SCORE + "': missing value: no 'TOXICITY' in perspective.attributeScores",
                 e.getMessage());
+        Path rejects = dir.resolve("rejects.jsonl");
+        assertEquals(1, read(f, mapping.withOnError(OnError.SKIP, rejects)).size());
+        JsonObject rejected = JsonParser.parseString(Files.readString(rejects)).getAsJsonObject();
+        assertEquals(SCORE, rejected.get("field").getAsString());
+        assertTrue(rejected.getAsJsonObject("record").get("perspective").isJsonObject(), "rejects keep nested values");
         Path g = dir.resolve("plain.jsonl");
         Files.writeString(g, "{\"prompt\":{\"text\":\"z\"},\"perspective\":\"n/a\"}\n");
         DatasetException plain = assertThrows(DatasetException.class, () -> read(g, mapping));
