@@ -1,5 +1,6 @@
 package org.toxiscope.datasets;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,7 +14,7 @@ public record TextRecord(String id, String text, String lang, Map<String, Boolea
                          Map<String, String> fields, String file, long line, Set<String> nested) {
 
     public TextRecord {
-        nested = nested == null ? Set.of() : nested;
+        nested = nested == null || nested.isEmpty() ? Set.of() : Collections.unmodifiableSet(nested);
     }
 
     /** A record with no nested fields. */
