@@ -145,4 +145,41 @@ class DataCommandsTest {
             assertTrue(r.out().contains("Example:") && r.out().contains("--label-column"), r.out());
         }
     }
+    /** PolygloToxicityPrompts-like JSONL: the text and the Perspective score nested, addressed by dotted paths. */
+    @Test
+    void splitAndStatsTakeDottedPathsIntoNestedJsonAndKeepNestedValues() throws Exception {
+        String score = "perspective.attributeScores.TOXICITY.summaryScore.value";
+        StringBuilder ptp = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            String lang = i % 2 == 0 ? "en" : "de";
+            double value = i % 4 < 2 ? 0.9 : 0.1;
+            ptp.append("{\"id\":\"p").append(i).append("\",\"prompt\":{\"text\":\"prompt number ").append(i)
+                    .append("\"},\"perspective\":{\"attributeScores\":{\"TOXICITY\":{\"summaryScore\":{\"value\":")
+                    .append(value).append("}}}},\"lang\":\"").append(lang).append("\"}\n");
+        }
+        Path f = dir.resolve("ptp.jsonl");
+        Files.writeString(f, ptp.toString());
+        Run stats = run("data", "stats", "--input", f.toString(), "--text-column", "prompt.text", "--label-column", score,
+                "--json");
+        assertEquals(0, stats.exit(), stats.err());
+        JsonObject en = JsonParser.parseString(stats.out()).getAsJsonObject().getAsJsonObject("by_language")
+                .getAsJsonObject("en");
+        assertEquals(List.of(5L, 5L), List.of(en.get("toxic").getAsLong(), en.get("non_toxic").getAsLong()));
+
+        Path out = dir.resolve("splits");
+        Run split = run("data", "split", "--input", f.toString(), "--text-column", "prompt.text", "--label-column", score,
+                "--output", out.toString(), "--splits", "train=0.5,test=0.5", "--format", "jsonl", "--seed", "1");
+        assertEquals(0, split.exit(), split.err());
+        String line = Files.readAllLines(out.resolve("train.jsonl")).get(0);
+        JsonObject row = JsonParser.parseString(line).getAsJsonObject();
+        assertTrue(row.get("prompt").isJsonObject(), "nested, not a JSON string: " + line);
+        assertTrue(row.get("perspective").isJsonObject(), line);
+
+        Files.writeString(f, ptp + "{\"prompt\":{\"text\":\"late\"},\"perspective\":{}}\n");
+        Run missing = run("data", "stats", "--input", f.toString(), "--text-column", "prompt.text", "--label-column",
+                score, "--json");
+        assertEquals(1, missing.exit());
+        assertEquals("toxiscope data stats: " + f + ":21: field '" + score
+                + "': missing value: no 'attributeScores' in perspective", missing.err().strip());
+    }
 }

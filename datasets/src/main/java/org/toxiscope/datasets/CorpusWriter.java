@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -317,11 +318,16 @@ public final class CorpusWriter implements AutoCloseable {
      */
     public boolean write(long position, TextRecord record, Map<String, String> appended) {
         List<String> values = new ArrayList<>(columns.size());
+        Set<String> nested = record.nested();
         for (String column : columns) {
             String v = appended.get(column);
             values.add(v != null ? v : record.fields().get(column));
+            if (v != null && nested.contains(column)) {
+                nested = new HashSet<>(nested); // an appended value replaces the nested one: it is plain text
+                nested.remove(column);
+            }
         }
-        return write(position, values);
+        return write(position, values, nested);
     }
 
     /** Writes the next record (its position one past the last one written) for outputs written in one go. */
@@ -333,7 +339,12 @@ public final class CorpusWriter implements AutoCloseable {
      * Writes one record given its input position and its values in column order (null = absent); false when the
      * position is done. Positions must increase: they are what a resume skips by.
      */
-    public synchronized boolean write(long position, List<String> values) {
+    public boolean write(long position, List<String> values) {
+        return write(position, values, Set.of());
+    }
+
+    /** As {@link #write(long, List)}, the values of the columns in {@code nested} being JSON text of nested values. */
+    private synchronized boolean write(long position, List<String> values, Set<String> nested) {
         if (values.size() != columns.size()) {
             throw new IllegalArgumentException("record " + position + " has " + values.size() + " values for "
                     + columns.size() + " columns");
@@ -352,7 +363,7 @@ public final class CorpusWriter implements AutoCloseable {
                     + ": positions must increase");
         }
         try {
-            recordBuffer.write(encoder.encode(columns, values).getBytes(StandardCharsets.UTF_8));
+            recordBuffer.write(encoder.encode(columns, values, nested).getBytes(StandardCharsets.UTF_8));
             positionBuffer.write(Long.toString(position).getBytes(StandardCharsets.US_ASCII));
             positionBuffer.write('\n');
             lastPosition = position;

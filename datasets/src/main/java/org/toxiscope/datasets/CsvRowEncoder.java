@@ -4,8 +4,12 @@ import com.opencsv.CSVWriterBuilder;
 import com.opencsv.ICSVWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Set;
 
-/** RFC 4180 records as opencsv writes them: quotes only where needed, quotes doubled, LF line ends. */
+/**
+ * RFC 4180 records as opencsv writes them: quotes only where needed, quotes doubled, LF line ends; a nested value is
+ * its JSON text.
+ */
 final class CsvRowEncoder implements RowEncoder {
 
     private final char separator;
@@ -20,11 +24,11 @@ final class CsvRowEncoder implements RowEncoder {
 
     @Override
     public String header(List<String> columns) {
-        return encode(columns, columns);
+        return encode(columns, columns, Set.of());
     }
 
     @Override
-    public String encode(List<String> columns, List<String> values) {
+    public String encode(List<String> columns, List<String> values, Set<String> nested) {
         String[] row = new String[values.size()];
         for (int i = 0; i < row.length; i++) {
             String v = values.get(i);

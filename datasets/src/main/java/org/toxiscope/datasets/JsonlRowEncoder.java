@@ -5,12 +5,14 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * One compact JSON object per line, keys in column order, absent fields as null. With {@code literals}, values that
- * are canonical JSON numbers or booleans are written unquoted so {@code "toxic":1} stays a number; the reader turns
- * them back into the same strings, so records round-trip either way.
+ * are canonical JSON numbers or booleans are written unquoted so {@code "toxic":1} stays a number, and nested values
+ * as the objects and arrays they are; the reader turns them back into the same strings, so records round-trip either
+ * way.
  */
 final class JsonlRowEncoder implements RowEncoder {
 
@@ -29,7 +31,7 @@ final class JsonlRowEncoder implements RowEncoder {
     }
 
     @Override
-    public String encode(List<String> columns, List<String> values) {
+    public String encode(List<String> columns, List<String> values, Set<String> nested) {
         buffer.getBuffer().setLength(0);
         try {
             JsonWriter json = new JsonWriter(buffer);
@@ -41,6 +43,8 @@ final class JsonlRowEncoder implements RowEncoder {
                 String v = values.get(i);
                 if (v == null) {
                     json.nullValue();
+                } else if (literals && nested.contains(columns.get(i))) {
+                    json.jsonValue(v);
                 } else if (literals && (v.equals("true") || v.equals("false") || NUMBER.matcher(v).matches())) {
                     json.jsonValue(v);
                 } else {

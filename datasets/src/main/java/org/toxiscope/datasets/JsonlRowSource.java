@@ -11,12 +11,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * JSON Lines: one strict JSON object per line, blank lines ignored. Strings, numbers (their literal text) and booleans
- * become field values, nested values their JSON text, nulls are left out.
+ * become field values, nested objects and arrays their JSON text (named in the row's {@code nested}), nulls are left
+ * out.
  */
 final class JsonlRowSource implements RowSource {
 
@@ -48,7 +51,9 @@ final class JsonlRowSource implements RowSource {
                 return RawRow.bad(lineNo, null, line, null, "invalid UTF-8 byte sequence");
             }
             try {
-                return RawRow.ok(lineNo, parse(line));
+                LinkedHashMap<String, String> fields = new LinkedHashMap<>();
+                Set<String> nested = parse(line, fields);
+                return RawRow.ok(lineNo, fields, nested);
             } catch (IllegalStateException | IOException | NumberFormatException e) {
                 return RawRow.bad(lineNo, null, line, null, "invalid JSON: " + e.getMessage());
             } catch (DuplicateKey e) {
@@ -58,17 +63,19 @@ final class JsonlRowSource implements RowSource {
         return null;
     }
 
-    private static LinkedHashMap<String, String> parse(String line) throws IOException {
+    /** Fills {@code fields} from {@code line}; returns the names of the nested values. */
+    private static Set<String> parse(String line, LinkedHashMap<String, String> fields) throws IOException {
         JsonReader json = new JsonReader(new StringReader(line));
         json.setStrictness(Strictness.STRICT);
         if (json.peek() != JsonToken.BEGIN_OBJECT) {
             throw new IllegalStateException("a line must hold one JSON object, found " + json.peek());
         }
         json.beginObject();
-        LinkedHashMap<String, String> fields = new LinkedHashMap<>();
+        Set<String> nested = Set.of();
         while (json.hasNext()) {
             String name = json.nextName();
-            String value = switch (json.peek()) {
+            JsonToken kind = json.peek();
+            String value = switch (kind) {
                 case STRING, NUMBER -> json.nextString();
                 case BOOLEAN -> Boolean.toString(json.nextBoolean());
                 case NULL -> {
@@ -82,13 +89,19 @@ final class JsonlRowSource implements RowSource {
             }
             if (value != null) {
                 fields.put(name, value);
+                if (kind == JsonToken.BEGIN_OBJECT || kind == JsonToken.BEGIN_ARRAY) {
+                    if (nested.isEmpty()) {
+                        nested = new HashSet<>(4);
+                    }
+                    nested.add(name);
+                }
             }
         }
         json.endObject();
         if (json.peek() != JsonToken.END_DOCUMENT) {
             throw new IllegalStateException("text after the JSON object");
         }
-        return fields;
+        return nested;
     }
 
     /** A JSON object naming one key twice: which value is meant is unknowable, so the record is rejected. */

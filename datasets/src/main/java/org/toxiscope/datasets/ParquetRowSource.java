@@ -8,12 +8,16 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
 
 /**
  * Parquet rows through an in-process DuckDB (its Parquet reader is built in, no network), streamed in file order;
- * every column becomes its string form, nulls are left out, "line" is the 1-based row number.
+ * every column becomes its string form, a struct, list or map its JSON text (named in the row's {@code nested}), nulls
+ * are left out, "line" is the 1-based row number.
  */
 final class ParquetRowSource implements RowSource {
 
@@ -21,22 +25,42 @@ final class ParquetRowSource implements RowSource {
     private final Statement statement;
     private final ResultSet rows;
     private final List<String> header;
+    private final Set<String> nested;
     private long rowNo;
 
     ParquetRowSource(Path file) throws IOException {
         try {
             connection = DuckDb.connect();
             statement = connection.createStatement();
-            rows = statement.executeQuery("SELECT * FROM read_parquet(" + DuckDb.fileLiteral(file) + ")");
-            ResultSetMetaData meta = rows.getMetaData();
+            String source = "FROM read_parquet(" + DuckDb.fileLiteral(file) + ")";
             List<String> names = new ArrayList<>();
-            for (int i = 1; i <= meta.getColumnCount(); i++) {
-                names.add(meta.getColumnName(i));
+            Set<String> nestedNames = new HashSet<>();
+            StringJoiner select = new StringJoiner(", ");
+            try (ResultSet shape = statement.executeQuery("SELECT * " + source + " LIMIT 0")) {
+                ResultSetMetaData meta = shape.getMetaData();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    String name = meta.getColumnName(i);
+                    String quoted = "\"" + name.replace("\"", "\"\"") + "\"";
+                    names.add(name);
+                    if (isNested(meta.getColumnTypeName(i))) {
+                        nestedNames.add(name);
+                        select.add("CAST(to_json(" + quoted + ") AS VARCHAR) AS " + quoted);
+                    } else {
+                        select.add(quoted);
+                    }
+                }
             }
             header = List.copyOf(names);
+            nested = Set.copyOf(nestedNames);
+            rows = statement.executeQuery(names.isEmpty() ? "SELECT * " + source : "SELECT " + select + " " + source);
         } catch (SQLException e) {
             throw new IOException("cannot read Parquet: " + e.getMessage(), e);
         }
+    }
+
+    /** Struct ({@code STRUCT(...)}), list ({@code T[]}), fixed array ({@code T[n]}) and map ({@code MAP(...)}) types. */
+    private static boolean isNested(String type) {
+        return type.startsWith("STRUCT") || type.startsWith("MAP") || type.endsWith("]");
     }
 
     @Override
@@ -58,7 +82,7 @@ final class ParquetRowSource implements RowSource {
                     fields.put(header.get(i), value.toString());
                 }
             }
-            return RawRow.ok(rowNo, fields);
+            return RawRow.ok(rowNo, fields, nested);
         } catch (SQLException e) {
             throw new IOException("cannot read Parquet row " + (rowNo + 1) + ": " + e.getMessage(), e);
         }

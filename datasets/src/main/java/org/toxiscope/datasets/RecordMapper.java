@@ -3,6 +3,7 @@ package org.toxiscope.datasets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,8 @@ import java.util.Map;
 
 /**
  * Maps one file's raw rows to {@link TextRecord}s under a {@link ColumnMapping}: resolves default columns from the
- * file's header (or first JSON object) and throws {@link DatasetException} naming file, line and field for a bad row.
+ * file's header (or first JSON object), reads named columns as {@link FieldPath}s into nested values, and throws
+ * {@link DatasetException} naming file, line and field (and the missing part of a path) for a bad row.
  */
 final class RecordMapper {
 
@@ -25,6 +27,8 @@ final class RecordMapper {
     private List<String> labelColumns;
     private String langColumn;
     private String idColumn;
+    /** The named columns as paths, by name; a default column is a plain top-level name, which resolves the same. */
+    private final Map<String, FieldPath> paths = new HashMap<>();
     private long recordNo;
 
     RecordMapper(CorpusFile file, ColumnMapping mapping, List<String> header) {
@@ -62,7 +66,7 @@ final class RecordMapper {
                 named.add(mapping.idColumn());
             }
             for (String column : named) {
-                if (!columns.contains(column)) {
+                if (path(column).column(columns) == null) {
                     throw new DatasetException(file.display(), 0, column, "no such column (columns: " + columns + ")");
                 }
             }
@@ -91,7 +95,7 @@ final class RecordMapper {
         if (row.problem() != null) {
             throw new DatasetException(file.display(), row.line(), row.problemField(), row.problem());
         }
-        Map<String, String> fields = row.fields();
+        LinkedHashMap<String, String> fields = row.fields();
         if (textColumn == null) {
             resolve(fields.keySet(), false);
         }
@@ -113,16 +117,21 @@ final class RecordMapper {
             }
             labelValues = Collections.unmodifiableMap(values);
         }
-        return new TextRecord(id(row), text, lang(fields), labelValues, Collections.unmodifiableMap(fields),
-                file.display(), row.line());
+        return new TextRecord(id(row), text, lang(row), labelValues, Collections.unmodifiableMap(fields),
+                file.display(), row.line(), row.nested());
+    }
+
+    private FieldPath path(String column) {
+        return paths.computeIfAbsent(column, FieldPath::new);
     }
 
     private String required(RawRow row, String column) {
-        String value = row.fields().get(column);
-        if (value == null) {
-            throw new DatasetException(file.display(), row.line(), column, "missing value");
+        try {
+            return path(column).value(row.fields(), row.nested());
+        } catch (FieldPath.Missing e) {
+            throw new DatasetException(file.display(), row.line(), column,
+                    e.getMessage() == null ? "missing value" : "missing value: " + e.getMessage());
         }
-        return value;
     }
 
     private String id(RawRow row) {
@@ -136,12 +145,17 @@ final class RecordMapper {
         return id;
     }
 
-    private String lang(Map<String, String> fields) {
+    private String lang(RawRow row) {
         if (mapping.lang() != null) {
             return mapping.lang();
         }
         if (langColumn != null) {
-            String value = fields.get(langColumn);
+            String value;
+            try {
+                value = path(langColumn).value(row.fields(), row.nested());
+            } catch (FieldPath.Missing e) {
+                value = null; // a record without a language falls back to the file path's, as a top-level gap does
+            }
             if (value != null && !value.isBlank()) {
                 return value.trim().toLowerCase(Locale.ROOT);
             }

@@ -37,7 +37,12 @@ final class RejectsWriter implements AutoCloseable {
             if (row != null && row.fields() != null) {
                 json.name("record").beginObject();
                 for (Map.Entry<String, String> e : row.fields().entrySet()) {
-                    json.name(e.getKey()).value(e.getValue());
+                    json.name(e.getKey());
+                    if (row.nested().contains(e.getKey())) {
+                        json.jsonValue(e.getValue());
+                    } else {
+                        json.value(e.getValue());
+                    }
                 }
                 json.endObject();
             } else if (row != null && row.raw() != null) {
