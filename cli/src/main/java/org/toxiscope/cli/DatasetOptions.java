@@ -12,15 +12,20 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** The corpus flags every command that reads a dataset shares: column mapping, bad-record policy, sampling. */
+/**
+ * The corpus flags every command that reads a dataset shares: column mapping, bad-record policy, sampling. Column
+ * flags take dotted paths into nested JSON objects and Parquet structs (a key holding the dots itself wins).
+ */
 public final class DatasetOptions {
 
     @Option(names = "--text-column", paramLabel = "COL",
-            description = "Column holding the text (default: first of text, comment_text, content, sentence).")
+            description = "Column holding the text, or a dotted path into nested JSON such as a.b.c "
+                    + "(default: first of text, comment_text, content, sentence).")
     String textColumn;
 
     @Option(names = "--label-column", paramLabel = "COL", split = ",",
-            description = "Label column; repeat or comma-separate for multi-label, the first is the primary label "
+            description = "Label column or dotted path; repeat or comma-separate for multi-label, the first is the primary "
+                    + "label "
                     + "(default: toxic or label if present, else unlabelled).")
     List<String> labelColumns = new ArrayList<>();
 
