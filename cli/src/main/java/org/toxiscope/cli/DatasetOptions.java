@@ -24,9 +24,8 @@ public final class DatasetOptions {
     String textColumn;
 
     @Option(names = "--label-column", paramLabel = "COL", split = ",",
-            description = "Label column or dotted path; repeat or comma-separate for multi-label, the first is the primary "
-                    + "label "
-                    + "(default: toxic or label if present, else unlabelled).")
+            description = "Label column or dotted path; repeat or comma-separate for multi-label, the first is the "
+                    + "primary label (default: toxic or label if present, else unlabelled).")
     List<String> labelColumns = new ArrayList<>();
 
     @Option(names = "--lang-column", paramLabel = "COL",
