@@ -31,6 +31,7 @@ import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.toxiscope.features.CheckpointCopies;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.io.PickleBytes;
 import org.toxiscope.features.io.SafetensorsWriter;
@@ -153,18 +154,7 @@ class HostileInputCliTest {
                 }),
                 new Case("tokenizer.json ids past config.json vocab_size", in -> {
                     // 300 added tokens after Qwen's 151668: ids up to 151968 for an embedding of 151936 rows.
-                    Path m = modelCopy(in, o -> { }, t -> {
-                        for (int i = 0; i < 300; i++) {
-                            JsonObject extra = new JsonObject();
-                            extra.addProperty("id", 151669 + i);
-                            extra.addProperty("content", "<|extra_" + i + "|>");
-                            for (String flag : List.of("single_word", "lstrip", "rstrip", "normalized")) {
-                                extra.addProperty(flag, false);
-                            }
-                            extra.addProperty("special", true);
-                            t.getAsJsonArray("added_tokens").add(extra);
-                        }
-                    });
+                    Path m = modelCopy(in, o -> { }, t -> CheckpointCopies.addSpecialTokens(t, 151669, 300));
                     return features(m, sae(), in, m.resolve("tokenizer.json"), "yields token ids up to 151968 but "
                             + m.resolve("config.json") + " gives vocab_size 151936");
                 }),

@@ -1,9 +1,11 @@
 package org.toxiscope.features;
 
+import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.toxiscope.features.io.CheckpointWeights;
 import org.toxiscope.features.io.SafetensorsFile;
@@ -17,6 +19,23 @@ import org.toxiscope.features.io.SafetensorsWriter;
 public final class CheckpointCopies {
 
     private CheckpointCopies() {
+    }
+
+    /**
+     * Appends {@code count} special added tokens with ids from {@code firstId} on to a parsed tokenizer.json, so the
+     * tokenizer can yield ids past a model's vocabulary while its embedding stays as it is.
+     */
+    public static void addSpecialTokens(JsonObject tokenizer, int firstId, int count) {
+        for (int i = 0; i < count; i++) {
+            JsonObject extra = new JsonObject();
+            extra.addProperty("id", firstId + i);
+            extra.addProperty("content", "<|extra_" + i + "|>");
+            for (String flag : List.of("single_word", "lstrip", "rstrip", "normalized")) {
+                extra.addProperty(flag, false);
+            }
+            extra.addProperty("special", true);
+            tokenizer.getAsJsonArray("added_tokens").add(extra);
+        }
     }
 
     /**

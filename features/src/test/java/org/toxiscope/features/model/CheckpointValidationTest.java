@@ -23,6 +23,7 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.toxiscope.features.CheckpointCopies;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.io.MalformedFileException;
 import org.toxiscope.features.io.SafetensorsWriter;
@@ -121,16 +122,7 @@ class CheckpointValidationTest {
         JsonObject tokenizer = JsonParser.parseString(
                 Files.readString(SharedFixtures.path("qwen3-tiny/tokenizer.json"))).getAsJsonObject();
         // Qwen's ids end at 151668; 300 more added tokens run past the embedding's 151936 rows.
-        for (int i = 0; i < 300; i++) {
-            JsonObject extra = new JsonObject();
-            extra.addProperty("id", 151669 + i);
-            extra.addProperty("content", "<|extra_" + i + "|>");
-            for (String flag : List.of("single_word", "lstrip", "rstrip", "normalized")) {
-                extra.addProperty(flag, false);
-            }
-            extra.addProperty("special", true);
-            tokenizer.getAsJsonArray("added_tokens").add(extra);
-        }
+        CheckpointCopies.addSpecialTokens(tokenizer, 151669, 300);
         Path file = model.resolve("tokenizer.json");
         Files.writeString(file, tokenizer.toString());
         try (QwenTokenizer unchecked = QwenTokenizer.open(file)) {
