@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.Generator;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelCheckpoint;
@@ -20,10 +21,10 @@ import org.toxiscope.features.model.Steering;
 import org.toxiscope.features.sae.FeatureSteer;
 import org.toxiscope.features.sae.SaeResolver;
 import org.toxiscope.features.sae.TopKSae;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code toxiscope generate}: continues prompts (greedy or sampled), optionally steered by SAE decoder directions. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -122,7 +123,7 @@ final class GenerateCommand implements Callable<Integer> {
             Generator.checkLength(checkpoint.config(), ids, maxNewTokens, "--max-new-tokens");
             float[] vector = terms.isEmpty() ? null : steeringVector(checkpoint, terms, manager);
             int[][] generated = new int[ids.length][];
-            try (LanguageModel lm = checkpoint.load(model.device(), -1)) {
+            try (LanguageModel lm = checkpoint.load(model.device(), ComputeDtype.F32, -1)) {
                 Generator generator = new Generator(lm);
                 // Steering from the first generated position is one position for the whole batch: group by length.
                 for (List<Integer> group : groups(ids, fromGenerated)) {

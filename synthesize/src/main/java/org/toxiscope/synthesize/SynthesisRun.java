@@ -270,7 +270,7 @@ public final class SynthesisRun {
             try {
                 // The tokenizer before the weights: one that does not fit the model is refused before the load.
                 tokenizer = checkpoint.tokenizer();
-                LanguageModel lm = checkpoint.load(Devices.parse(session.spec().device()), -1);
+                LanguageModel lm = checkpoint.load(Devices.parse(session.spec().device()), session.model().dtype(), -1);
                 return new InstructModel(new TextGenerator(lm, tokenizer, session.manager()), checkpoint, lm,
                         tokenizer);
             } catch (IOException | RuntimeException e) {

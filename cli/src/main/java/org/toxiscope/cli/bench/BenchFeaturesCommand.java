@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.toxiscope.features.extract.SessionSpec;
 import org.toxiscope.features.extract.FeatureExtractor;
 import org.toxiscope.features.extract.Pooling;
+import org.toxiscope.features.extract.SessionSpec;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.DecodeState;
 import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.ForwardOptions;
@@ -89,7 +90,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         boolean[] cut = new boolean[texts];
         SessionSpec settings = SessionSpec.of("random", "random", List.of(layer))
                 .withExtraction(Pooling.MAX, 0, maxBatch * tokens, maxBatch);
-        try (LanguageModel model = Qwen3Model.load(QWEN3_0_6B, new RandomWeights(QWEN3_0_6B), dev,
+        try (LanguageModel model = Qwen3Model.load(QWEN3_0_6B, new RandomWeights(QWEN3_0_6B), dev, ComputeDtype.F32,
                 featuresOnly ? layer : -1);
              NDManager manager = NDManager.newBaseManager(dev);
              TopKSae sae = TopKSae.random(QWEN3_0_6B.hiddenSize(), dSae, k, layer, manager)) {

@@ -3,6 +3,7 @@ package org.toxiscope.cli.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.concurrent.Callable;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.DecodeState;
 import org.toxiscope.features.model.ForwardOptions;
 import org.toxiscope.features.model.LanguageModel;
@@ -44,7 +45,7 @@ final class BenchForwardCommand implements Callable<Integer> {
         System.out.printf("threads: %d available processors%n", Runtime.getRuntime().availableProcessors());
         System.out.printf("f32 matmul 1024x1024: %.1f GFLOP/s%n", matmulGflops());
         Stopwatch load = Stopwatch.start();
-        try (LanguageModel model = Qwen3Model.load(config, new RandomWeights(config), ai.djl.Device.cpu(), -1);
+        try (LanguageModel model = Qwen3Model.load(config, new RandomWeights(config), ai.djl.Device.cpu(), ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager()) {
             System.out.printf("load (random init): %.1f s%n", load.seconds());
             int[][] prompts = RandomTokens.ids(batch, seq, shape.vocab, 7);

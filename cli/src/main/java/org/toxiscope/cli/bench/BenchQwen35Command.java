@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.DecodeState;
 import org.toxiscope.features.model.ForwardOptions;
 import org.toxiscope.features.model.LanguageModel;
@@ -87,7 +88,7 @@ final class BenchQwen35Command implements Callable<Integer> {
 
     private void run(String name, ModelConfig config) {
         Stopwatch load = Stopwatch.start();
-        try (LanguageModel model = LanguageModel.load(config, new RandomWeights(config), Device.cpu(), -1);
+        try (LanguageModel model = LanguageModel.load(config, new RandomWeights(config), Device.cpu(), ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager()) {
             System.out.printf("%s: %d layers, random init %.1f s%n", name, config.numLayers(), load.seconds());
             int[][] prompts = RandomTokens.ids(batch, seq, config.vocabSize(), 7);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.Generator;
 import org.toxiscope.features.model.LanguageModel;
@@ -47,7 +48,7 @@ final class BenchSynthCommand implements Callable<Integer> {
                 + "alpha %.1f; %d-token prompts, %d new tokens, no EOS stop%n", shape.layers, shape.hidden,
                 shape.intermediate, shape.vocab, steerLayer, alpha, promptTokens, newTokens);
         ai.djl.Device dev = Devices.parse(device);
-        try (LanguageModel model = Qwen3Model.load(config, new RandomWeights(config), dev, -1);
+        try (LanguageModel model = Qwen3Model.load(config, new RandomWeights(config), dev, ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager(dev)) {
             Random random = new Random(7);
             float[] direction = new float[shape.hidden];

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelCheckpoint;
@@ -87,11 +88,13 @@ public final class FeatureSession implements AutoCloseable {
             // The tokenizer before the weights: a tokenizer that does not fit the model is refused before the load.
             QwenTokenizer tokenizer = checkpoint.tokenizer();
             opened.push(tokenizer);
-            LanguageModel model = checkpoint.load(device, spec.wholeModel() ? -1 : spec.deepestLayer());
+            ComputeDtype dtype = ComputeDtype.resolve(spec.dtype(), device);
+            LanguageModel model = checkpoint.load(device, dtype, spec.wholeModel() ? -1 : spec.deepestLayer());
             opened.push(model);
             NDManager manager = NDManager.newBaseManager(device);
             opened.push(manager);
-            FeatureSession session = new FeatureSession(resolved(spec, specs, checkpoint.config()),
+            FeatureSession session = new FeatureSession(resolved(spec.withDtype(dtype.id()), specs,
+                    checkpoint.config()),
                     spec.maxTokens() == 0, checkpoint, model, tokenizer, manager,
                     specs, groups);
             opened.push(session::closeSaes);

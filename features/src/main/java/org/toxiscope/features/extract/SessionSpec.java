@@ -2,14 +2,18 @@ package org.toxiscope.features.extract;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
+import org.toxiscope.features.model.ComputeDtype;
 
 /**
  * Everything that decides how texts become features and where that runs: the model, the SAE release and its layers,
  * k and ReLU ({@code null}: the SAE format's own convention), pooling, the token limit per text (0 = the model's
- * {@code max_position_embeddings}, none where its config gives none), the batch budget, the device, the dtype, the SAE memory budget and whether the whole model (head included, for generation) is
- * loaded. It is the one place command-line flags become session settings; {@link FeatureSession#spec()} gives it back
- * with k, ReLU and the token limit resolved, and classifier bundles record that resolved form.
+ * {@code max_position_embeddings}, none where its config gives none), the batch budget, the device, the compute
+ * dtype ({@code auto}, {@code bf16} or {@code f32}), the SAE memory budget and whether the whole model (head included,
+ * for generation) is loaded. It is the one place command-line flags become session settings;
+ * {@link FeatureSession#spec()} gives it back with k, ReLU, the token limit and the dtype resolved, and classifier
+ * bundles record that resolved form.
  */
 public record SessionSpec(String model, String sae, List<Integer> layers, Integer k, Boolean relu, Pooling pooling,
                           int maxTokens, int batchTokens, int maxBatch, String device, String dtype, long maxSaeBytes,
@@ -17,7 +21,7 @@ public record SessionSpec(String model, String sae, List<Integer> layers, Intege
 
     public static final int DEFAULT_BATCH_TOKENS = 4096;
     public static final int DEFAULT_MAX_BATCH = 32;
-    /** The only compute dtype today; the field exists so provenance and checks already carry it. */
+    /** Float32 compute: what bundles that predate recording the dtype were made with. */
     public static final String F32 = "f32";
 
     public SessionSpec {
@@ -51,13 +55,16 @@ public record SessionSpec(String model, String sae, List<Integer> layers, Intege
         }
         pooling = pooling == null ? Pooling.MAX : pooling;
         device = device == null ? "cpu" : device;
-        dtype = dtype == null ? F32 : dtype;
-        if (!dtype.equals(F32)) {
-            throw new IllegalArgumentException("dtype '" + dtype + "' is not supported (only " + F32 + ")");
+        dtype = dtype == null ? F32 : dtype.toLowerCase(Locale.ROOT);
+        if (!dtype.equals(ComputeDtype.AUTO)) {
+            ComputeDtype.parse(dtype);
         }
     }
 
-    /** A spec with the defaults of every command: max pooling, the model's token limit, cpu, f32, no SAE memory bound. */
+    /**
+     * A spec with max pooling, the model's token limit, cpu, f32 and no SAE memory bound: the commands' defaults but
+     * for the dtype, whose {@code auto} default the command line sets ({@link #withDtype}).
+     */
     public static SessionSpec of(String model, String sae, List<Integer> layers) {
         return new SessionSpec(model, sae, layers, null, null, Pooling.MAX, 0, DEFAULT_BATCH_TOKENS,
                 DEFAULT_MAX_BATCH, "cpu", F32, Long.MAX_VALUE, false);
@@ -82,6 +89,12 @@ public record SessionSpec(String model, String sae, List<Integer> layers, Intege
     public SessionSpec withDevice(String otherDevice) {
         return new SessionSpec(model, sae, layers, k, relu, pooling, maxTokens, batchTokens, maxBatch, otherDevice,
                 dtype, maxSaeBytes, wholeModel);
+    }
+
+    /** The same settings in {@code otherDtype}: {@code auto}, {@code bf16} or {@code f32}. */
+    public SessionSpec withDtype(String otherDtype) {
+        return new SessionSpec(model, sae, layers, k, relu, pooling, maxTokens, batchTokens, maxBatch, device,
+                otherDtype, maxSaeBytes, wholeModel);
     }
 
     public SessionSpec withMaxSaeBytes(long bytes) {

@@ -1,5 +1,7 @@
 package org.toxiscope.features.io;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
@@ -141,6 +143,11 @@ public final class CheckpointWeights implements TensorSource {
     @Override
     public void readF32RowsInto(String name, long fromRow, long toRow, ByteBuffer dst) throws IOException {
         shard(name).readF32RowsInto(name, fromRow, toRow, dst);
+    }
+
+    @Override
+    public NDArray loadBf16(NDManager manager, String name) throws IOException {
+        return shard(name).loadBf16(manager, name);
     }
 
     /** {@link SafetensorsFile#readF32} of {@code name} from its shard. */

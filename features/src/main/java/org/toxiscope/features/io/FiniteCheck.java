@@ -3,6 +3,7 @@ package org.toxiscope.features.io;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +21,9 @@ public final class FiniteCheck {
     public void add(String name, NDArray array) {
         if (array.size() > 0) {
             names.add(name);
-            extremes.add(array.max());
-            extremes.add(array.min());
+            // As float32, so that bf16 weights stack with the rest and read back (a bf16 max or min is exact in f32).
+            extremes.add(array.max().toType(DataType.FLOAT32, false));
+            extremes.add(array.min().toType(DataType.FLOAT32, false));
         }
     }
 

@@ -1,5 +1,9 @@
 package org.toxiscope.features.io;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -48,6 +52,8 @@ public final class SafetensorsFile implements TensorSource {
     private final long dataStart;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
+    /** The whole file as bf16 values, owned by the manager of the last {@link #loadBf16}. */
+    private NDArray mapped;
 
     private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
             Map<String, String> metadata) {
@@ -296,6 +302,30 @@ public final class SafetensorsFile implements TensorSource {
     public void readF32RowsInto(String name, long fromRow, long toRow, ByteBuffer dst) throws IOException {
         Rows r = rows(name, fromRow, toRow);
         r.dtype.toF32Into(r.raw, r.numel, dst, r.where);
+    }
+
+    /**
+     * A BF16 tensor whose bytes start at an even file offset is a view of one private mapping of this file (made once
+     * per manager, so a shard is mapped once however many tensors it holds): nothing is copied, and only the pages of
+     * the tensors used are ever read. Other dtypes, odd offsets and GPU managers read as float32 and narrow.
+     */
+    @Override
+    public NDArray loadBf16(NDManager manager, String name) throws IOException {
+        TensorInfo t = info(name);
+        long start = dataStart + t.begin();
+        if (!t.dtype().equals("BF16") || start % 2 != 0 || manager.getDevice().isGpu() || t.numel() == 0) {
+            return TensorSource.super.loadBf16(manager, name);
+        }
+        NDArray whole;
+        synchronized (this) {
+            if (mapped == null || mapped.isReleased() || mapped.getManager() != manager) {
+                mapped = Bf16Kernels.get().mapFile(path, channel.size() / 2, manager);
+            }
+            whole = mapped;
+        }
+        try (NDArray flat = whole.get(new NDIndex("{}:{}", start / 2, start / 2 + t.numel()))) {
+            return flat.reshape(new Shape(t.shape()));
+        }
     }
 
     /** Mapped raw bytes of some rows, with what converting them needs. */

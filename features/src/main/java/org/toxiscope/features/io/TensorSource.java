@@ -56,6 +56,16 @@ public interface TensorSource extends Closeable {
         }
     }
 
+    /**
+     * {@code name} as a new bfloat16 array owned by {@code manager}: read as float32 (see {@link #loadF32}) and narrowed
+     * once, the float32 copy freed at once. Sources that can map stored BF16 bytes directly override this.
+     */
+    default NDArray loadBf16(NDManager manager, String name) throws IOException {
+        try (NDArray f32 = loadF32(manager, name)) {
+            return Bf16Kernels.get().narrow(f32);
+        }
+    }
+
     /** Fills CPU array {@code out} (shape {@code shape}) with {@code name}, at most {@code maxChunk} floats a step. */
     default void fillF32(NDArray out, String name, long[] shape, long maxChunk) throws IOException {
         long rows = rowCount(shape);

@@ -128,7 +128,11 @@ public final class TorchSaveWriter {
         return String.format("%010d%010d", a.getValue(), b.getValue());
     }
 
-    private static void writeZip(OutputStream out, String top, Map<String, byte[]> records) throws IOException {
+    /**
+     * Writes {@code records} as the zip container torch reads for both {@code torch.save} files and TorchScript
+     * archives: every entry STORED under folder {@code top}, its data 64-byte aligned, with zip64 end records.
+     */
+    public static void writeZip(OutputStream out, String top, Map<String, byte[]> records) throws IOException {
         List<byte[]> central = new ArrayList<>();
         long offset = 0;
         for (Map.Entry<String, byte[]> e : records.entrySet()) {

@@ -13,11 +13,12 @@ import ai.djl.nn.Activation;
  * dot-product over the cached and new keys with the additive mask, output projection. Weights held transposed.
  * With {@code outputGate} (Qwen3.5) q_proj yields per head a query and a gate, and the attention output is multiplied
  * by {@code sigmoid(gate)} before the output projection. Queries are processed in blocks whose scores fit
- * {@code scoreBudget} bytes, so a long text costs memory linear in its length.
+ * {@code scoreBudget} bytes, so a long text costs memory linear in its length. Products run in the model's dtype;
+ * the mask and softmax in float32, as Hugging Face upcasts them.
  */
 record Attention(int index, NDArray qT, NDArray kT, NDArray vT, NDArray oT, RmsNorm qNorm, RmsNorm kNorm,
-                 int heads, int kvHeads, int headDim, RotaryEmbedding rope, boolean outputGate, long scoreBudget)
-        implements TokenMixer {
+                 int heads, int kvHeads, int headDim, RotaryEmbedding rope, boolean outputGate, long scoreBudget,
+                 ComputeDtype dtype) implements TokenMixer {
 
     /**
      * Bytes of attention scores per query block: large enough that each block is a big matrix product (64 query rows
@@ -92,8 +93,8 @@ record Attention(int index, NDArray qT, NDArray kT, NDArray vT, NDArray oT, RmsN
         long r = shape.get(3);
         NDArray scores = q.reshape(b, kvHeads, groups * r, headDim).matMul(keysT).muli(1.0 / Math.sqrt(headDim));
         long keys = scores.getShape().get(3);
-        NDArray masked = scores.reshape(b, kvHeads, groups, r, keys).addi(mask.expandDims(1));
-        return masked.softmax(-1).reshape(b, kvHeads, groups * r, keys).matMul(values)
+        NDArray masked = ComputeDtype.widen(scores.reshape(b, kvHeads, groups, r, keys)).addi(mask.expandDims(1));
+        return dtype.narrow(masked.softmax(-1)).reshape(b, kvHeads, groups * r, keys).matMul(values)
                 .reshape(b, kvHeads, groups, r, headDim);
     }
 

@@ -64,6 +64,11 @@ final class CheckedWeights implements Weights {
 
     @Override
     public NDArray load(String name, NDManager manager) {
+        return load(name, manager, ComputeDtype.F32);
+    }
+
+    @Override
+    public NDArray load(String name, NDManager manager, ComputeDtype dtype) {
         long[] expected = shapes.expected(name);
         if (expected != null && weights.has(name)) {
             long[] actual = weights.tensorShape(name);
@@ -72,7 +77,7 @@ final class CheckedWeights implements Weights {
                         + " but config.json gives " + Arrays.toString(expected).replace("-1", "*"));
             }
         }
-        NDArray array = weights.load(name, manager);
+        NDArray array = weights.load(name, manager, dtype);
         finite.add(name, array);
         return array;
     }

@@ -12,11 +12,13 @@ import ai.djl.nn.Activation;
  * value heads; {@code beta = sigmoid(x W_b)}, {@code g = -exp(A_log) * softplus(x W_a + dt_bias)}; the gated delta
  * rule over them; then per value head {@code RMSNorm(o) * silu(x W_z)} and the output projection. The conv window and
  * the recurrent state carry over between steps in the {@link DecodeState}; padding positions change neither.
- * Weights held transposed; {@code convWeight} is [kernel, channels], {@code negA = -exp(A_log)}.
+ * Weights held transposed; {@code convWeight} is [kernel, channels], {@code negA = -exp(A_log)}. Projections and the
+ * conv run in the model's dtype; the decay ({@code dtBias}, {@code negA} held float32), q/k normalisation and the
+ * delta rule with its recurrent state in float32, as Hugging Face's torch path computes them.
  */
 record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT, NDArray convWeight,
                      NDArray dtBias, NDArray negA, RmsNorm norm, NDArray outT, int keyHeads, int valueHeads,
-                     int keyDim, int valueDim) implements TokenMixer {
+                     int keyDim, int valueDim, ComputeDtype dtype) implements TokenMixer {
 
     private static final float L2_EPS = 1e-6f;
 
@@ -27,22 +29,23 @@ record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT
         NDManager manager = x.getManager();
         // Padding must not reach the conv window or the state: zero its inputs, and below its rate and decay.
         NDArray real = layout.padded() ? layout.realTokens() : null;
-        NDArray input = real == null ? x : x.mul(real.expandDims(-1));
+        NDArray input = real == null ? x : dtype.narrow(x.mul(real.expandDims(-1)));
         NDArray[] previous = state.linearState(index);
         int kernel = (int) convWeight.getShape().get(0);
         long channels = convWeight.getShape().get(1);
-        NDArray window = previous != null ? previous[0] : manager.zeros(new Shape(b, kernel - 1, channels));
+        NDArray window = previous != null ? previous[0]
+                : dtype.narrow(manager.zeros(new Shape(b, kernel - 1, channels)));
         NDArray extended = alignAfterWindow(window.concat(input.matMul(qkvT), 1), layout, kernel);
         NDArray conv = causalConv(extended, t);
-        NDArray mixed = conv.mul(Activation.sigmoid(conv));
+        NDArray mixed = ComputeDtype.widen(conv.mul(Activation.sigmoid(conv)));
         long keyWidth = (long) keyHeads * keyDim;
         NDArray q = l2Normalize(perValueHead(mixed.get(new NDIndex("..., :{}", keyWidth)), b, t))
                 .mul(1.0 / Math.sqrt(keyDim));
         NDArray k = l2Normalize(perValueHead(mixed.get(new NDIndex("..., {}:{}", keyWidth, 2 * keyWidth)), b, t));
         NDArray v = mixed.get(new NDIndex("..., {}:", 2 * keyWidth)).reshape(b, t, valueHeads, valueDim)
                 .transpose(0, 2, 1, 3);
-        NDArray beta = Activation.sigmoid(input.matMul(bT)).transpose(0, 2, 1);
-        NDArray g = softplus(input.matMul(aT).add(dtBias)).mul(negA).transpose(0, 2, 1);
+        NDArray beta = ComputeDtype.widen(Activation.sigmoid(input.matMul(bT))).transpose(0, 2, 1);
+        NDArray g = softplus(ComputeDtype.widen(input.matMul(aT)).add(dtBias)).mul(negA).transpose(0, 2, 1);
         if (real != null) {
             beta = beta.mul(real.expandDims(1));
             g = g.mul(real.expandDims(1));

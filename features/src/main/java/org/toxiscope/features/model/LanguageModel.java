@@ -11,12 +11,15 @@ public interface LanguageModel extends AutoCloseable {
 
     /**
      * Builds the runtime {@code config}'s model type needs (Qwen3 / Qwen3-MoE, or the hybrid Qwen3.5 family) from
-     * {@code weights}: blocks {@code 0..lastBlock} only, or everything with the head when -1.
+     * {@code weights} in {@code dtype}: blocks {@code 0..lastBlock} only, or everything with the head when -1.
      */
-    static LanguageModel load(ModelConfig config, Weights weights, Device device, int lastBlock) {
-        return config.isHybrid() ? Qwen35Model.load(config, weights, device, lastBlock)
-                : Qwen3Model.load(config, weights, device, lastBlock);
+    static LanguageModel load(ModelConfig config, Weights weights, Device device, ComputeDtype dtype, int lastBlock) {
+        return config.isHybrid() ? Qwen35Model.load(config, weights, device, dtype, lastBlock)
+                : Qwen3Model.load(config, weights, device, dtype, lastBlock);
     }
+
+    /** The dtype the weights are held and computed in. */
+    ComputeDtype dtype();
 
     ModelConfig config();
 

@@ -123,12 +123,12 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
     }
 
     /**
-     * Loads the model on {@code device}: blocks 0..lastBlock only, or everything with the head when -1; every
+     * Loads the model on {@code device} in {@code dtype}: blocks 0..lastBlock only, or everything with the head when -1; every
      * tensor's shape is checked against config.json before it is allocated, and the loaded ones checked finite.
      */
-    public LanguageModel load(Device device, int lastBlock) {
+    public LanguageModel load(Device device, ComputeDtype dtype, int lastBlock) {
         CheckedWeights checked = new CheckedWeights(config, this, dir.toString());
-        LanguageModel model = LanguageModel.load(config, checked, device, lastBlock);
+        LanguageModel model = LanguageModel.load(config, checked, device, dtype, lastBlock);
         try {
             checked.requireFinite();
         } catch (RuntimeException e) {
@@ -151,6 +151,22 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
             }
             // Converted straight into engine memory: no Java buffer (nor the read-only mapping) backs the array.
             return weights.loadF32(manager, name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    /** In bf16 on CPU, a stored BF16 tensor is a view of the mapped shard: its bytes are never copied. */
+    @Override
+    public NDArray load(String name, NDManager manager, ComputeDtype dtype) {
+        if (dtype == ComputeDtype.F32) {
+            return load(name, manager);
+        }
+        try {
+            if (!weights.has(name)) {
+                throw new IOException(dir + ": tensor '" + name + "' is missing from the checkpoint");
+            }
+            return weights.loadBf16(manager, name);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

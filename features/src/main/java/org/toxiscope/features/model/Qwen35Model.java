@@ -20,9 +20,10 @@ public final class Qwen35Model {
 
     /**
      * Loads the embeddings and blocks {@code 0..lastBlock} (all blocks and the head when {@code lastBlock} is -1 or
-     * the last block) onto {@code device}.
+     * the last block) onto {@code device}, in {@code dtype}.
      */
-    public static Qwen3Model load(ModelConfig config, Weights weights, Device device, int lastBlock) {
+    public static Qwen3Model load(ModelConfig config, Weights weights, Device device, ComputeDtype dtype,
+                                  int lastBlock) {
         HybridConfig hybrid = HybridConfig.of(config);
         int n = lastBlock < 0 || lastBlock >= config.numLayers() - 1 ? config.numLayers() : lastBlock + 1;
         boolean head = n == config.numLayers();
@@ -30,25 +31,25 @@ public final class Qwen35Model {
         NDManager manager = NDManager.newBaseManager(device);
         try {
             float eps = (float) config.rmsNormEps();
-            NDArray embeddings = weights.load(prefix + "embed_tokens.weight", manager);
-            RotaryEmbedding rope = new RotaryEmbedding(manager, hybrid.rotaryDim(), config.ropeTheta());
+            NDArray embeddings = weights.load(prefix + "embed_tokens.weight", manager, dtype);
+            RotaryEmbedding rope = new RotaryEmbedding(manager, hybrid.rotaryDim(), config.ropeTheta(), dtype);
             DecoderBlock[] blocks = new DecoderBlock[n];
             for (int i = 0; i < n; i++) {
                 String p = prefix + "layers." + i + ".";
                 TokenMixer mixer = hybrid.isLinear(i)
-                        ? gatedDeltaNet(i, hybrid, weights, p + "linear_attn.", manager, eps)
-                        : attention(i, config, hybrid, weights, p + "self_attn.", manager, rope, eps);
-                blocks[i] = new DecoderBlock(norm(weights, p + "input_layernorm", manager, eps), mixer,
-                        norm(weights, p + "post_attention_layernorm", manager, eps),
-                        mlp(i, config, hybrid, weights, p + "mlp.", manager));
+                        ? gatedDeltaNet(i, hybrid, weights, p + "linear_attn.", manager, eps, dtype)
+                        : attention(i, config, hybrid, weights, p + "self_attn.", manager, rope, eps, dtype);
+                blocks[i] = new DecoderBlock(norm(weights, p + "input_layernorm", manager, eps, dtype), mixer,
+                        norm(weights, p + "post_attention_layernorm", manager, eps, dtype),
+                        mlp(i, config, hybrid, weights, p + "mlp.", manager, dtype));
             }
             RmsNorm finalNorm = null;
             NDArray unembeddingT = null;
             if (head) {
-                finalNorm = norm(weights, prefix + "norm", manager, eps);
-                unembeddingT = Qwen3Model.unembedding(config, weights, embeddings, manager);
+                finalNorm = norm(weights, prefix + "norm", manager, eps, dtype);
+                unembeddingT = Qwen3Model.unembedding(config, weights, embeddings, manager, dtype);
             }
-            return new Qwen3Model(config, manager, embeddings, blocks, finalNorm, unembeddingT);
+            return new Qwen3Model(config, dtype, manager, embeddings, blocks, finalNorm, unembeddingT);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -60,26 +61,26 @@ public final class Qwen35Model {
         return weights.has("model.language_model.embed_tokens.weight") ? "model.language_model." : "model.";
     }
 
-    /** A zero-centred RMSNorm: the stored weight is {@code w} and the scale is {@code 1 + w}. */
-    private static RmsNorm norm(Weights weights, String name, NDManager manager, float eps) {
-        return new RmsNorm(weights.load(name + ".weight", manager).add(1f), eps);
+    /** A zero-centred RMSNorm: the stored weight is {@code w} and the scale is {@code 1 + w}, kept in float32. */
+    private static RmsNorm norm(Weights weights, String name, NDManager manager, float eps, ComputeDtype dtype) {
+        return new RmsNorm(weights.load(name + ".weight", manager).add(1f), eps, dtype);
     }
 
     private static GatedDeltaNet gatedDeltaNet(int index, HybridConfig h, Weights weights, String p,
-                                               NDManager manager, float eps) {
+                                               NDManager manager, float eps, ComputeDtype dtype) {
         // conv1d.weight is [channels, 1, kernel]: keep it as [kernel, channels] so tap j scales a [B, T, C] slice.
-        NDArray conv = weights.load(p + "conv1d.weight", manager);
+        NDArray conv = weights.load(p + "conv1d.weight", manager, dtype);
         NDArray convWeight = conv.reshape(conv.getShape().get(0), conv.getShape().get(2)).transpose();
-        NDArray[] in = weights.has(p + "in_proj_qkvz.weight") ? groupedProjections(h, weights, p, manager)
-                : new NDArray[] {Qwen3Model.linear(weights, p + "in_proj_qkv", manager),
-                    Qwen3Model.linear(weights, p + "in_proj_z", manager),
-                    Qwen3Model.linear(weights, p + "in_proj_b", manager),
-                    Qwen3Model.linear(weights, p + "in_proj_a", manager)};
+        NDArray[] in = weights.has(p + "in_proj_qkvz.weight") ? groupedProjections(h, weights, p, manager, dtype)
+                : new NDArray[] {Qwen3Model.linear(weights, p + "in_proj_qkv", manager, dtype),
+                    Qwen3Model.linear(weights, p + "in_proj_z", manager, dtype),
+                    Qwen3Model.linear(weights, p + "in_proj_b", manager, dtype),
+                    Qwen3Model.linear(weights, p + "in_proj_a", manager, dtype)};
         return new GatedDeltaNet(index, in[0], in[1], in[2], in[3], convWeight,
                 weights.load(p + "dt_bias", manager), weights.load(p + "A_log", manager).exp().neg(),
-                new RmsNorm(weights.load(p + "norm.weight", manager), eps),
-                Qwen3Model.linear(weights, p + "out_proj", manager), h.linearKeyHeads(), h.linearValueHeads(),
-                h.linearKeyDim(), h.linearValueDim());
+                Qwen3Model.norm(weights, p + "norm.weight", manager, eps, dtype),
+                Qwen3Model.linear(weights, p + "out_proj", manager, dtype), h.linearKeyHeads(), h.linearValueHeads(),
+                h.linearKeyDim(), h.linearValueDim(), dtype);
     }
 
     /**
@@ -87,19 +88,20 @@ public final class Qwen35Model {
      * {@code r = valueHeads / keyHeads} value heads per group, and {@code [b, a]}), as the transposed qkv, z, b and a
      * projections of the split layout.
      */
-    private static NDArray[] groupedProjections(HybridConfig h, Weights weights, String p, NDManager manager) {
+    private static NDArray[] groupedProjections(HybridConfig h, Weights weights, String p, NDManager manager,
+                                                ComputeDtype dtype) {
         long keys = h.linearKeyHeads();
         long dk = h.linearKeyDim();
         long r = h.linearValueHeads() / h.linearKeyHeads();
         long values = r * h.linearValueDim();
-        NDArray qkvz = weights.load(p + "in_proj_qkvz.weight", manager);
+        NDArray qkvz = weights.load(p + "in_proj_qkvz.weight", manager, dtype);
         long hidden = qkvz.getShape().get(1);
         NDArray grouped = qkvz.reshape(keys, 2 * dk + 2 * values, hidden);
         NDArray q = rows(grouped, 0, dk);
         NDArray k = rows(grouped, dk, 2 * dk);
         NDArray v = rows(grouped, 2 * dk, 2 * dk + values);
         NDArray z = rows(grouped, 2 * dk + values, 2 * dk + 2 * values);
-        NDArray ba = weights.load(p + "in_proj_ba.weight", manager).reshape(keys, 2 * r, hidden);
+        NDArray ba = weights.load(p + "in_proj_ba.weight", manager, dtype).reshape(keys, 2 * r, hidden);
         return new NDArray[] {q.concat(k, 0).concat(v, 0).transpose(), z.transpose(), rows(ba, 0, r).transpose(),
             rows(ba, r, 2 * r).transpose()};
     }
@@ -110,23 +112,25 @@ public final class Qwen35Model {
     }
 
     private static Attention attention(int index, ModelConfig c, HybridConfig h, Weights weights, String p,
-                                       NDManager manager, RotaryEmbedding rope, float eps) {
-        return new Attention(index, Qwen3Model.linear(weights, p + "q_proj", manager),
-                Qwen3Model.linear(weights, p + "k_proj", manager), Qwen3Model.linear(weights, p + "v_proj", manager),
-                Qwen3Model.linear(weights, p + "o_proj", manager), norm(weights, p + "q_norm", manager, eps),
-                norm(weights, p + "k_norm", manager, eps), c.numHeads(), c.numKvHeads(), c.headDim(), rope,
-                h.attentionOutputGate(), Attention.SCORE_BUDGET);
+                                       NDManager manager, RotaryEmbedding rope, float eps, ComputeDtype dtype) {
+        return new Attention(index, Qwen3Model.linear(weights, p + "q_proj", manager, dtype),
+                Qwen3Model.linear(weights, p + "k_proj", manager, dtype),
+                Qwen3Model.linear(weights, p + "v_proj", manager, dtype),
+                Qwen3Model.linear(weights, p + "o_proj", manager, dtype), norm(weights, p + "q_norm", manager, eps, dtype),
+                norm(weights, p + "k_norm", manager, eps, dtype), c.numHeads(), c.numKvHeads(), c.headDim(), rope,
+                h.attentionOutputGate(), Attention.SCORE_BUDGET, dtype);
     }
 
-    private static Mlp mlp(int index, ModelConfig c, HybridConfig h, Weights weights, String p, NDManager manager) {
+    private static Mlp mlp(int index, ModelConfig c, HybridConfig h, Weights weights, String p, NDManager manager,
+                           ComputeDtype dtype) {
         if (!c.isSparseLayer(index)) {
-            return Qwen3Model.swiGlu(weights, p, manager);
+            return Qwen3Model.swiGlu(weights, p, manager, dtype);
         }
-        SparseMoe routed = Qwen3Model.sparseMoe(c, weights, p, manager);
+        SparseMoe routed = Qwen3Model.sparseMoe(c, weights, p, manager, dtype);
         if (h.sharedExpertIntermediateSize() == 0 && !weights.has(p + "shared_expert_gate.weight")) {
             return routed;
         }
-        return new SharedExpertMoe(routed, Qwen3Model.swiGlu(weights, p + "shared_expert.", manager),
-                Qwen3Model.linear(weights, p + "shared_expert_gate", manager));
+        return new SharedExpertMoe(routed, Qwen3Model.swiGlu(weights, p + "shared_expert.", manager, dtype),
+                Qwen3Model.linear(weights, p + "shared_expert_gate", manager, dtype));
     }
 }

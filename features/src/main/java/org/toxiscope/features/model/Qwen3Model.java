@@ -9,13 +9,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The Qwen3-family decoder on DJL: embeddings, n pre-norm blocks, final norm, tied or untied unembedding; float32
- * compute. {@link #load} builds Qwen3 and Qwen3-MoE (Hugging Face {@code Qwen3ForCausalLM} /
+ * The Qwen3-family decoder on DJL: embeddings, n pre-norm blocks, final norm, tied or untied unembedding; weights and
+ * the residual stream in the model's {@link ComputeDtype}. {@link #load} builds Qwen3 and Qwen3-MoE (Hugging Face {@code Qwen3ForCausalLM} /
  * {@code Qwen3MoeForCausalLM}); {@link Qwen35Model#load} builds the hybrid Qwen3.5 blocks into the same runtime.
  */
 public final class Qwen3Model implements LanguageModel {
 
     private final ModelConfig config;
+    private final ComputeDtype dtype;
     private final NDManager manager;
     private final NDArray embeddings;
     private final DecoderBlock[] blocks;
@@ -23,9 +24,10 @@ public final class Qwen3Model implements LanguageModel {
     /** [V, H], as stored: {@code W @ h^T} runs about twice as fast on CPU as {@code h @ W^T} for small batches. */
     private final NDArray unembedding;
 
-    Qwen3Model(ModelConfig config, NDManager manager, NDArray embeddings, DecoderBlock[] blocks,
+    Qwen3Model(ModelConfig config, ComputeDtype dtype, NDManager manager, NDArray embeddings, DecoderBlock[] blocks,
                        RmsNorm finalNorm, NDArray unembedding) {
         this.config = config;
+        this.dtype = dtype;
         this.manager = manager;
         this.embeddings = embeddings;
         this.blocks = blocks;
@@ -35,70 +37,80 @@ public final class Qwen3Model implements LanguageModel {
 
     /**
      * Loads the embeddings and blocks {@code 0..lastBlock} (all blocks and the head when {@code lastBlock} is -1 or
-     * the last block) onto {@code device}.
+     * the last block) onto {@code device}, in {@code dtype}.
      */
-    public static Qwen3Model load(ModelConfig config, Weights weights, Device device, int lastBlock) {
-        return load(config, weights, device, lastBlock, Attention.SCORE_BUDGET);
+    public static Qwen3Model load(ModelConfig config, Weights weights, Device device, ComputeDtype dtype,
+                                  int lastBlock) {
+        return load(config, weights, device, dtype, lastBlock, Attention.SCORE_BUDGET);
     }
 
     /** {@link #load} with attention scores computed in query blocks of at most {@code scoreBudget} bytes. */
-    static Qwen3Model load(ModelConfig config, Weights weights, Device device, int lastBlock, long scoreBudget) {
+    static Qwen3Model load(ModelConfig config, Weights weights, Device device, ComputeDtype dtype, int lastBlock,
+                           long scoreBudget) {
         int n = lastBlock < 0 || lastBlock >= config.numLayers() - 1 ? config.numLayers() : lastBlock + 1;
         boolean head = n == config.numLayers();
         NDManager manager = NDManager.newBaseManager(device);
         try {
             float eps = (float) config.rmsNormEps();
-            NDArray embeddings = weights.load("model.embed_tokens.weight", manager);
-            RotaryEmbedding rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta());
+            NDArray embeddings = weights.load("model.embed_tokens.weight", manager, dtype);
+            RotaryEmbedding rope = new RotaryEmbedding(manager, config.headDim(), config.ropeTheta(), dtype);
             DecoderBlock[] blocks = new DecoderBlock[n];
             for (int i = 0; i < n; i++) {
                 String p = "model.layers." + i + ".";
-                Attention attention = new Attention(i, linear(weights, p + "self_attn.q_proj", manager),
-                        linear(weights, p + "self_attn.k_proj", manager), linear(weights, p + "self_attn.v_proj", manager),
-                        linear(weights, p + "self_attn.o_proj", manager),
-                        new RmsNorm(weights.load(p + "self_attn.q_norm.weight", manager), eps),
-                        new RmsNorm(weights.load(p + "self_attn.k_norm.weight", manager), eps),
-                        config.numHeads(), config.numKvHeads(), config.headDim(), rope, false, scoreBudget);
-                Mlp mlp = config.isSparseLayer(i) ? sparseMoe(config, weights, p + "mlp.", manager)
-                        : swiGlu(weights, p + "mlp.", manager);
-                blocks[i] = new DecoderBlock(new RmsNorm(weights.load(p + "input_layernorm.weight", manager), eps),
-                        attention, new RmsNorm(weights.load(p + "post_attention_layernorm.weight", manager), eps), mlp);
+                Attention attention = new Attention(i, linear(weights, p + "self_attn.q_proj", manager, dtype),
+                        linear(weights, p + "self_attn.k_proj", manager, dtype),
+                        linear(weights, p + "self_attn.v_proj", manager, dtype),
+                        linear(weights, p + "self_attn.o_proj", manager, dtype),
+                        norm(weights, p + "self_attn.q_norm.weight", manager, eps, dtype),
+                        norm(weights, p + "self_attn.k_norm.weight", manager, eps, dtype),
+                        config.numHeads(), config.numKvHeads(), config.headDim(), rope, false, scoreBudget, dtype);
+                Mlp mlp = config.isSparseLayer(i) ? sparseMoe(config, weights, p + "mlp.", manager, dtype)
+                        : swiGlu(weights, p + "mlp.", manager, dtype);
+                blocks[i] = new DecoderBlock(norm(weights, p + "input_layernorm.weight", manager, eps, dtype),
+                        attention, norm(weights, p + "post_attention_layernorm.weight", manager, eps, dtype), mlp);
             }
             RmsNorm norm = null;
             NDArray unembedding = null;
             if (head) {
-                norm = new RmsNorm(weights.load("model.norm.weight", manager), eps);
-                unembedding = unembedding(config, weights, embeddings, manager);
+                norm = norm(weights, "model.norm.weight", manager, eps, dtype);
+                unembedding = unembedding(config, weights, embeddings, manager, dtype);
             }
-            return new Qwen3Model(config, manager, embeddings, blocks, norm, unembedding);
+            return new Qwen3Model(config, dtype, manager, embeddings, blocks, norm, unembedding);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
         }
     }
 
-    static NDArray linear(Weights weights, String name, NDManager manager) {
+    static NDArray linear(Weights weights, String name, NDManager manager, ComputeDtype dtype) {
         // HF stores Linear weights as [out, in]; keep the transposed view so every projection is x @ W.
-        return weights.load(name + ".weight", manager).transpose();
+        return weights.load(name + ".weight", manager, dtype).transpose();
+    }
+
+    /** An RMSNorm of weight {@code name}: the weight stays float32 in every dtype (norms compute in float32). */
+    static RmsNorm norm(Weights weights, String name, NDManager manager, float eps, ComputeDtype dtype) {
+        return new RmsNorm(weights.load(name, manager), eps, dtype);
     }
 
     /** [V, H]: the lm_head, or the embeddings where they are tied. */
-    static NDArray unembedding(ModelConfig config, Weights weights, NDArray embeddings, NDManager manager) {
+    static NDArray unembedding(ModelConfig config, Weights weights, NDArray embeddings, NDManager manager,
+                               ComputeDtype dtype) {
         return config.tieWordEmbeddings() || !weights.has("lm_head.weight")
-                ? embeddings : weights.load("lm_head.weight", manager);
+                ? embeddings : weights.load("lm_head.weight", manager, dtype);
     }
 
-    static SwiGlu swiGlu(Weights weights, String prefix, NDManager manager) {
-        return new SwiGlu(linear(weights, prefix + "gate_proj", manager), linear(weights, prefix + "up_proj", manager),
-                linear(weights, prefix + "down_proj", manager));
+    static SwiGlu swiGlu(Weights weights, String prefix, NDManager manager, ComputeDtype dtype) {
+        return new SwiGlu(linear(weights, prefix + "gate_proj", manager, dtype),
+                linear(weights, prefix + "up_proj", manager, dtype), linear(weights, prefix + "down_proj", manager, dtype));
     }
 
-    static SparseMoe sparseMoe(ModelConfig config, Weights weights, String prefix, NDManager manager) {
+    static SparseMoe sparseMoe(ModelConfig config, Weights weights, String prefix, NDManager manager,
+                               ComputeDtype dtype) {
         SwiGlu[] experts = new SwiGlu[config.moe().numExperts()];
         if (weights.has(prefix + "experts.gate_up_proj")) {
             // Fused layout (Qwen3.5-MoE): gate_up_proj [E, 2I, H] (gate rows first), down_proj [E, H, I].
-            NDArray gateUp = weights.load(prefix + "experts.gate_up_proj", manager);
-            NDArray down = weights.load(prefix + "experts.down_proj", manager);
+            NDArray gateUp = weights.load(prefix + "experts.gate_up_proj", manager, dtype);
+            NDArray down = weights.load(prefix + "experts.down_proj", manager, dtype);
             long inter = gateUp.getShape().get(1) / 2;
             for (int e = 0; e < experts.length; e++) {
                 NDArray w = gateUp.get(e);
@@ -107,16 +119,21 @@ public final class Qwen3Model implements LanguageModel {
             }
         } else {
             for (int e = 0; e < experts.length; e++) {
-                experts[e] = swiGlu(weights, prefix + "experts." + e + ".", manager);
+                experts[e] = swiGlu(weights, prefix + "experts." + e + ".", manager, dtype);
             }
         }
-        return new SparseMoe(linear(weights, prefix + "gate", manager), experts, config.moe().expertsPerToken(),
-                config.moe().normTopkProb());
+        return new SparseMoe(linear(weights, prefix + "gate", manager, dtype), experts, config.moe().expertsPerToken(),
+                config.moe().normTopkProb(), dtype);
     }
 
     @Override
     public ModelConfig config() {
         return config;
+    }
+
+    @Override
+    public ComputeDtype dtype() {
+        return dtype;
     }
 
     @Override
@@ -156,13 +173,14 @@ public final class Qwen3Model implements LanguageModel {
                     NDArray h = blocks[i].apply(x, layout, state);
                     NDArray add = steering.get(i);
                     if (add != null) {
-                        h = h.add(add);
+                        // The float32 addend would promote the sum: the stream stays in the model's dtype.
+                        h = dtype.narrow(h.add(add));
                     }
                     h.attach(step);
                     x = h;
                 }
                 if (options.capture().contains(i)) {
-                    captured.put(i, x);
+                    captured.put(i, ComputeDtype.widen(x));
                 }
             }
             // Blocks past `last` never ran this step: their caches stay behind, so incremental decoding needs logits.
@@ -171,7 +189,7 @@ public final class Qwen3Model implements LanguageModel {
                 NDArray lastHidden = finalNorm.apply(x.get(new NDIndex(":, -1, :")));
                 NDArray columns = unembedding.matMul(lastHidden.transpose());
                 columns.attach(step); // ops on a weight land in the model's manager: move the result to this step
-                logits = columns.transpose();
+                logits = ComputeDtype.widen(columns.transpose());
                 logits.attach(out);
             }
             captured.values().forEach(a -> a.attach(out));
@@ -207,9 +225,10 @@ public final class Qwen3Model implements LanguageModel {
             throw new IllegalStateException("the unembedding is not loaded");
         }
         try (NDManager local = parent.newSubManager()) {
-            try (NDArray scores = unembedding.matMul(local.create(direction, new Shape(direction.length, 1)))) {
-                return scores.toFloatArray();
-            }
+            NDArray column = dtype.narrow(local.create(direction, new Shape(direction.length, 1)));
+            NDArray scores = unembedding.matMul(column);
+            scores.attach(local);
+            return ComputeDtype.widen(scores).toFloatArray();
         }
     }
 

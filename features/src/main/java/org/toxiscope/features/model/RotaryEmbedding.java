@@ -9,18 +9,21 @@ import ai.djl.ndarray.types.Shape;
  * Rotary position embedding tables (HF "default" rope): {@code inv_freq[i] = theta^(-2i/d)} in float32, angle =
  * position * inv_freq, both halves of the head repeat the same frequencies ({@code rotate_half} convention).
  * {@code rotaryDim} may be smaller than the head (partial rotary): the rest of the head passes through unrotated.
+ * The tables are computed in float32 and held in the model's dtype.
  */
 final class RotaryEmbedding {
 
     private final NDManager manager;
+    private final ComputeDtype dtype;
     private final int rotaryDim;
     private final float[] invFreq;
     private NDArray cos;
     private NDArray sin;
     private int length;
 
-    RotaryEmbedding(NDManager manager, int rotaryDim, double theta) {
+    RotaryEmbedding(NDManager manager, int rotaryDim, double theta, ComputeDtype dtype) {
         this.manager = manager;
+        this.dtype = dtype;
         this.rotaryDim = rotaryDim;
         this.invFreq = new float[rotaryDim / 2];
         for (int i = 0; i < invFreq.length; i++) {
@@ -41,6 +44,15 @@ final class RotaryEmbedding {
         NDArray second = rot.get(new NDIndex("..., {}:", rotaryDim / 2));
         NDArray rotated = rot.mul(c).add(second.neg().concat(first, -1).mul(s));
         return rotaryDim == headDim ? rotated : rotated.concat(x.get(new NDIndex("..., {}:", rotaryDim)), -1);
+    }
+
+    /** The table in the model's dtype (Hugging Face casts cos and sin to it before rotating). */
+    private NDArray narrowed(NDArray table) {
+        NDArray cast = dtype.narrow(table);
+        if (cast != table) {
+            table.close();
+        }
+        return cast;
     }
 
     private void ensure(int needed) {
@@ -66,8 +78,8 @@ final class RotaryEmbedding {
             cos.close();
             sin.close();
         }
-        cos = manager.create(c, new Shape(grown, rotaryDim));
-        sin = manager.create(s, new Shape(grown, rotaryDim));
+        cos = narrowed(manager.create(c, new Shape(grown, rotaryDim)));
+        sin = narrowed(manager.create(s, new Shape(grown, rotaryDim)));
         length = grown;
     }
 }

@@ -8,11 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /**
- * Qwen3-MoE's sparse block: router softmax over experts, the top-k experts per token (weights renormalised when
- * {@code normalize}), their SwiGLU outputs summed with those weights. Tokens are grouped by expert so each expert
+ * Qwen3-MoE's sparse block: router softmax over experts in float32, the top-k experts per token (weights renormalised
+ * when {@code normalize}, then given the model's dtype as Hugging Face does), their SwiGLU outputs summed with those
+ * weights. Tokens are grouped by expert so each expert
  * runs one matmul over just its tokens.
  */
-record SparseMoe(NDArray routerT, SwiGlu[] experts, int topK, boolean normalize) implements Mlp {
+record SparseMoe(NDArray routerT, SwiGlu[] experts, int topK, boolean normalize, ComputeDtype dtype) implements Mlp {
 
     @Override
     public NDArray apply(NDArray x) {
@@ -20,11 +21,12 @@ record SparseMoe(NDArray routerT, SwiGlu[] experts, int topK, boolean normalize)
         long hidden = shape.get(shape.dimension() - 1);
         NDArray flat = x.reshape(-1, hidden);
         int tokens = (int) flat.getShape().get(0);
-        NDList top = flat.matMul(routerT).softmax(-1).topK(topK, -1, true, true);
+        NDList top = ComputeDtype.widen(flat.matMul(routerT)).softmax(-1).topK(topK, -1, true, true);
         NDArray weights = top.get(0);
         if (normalize) {
             weights = weights.div(weights.sum(new int[] {-1}, true));
         }
+        weights = dtype.narrow(weights);
         long[] chosen = top.get(1).toLongArray();
 
         // Pair p = (token p / topK, slot p % topK); order pairs by expert so each expert sees a contiguous slice.

@@ -14,4 +14,17 @@ public interface Weights {
 
     /** The tensor as a float32 array owned by {@code manager}; an error naming the tensor where it is missing. */
     NDArray load(String name, NDManager manager);
+
+    /**
+     * The tensor in {@code dtype}, owned by {@code manager}: float32 as {@link #load}, or bf16 narrowed once from it
+     * (the float32 copy freed at once) unless the source can hand out its stored bf16 bytes directly.
+     */
+    default NDArray load(String name, NDManager manager, ComputeDtype dtype) {
+        if (dtype == ComputeDtype.F32) {
+            return load(name, manager);
+        }
+        try (NDArray f32 = load(name, manager)) {
+            return dtype.narrow(f32);
+        }
+    }
 }

@@ -18,11 +18,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.toxiscope.features.SparseVector;
-import org.toxiscope.features.extract.SessionSpec;
 import org.toxiscope.features.extract.FeatureSession;
+import org.toxiscope.features.extract.SessionSpec;
 import org.toxiscope.features.extract.TextFeatures;
 import org.toxiscope.features.io.HfCache;
 import org.toxiscope.features.io.TorchCheckpoint;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.ForwardOptions;
 import org.toxiscope.features.model.ForwardResult;
 import org.toxiscope.features.model.LanguageModel;
@@ -67,7 +68,7 @@ class DemoAssetsTest {
             for (int id : ids) {
                 assertNotEquals(unk, id);
             }
-            try (LanguageModel model = ckpt.load(Device.cpu(), ckpt.config().numLayers() - 1);
+            try (LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, ckpt.config().numLayers() - 1);
                     NDManager m = NDManager.newBaseManager()) {
                 ForwardResult r = model.forward(m, new int[][] {ids}, model.newState(m, 1),
                         ForwardOptions.logitsOnly(Steering.NONE));

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.DecodeState;
 import org.toxiscope.features.model.ForwardOptions;
 import org.toxiscope.features.model.ForwardResult;
@@ -71,7 +72,7 @@ class BatchMemoryTest {
     private static void extract(Supplier<Throwable> failure) throws Exception {
         SessionSpec spec = SessionSpec.of("tiny", "tiny", List.of(1)).withExtraction(Pooling.MAX, 4096, 40, 8);
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(SharedFixtures.path("qwen3-tiny").toString());
-             LanguageModel real = ckpt.load(Device.cpu(), 1);
+             LanguageModel real = ckpt.load(Device.cpu(), ComputeDtype.F32, 1);
              NDManager manager = NDManager.newBaseManager();
              TopKSae sae = TopKSae.load(new SaeResolver(new HfCache(Map.of()))
                      .resolve(SharedFixtures.path("qwen3-tiny-sae").toString(), 1, 8, null), manager)) {
@@ -88,6 +89,11 @@ class BatchMemoryTest {
         @Override
         public ModelConfig config() {
             return real.config();
+        }
+
+        @Override
+        public ComputeDtype dtype() {
+            return real.dtype();
         }
 
         @Override

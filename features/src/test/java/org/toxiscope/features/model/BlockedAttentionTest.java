@@ -45,8 +45,8 @@ class BlockedAttentionTest {
         // 97 query rows per block for the 3001 keys of this batch of two: many blocks, the last one partial.
         long budget = 97L * texts.length * HEADS * 3001 * Float.BYTES;
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(SharedFixtures.path("qwen3-tiny").toString());
-             Qwen3Model whole = Qwen3Model.load(ckpt.config(), ckpt, Device.cpu(), 1, Long.MAX_VALUE);
-             Qwen3Model blocked = Qwen3Model.load(ckpt.config(), ckpt, Device.cpu(), 1, budget);
+             Qwen3Model whole = Qwen3Model.load(ckpt.config(), ckpt, Device.cpu(), ComputeDtype.F32, 1, Long.MAX_VALUE);
+             Qwen3Model blocked = Qwen3Model.load(ckpt.config(), ckpt, Device.cpu(), ComputeDtype.F32, 1, budget);
              NDManager manager = NDManager.newBaseManager()) {
             assertEquals(HEADS, ckpt.config().numHeads());
             assertEquals(97, Attention.queryRows(texts.length, HEADS, 3001, 3001, budget));
@@ -78,8 +78,8 @@ class BlockedAttentionTest {
         int[] rest = java.util.Arrays.copyOfRange(text, 1500, text.length);
         long budget = 61L * HEADS * text.length * Float.BYTES;
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(SharedFixtures.path("qwen3-tiny").toString());
-             Qwen3Model whole = Qwen3Model.load(ckpt.config(), ckpt, Device.cpu(), 1, Long.MAX_VALUE);
-             Qwen3Model blocked = Qwen3Model.load(ckpt.config(), ckpt, Device.cpu(), 1, budget);
+             Qwen3Model whole = Qwen3Model.load(ckpt.config(), ckpt, Device.cpu(), ComputeDtype.F32, 1, Long.MAX_VALUE);
+             Qwen3Model blocked = Qwen3Model.load(ckpt.config(), ckpt, Device.cpu(), ComputeDtype.F32, 1, budget);
              NDManager manager = NDManager.newBaseManager()) {
             NDArray expected = residual(whole, manager, new int[][] {text})
                     .get(new NDIndex(":, {}:, :", prefix.length));

@@ -176,14 +176,14 @@ class CheckpointValidationTest {
     void aValidTinyCheckpointLoads() throws IOException {
         Path model = tiny(t -> { }, o -> { });
         try (ModelCheckpoint checkpoint = ModelCheckpoint.open(model.toString());
-             LanguageModel lm = checkpoint.load(Device.cpu(), -1)) {
+             LanguageModel lm = checkpoint.load(Device.cpu(), ComputeDtype.F32, -1)) {
             assertEquals(2, lm.loadedBlocks());
         }
     }
 
     private static void assertLoadError(Path model, String expected) throws IOException {
         try (ModelCheckpoint checkpoint = ModelCheckpoint.open(model.toString())) {
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> checkpoint.load(Device.cpu(), -1));
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> checkpoint.load(Device.cpu(), ComputeDtype.F32, -1));
             assertTrue(e.getCause() instanceof MalformedFileException, String.valueOf(e.getCause()));
             assertEquals(model + ": " + expected, e.getMessage());
         }

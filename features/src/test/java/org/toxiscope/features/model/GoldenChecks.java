@@ -39,7 +39,7 @@ final class GoldenChecks {
     /** Runs all golden texts as one left-padded batch, keeping the residual after {@code layer}; checks each row. */
     static void leftPaddedBatch(Golden golden, int layer, RowCheck check) throws Exception {
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager()) {
             int[][] batch = allIds(golden);
             try (DecodeState state = model.newState(manager, batch.length)) {
@@ -112,7 +112,7 @@ final class GoldenChecks {
     static void cachedStepsMatchRecomputation(Golden golden, int[] prompt, int steps, float tolerance, NextStep feed)
             throws Exception {
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager();
              DecodeState state = model.newState(manager, 1)) {
             int[] sequence = prompt;

@@ -25,7 +25,7 @@ class IncrementalDecodingTest {
         int[][] prompts = {Golden.ints(golden.text(0).getAsJsonArray("ids")),
             Golden.ints(golden.text(2).getAsJsonArray("ids"))};
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager()) {
             Generator generator = new Generator(model);
             int[][] a = generator.generate(manager, prompts, 10, new Sampling(false, 1.5, 0, 0.95, 42), Steering.NONE, false);

@@ -52,7 +52,7 @@ class Qwen35GoldenTest {
     void everyBlockResidualAndLogitsMatchOneTextAtATime() throws Exception {
         Golden golden = Golden.load(MODEL);
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager()) {
             for (var t : golden.texts()) {
                 JsonObject text = t.getAsJsonObject();
@@ -86,7 +86,7 @@ class Qwen35GoldenTest {
     void earlyExitLoadsOnlyTheNeededBlocksAndGivesTheSameResidual() throws Exception {
         Golden golden = Golden.load(MODEL);
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), 2);
+             LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, 2);
              NDManager manager = NDManager.newBaseManager()) {
             assertEquals(3, model.loadedBlocks());
             assertFalse(model.hasHead());
@@ -111,7 +111,7 @@ class Qwen35GoldenTest {
             unit[i] = raw[i] / norm;
         }
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager()) {
             Generator generator = new Generator(model);
             List<JsonObject> texts = new ArrayList<>();
@@ -155,7 +155,7 @@ class Qwen35GoldenTest {
             Golden.ints(golden.text(6).getAsJsonArray("ids"))};
         int[][] more = {{1, 2, 3, 4, 5, 6, 7}, {42, 43}};
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager()) {
             float[][] batched = new float[2][];
             try (DecodeState state = model.newState(manager, 2)) {

@@ -48,7 +48,7 @@ class Qwen35MoeTest {
         try (NDManager store = NDManager.newBaseManager(); NDManager manager = NDManager.newBaseManager()) {
             Fixed perExpert = new Fixed(new RandomWeights(config), store);
             float[][] batched;
-            try (LanguageModel model = Qwen35Model.load(config, perExpert, Device.cpu(), -1);
+            try (LanguageModel model = Qwen35Model.load(config, perExpert, Device.cpu(), ComputeDtype.F32, -1);
                  DecodeState state = model.newState(manager, 2)) {
                 ForwardResult r = model.forward(manager, PROMPTS, state, new ForwardOptions(Set.of(1), Steering.NONE,
                         true));
@@ -62,7 +62,7 @@ class Qwen35MoeTest {
                     }
                 }
             }
-            try (LanguageModel model = Qwen35Model.load(config, new Fused(perExpert, config), Device.cpu(), -1);
+            try (LanguageModel model = Qwen35Model.load(config, new Fused(perExpert, config), Device.cpu(), ComputeDtype.F32, -1);
                  DecodeState state = model.newState(manager, 2)) {
                 NDArray logits = model.forward(manager, PROMPTS, state, ForwardOptions.logitsOnly(Steering.NONE))
                         .lastLogits();
@@ -78,13 +78,13 @@ class Qwen35MoeTest {
         try (NDManager store = NDManager.newBaseManager(); NDManager manager = NDManager.newBaseManager()) {
             Fixed split = new Fixed(new RandomWeights(config), store);
             float[] expected;
-            try (LanguageModel model = Qwen35Model.load(config, split, Device.cpu(), -1);
+            try (LanguageModel model = Qwen35Model.load(config, split, Device.cpu(), ComputeDtype.F32, -1);
                  DecodeState state = model.newState(manager, 2)) {
                 expected = model.forward(manager, PROMPTS, state, ForwardOptions.logitsOnly(Steering.NONE))
                         .lastLogits().toFloatArray();
             }
             try (LanguageModel model = Qwen35Model.load(config, new Grouped(split, HybridConfig.of(config)),
-                    Device.cpu(), -1);
+                    Device.cpu(), ComputeDtype.F32, -1);
                  DecodeState state = model.newState(manager, 2)) {
                 assertArrayEquals(expected, model.forward(manager, PROMPTS, state,
                         ForwardOptions.logitsOnly(Steering.NONE)).lastLogits().toFloatArray(), 1e-5f);

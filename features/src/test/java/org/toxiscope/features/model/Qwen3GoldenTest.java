@@ -32,7 +32,7 @@ class Qwen3GoldenTest {
     void residualsAndLogitsMatchOneTextAtATime(String name) throws Exception {
         Golden golden = Golden.load(name);
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager()) {
             for (var t : golden.texts()) {
                 JsonObject text = t.getAsJsonObject();
@@ -61,7 +61,7 @@ class Qwen3GoldenTest {
     void earlyExitLoadsOnlyTheNeededBlocksAndGivesTheSameResidual(String name) throws Exception {
         Golden golden = Golden.load(name);
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), 1);
+             LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, 1);
              NDManager manager = NDManager.newBaseManager()) {
             assertEquals(2, model.loadedBlocks());
             assertTrue(!model.hasHead());
@@ -83,7 +83,7 @@ class Qwen3GoldenTest {
         float[] add = Golden.floats(steer.getAsJsonArray("vector"));
         Steering steering = new Steering(Map.of(steer.get("layer").getAsInt(), add), 0);
         try (ModelCheckpoint ckpt = ModelCheckpoint.open(golden.modelDir.toString());
-             LanguageModel model = ckpt.load(Device.cpu(), -1);
+             LanguageModel model = ckpt.load(Device.cpu(), ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager()) {
             Generator generator = new Generator(model);
             List<int[]> prompts = new ArrayList<>();
