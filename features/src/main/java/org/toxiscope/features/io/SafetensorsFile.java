@@ -1,5 +1,6 @@
 package org.toxiscope.features.io;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -307,15 +308,26 @@ public final class SafetensorsFile implements TensorSource {
     /**
      * A BF16 tensor whose bytes start at an even file offset is a view of one private mapping of this file (made once
      * per manager, so a shard is mapped once however many tensors it holds): nothing is copied, and only the pages of
-     * the tensors used are ever read. Other dtypes, odd offsets and GPU managers read as float32 and narrow.
+     * the tensors used are ever read. On a GPU the view is copied to the device as bf16. Other dtypes and odd offsets
+     * read as float32 and narrow.
      */
     @Override
     public NDArray loadBf16(NDManager manager, String name) throws IOException {
         TensorInfo t = info(name);
         long start = dataStart + t.begin();
-        if (!t.dtype().equals("BF16") || start % 2 != 0 || manager.getDevice().isGpu() || t.numel() == 0) {
+        if (!t.dtype().equals("BF16") || start % 2 != 0 || t.numel() == 0) {
             return TensorSource.super.loadBf16(manager, name);
         }
+        if (!manager.getDevice().isGpu()) {
+            return view(manager, t, start);
+        }
+        try (NDManager cpu = manager.newSubManager(Device.cpu()); NDArray like = manager.zeros(new Shape(1))) {
+            return Bf16Kernels.get().toDeviceOf(view(cpu, t, start), like);
+        }
+    }
+
+    /** Tensor {@code t} (at file offset {@code start}) as a bf16 view of this file's mapping owned by {@code manager}. */
+    private NDArray view(NDManager manager, TensorInfo t, long start) throws IOException {
         NDArray whole;
         synchronized (this) {
             if (mapped == null || mapped.isReleased() || mapped.getManager() != manager) {
