@@ -24,6 +24,11 @@ public enum ComputeDtype {
     /** The {@code --dtype} value that picks by the device's native bf16 support. */
     public static final String AUTO = "auto";
 
+    /** The help of every {@code --dtype} flag: the values, and what {@code auto} picks ({@link #resolve}). */
+    public static final String FLAG_HELP = "Weights and activations in bf16 or float32 (default auto: the dtype a "
+            + "classifier bundle was trained with where one is applied; otherwise bf16 where the CPU has avx512_bf16 "
+            + "or amx_bf16 or the GPU has CUDA compute capability >= 8.0, else f32).";
+
     private static volatile boolean announced;
 
     private final String id;
@@ -45,6 +50,15 @@ public enum ComputeDtype {
             }
         }
         throw new IllegalArgumentException("--dtype must be auto, bf16 or f32, not '" + value + "'");
+    }
+
+    /** {@code requested} in lower case when it is auto, bf16 or f32 (any case); IllegalArgumentException otherwise. */
+    public static String requireValid(String requested) {
+        String lower = requested.toLowerCase(Locale.ROOT);
+        if (!lower.equals(AUTO)) {
+            parse(lower);
+        }
+        return lower;
     }
 
     /**
