@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.toxiscope.features.io.HfCache;
-import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.Generator;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelCheckpoint;
@@ -118,12 +117,12 @@ final class GenerateCommand implements Callable<Integer> {
         };
         PrintWriter out = spec.commandLine().getOut();
         try (ModelCheckpoint checkpoint = model.open(); QwenTokenizer tokenizer = checkpoint.tokenizer();
-             NDManager manager = NDManager.newBaseManager(model.device())) {
+             NDManager manager = NDManager.newBaseManager(model.runtime.device())) {
             int[][] ids = encode(tokenizer);
             Generator.checkLength(checkpoint.config(), ids, maxNewTokens, "--max-new-tokens");
             float[] vector = terms.isEmpty() ? null : steeringVector(checkpoint, terms, manager);
             int[][] generated = new int[ids.length][];
-            try (LanguageModel lm = checkpoint.load(model.device(), ComputeDtype.F32, -1)) {
+            try (LanguageModel lm = checkpoint.load(model.runtime.device(), model.runtime.dtype(), -1)) {
                 Generator generator = new Generator(lm);
                 // Steering from the first generated position is one position for the whole batch: group by length.
                 for (List<Integer> group : groups(ids, fromGenerated)) {
