@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.toxiscope.features.io.HfCache;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.Generator;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelCheckpoint;
@@ -122,7 +123,9 @@ final class GenerateCommand implements Callable<Integer> {
             Generator.checkLength(checkpoint.config(), ids, maxNewTokens, "--max-new-tokens");
             float[] vector = terms.isEmpty() ? null : steeringVector(checkpoint, terms, manager);
             int[][] generated = new int[ids.length][];
-            try (LanguageModel lm = checkpoint.load(model.runtime.device(), model.runtime.dtype(), -1)) {
+            ComputeDtype.Choice dtype = model.runtime.dtype();
+            try (LanguageModel lm = checkpoint.load(model.runtime.device(), dtype.dtype(), -1)) {
+                dtype.announce();
                 Generator generator = new Generator(lm);
                 // Steering from the first generated position is one position for the whole batch: group by length.
                 for (List<Integer> group : groups(ids, fromGenerated)) {

@@ -28,9 +28,9 @@ final class RuntimeOptions {
         return Devices.parse(device);
     }
 
-    /** The dtype to load a model in without a session: auto resolved for {@link #device()}. */
-    ComputeDtype dtype() {
-        return ComputeDtype.resolve(dtype, device());
+    /** The dtype to load a model in without a session, auto decided for {@link #device()}; announce once loaded. */
+    ComputeDtype.Choice dtype() {
+        return ComputeDtype.choose(dtype, device());
     }
 
     /** Refuses, as a bad command line, a --dtype other than auto, bf16 or f32. */

@@ -66,16 +66,32 @@ public enum ComputeDtype {
      * natively ({@link #nativeBf16}), else f32, and says so once per process on stderr.
      */
     public static ComputeDtype resolve(String requested, Device device) {
+        Choice choice = choose(requested, device);
+        choice.announce();
+        return choice.dtype();
+    }
+
+    /**
+     * {@link #resolve} without saying anything yet: a caller that can still fail (a model load refusing its weights)
+     * announces only once it succeeded, so a refusal stays the one line on stderr.
+     */
+    public static Choice choose(String requested, Device device) {
         if (!AUTO.equalsIgnoreCase(requested)) {
-            return parse(requested);
+            return new Choice(parse(requested), null);
         }
         String why = nativeBf16(device);
-        ComputeDtype chosen = why.startsWith("no ") ? F32 : BF16;
-        if (!announced) {
-            announced = true;
-            System.err.println("dtype: " + chosen.id + " (--dtype auto: " + why + ")");
+        return new Choice(why.startsWith("no ") ? F32 : BF16, why);
+    }
+
+    /** The dtype {@link #choose} picked and, where {@code auto} picked it, why ({@code null} for a named one). */
+    public record Choice(ComputeDtype dtype, String why) {
+        /** Says on stderr, once per process, what {@code auto} picked; nothing for a dtype named outright. */
+        public void announce() {
+            if (why != null && !announced) {
+                announced = true;
+                System.err.println("dtype: " + dtype.id + " (--dtype auto: " + why + ")");
+            }
         }
-        return chosen;
     }
 
     /**
