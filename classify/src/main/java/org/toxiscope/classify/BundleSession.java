@@ -27,12 +27,13 @@ public final class BundleSession implements AutoCloseable {
     }
 
     /**
-     * Opens {@code bundle}'s session with {@code model}/{@code sae} (null: as recorded) on {@code device};
-     * {@code maxTokens} null takes the bundle's token limit, another value than the bundle's is refused.
+     * Opens {@code bundle}'s session with {@code model}/{@code sae} (null: as recorded) on {@code device} in
+     * {@code dtype} ({@code auto}: the bundle's); {@code maxTokens} null takes the bundle's token limit; a token limit
+     * or dtype other than the bundle's is refused.
      */
-    public static BundleSession open(ClassifierBundle bundle, String model, String sae, String device,
+    public static BundleSession open(ClassifierBundle bundle, String model, String sae, String device, String dtype,
                                      Integer maxTokens, int batchTokens) throws IOException {
-        SessionSpec recorded = bundle.sessionSpec(model, sae);
+        SessionSpec recorded = bundle.sessionSpec(model, sae, dtype);
         SessionSpec spec = recorded.withDevice(device).withExtraction(recorded.pooling(),
                 maxTokens != null ? maxTokens : recorded.maxTokens(), batchTokens, recorded.maxBatch());
         // the layers are the bundle's, so an SAE that lacks one names the bundle rather than a --layer never passed

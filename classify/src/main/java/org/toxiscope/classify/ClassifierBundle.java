@@ -279,9 +279,12 @@ public final class ClassifierBundle {
         checkCompatible(noLimitThenModelsNow ? current.withMaxTokens(0) : current);
     }
 
-    /** The settings that reproduce this bundle's features, with the model and SAE read from where given (null: as recorded). */
-    public SessionSpec sessionSpec(String model, String sae) {
-        return provenance.extraction().sessionSpec(model, sae, Arrays.stream(layers()).boxed().toList());
+    /**
+     * The settings that reproduce this bundle's features, with the model and SAE read from where given (null: as
+     * recorded), in {@code dtype} ({@code auto}: the one the bundle was trained with).
+     */
+    public SessionSpec sessionSpec(String model, String sae, String dtype) {
+        return provenance.extraction().sessionSpec(model, sae, Arrays.stream(layers()).boxed().toList(), dtype);
     }
 
     private void refuseIf(List<String> problems) {

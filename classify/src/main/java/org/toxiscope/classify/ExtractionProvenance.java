@@ -10,6 +10,7 @@ import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.Pooling;
 import org.toxiscope.features.extract.RuntimeInfo;
 import org.toxiscope.features.extract.SessionSpec;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.ModelCheckpoint;
 import org.toxiscope.features.sae.SaeSpec;
 
@@ -70,13 +71,15 @@ public record ExtractionProvenance(String modelId, String modelConfigSha256, Str
 
     /**
      * The session settings that reproduce these features at {@code layers}, reading the model and SAE from
-     * {@code model}/{@code sae} where given (the files moved) and from the recorded ids otherwise.
+     * {@code model}/{@code sae} where given (the files moved) and from the recorded ids otherwise, in {@code dtype}:
+     * {@code auto} is the recorded dtype, and another one than it is refused by {@link #differences} once opened.
      */
-    public SessionSpec sessionSpec(String model, String sae, List<Integer> layers) {
+    public SessionSpec sessionSpec(String model, String sae, List<Integer> layers, String dtype) {
         return SessionSpec.of(model != null ? model : modelId, sae != null ? sae : saeId, layers)
                 .withSae(k > 0 ? k : null, relu)
                 .withExtraction(Pooling.parse(pooling), tokenLimit(), SessionSpec.DEFAULT_BATCH_TOKENS,
-                        SessionSpec.DEFAULT_MAX_BATCH);
+                        SessionSpec.DEFAULT_MAX_BATCH)
+                .withDtype(ComputeDtype.AUTO.equals(ComputeDtype.requireValid(dtype)) ? computeDtype() : dtype);
     }
 
     /**
@@ -124,7 +127,8 @@ public record ExtractionProvenance(String modelId, String modelConfigSha256, Str
         }
         if (!computeDtype().equals(current.computeDtype())) {
             problems.add("dtype is " + current.computeDtype() + " but the classifier was trained with "
-                    + computeDtype());
+                    + computeDtype() + ": run with --dtype " + computeDtype() + " (or retrain with --dtype "
+                    + current.computeDtype() + ")");
         }
         return problems;
     }

@@ -160,7 +160,7 @@ class BundleChecksTest {
         rule(ClassifierBundleTest.EXTRACTION, new FeatureRef(3, 5)).save(file);
         ClassifierBundle bundle = ClassifierBundle.load(file);
         Exception e = assertThrows(Exception.class,
-                () -> BundleSession.open(bundle, model.toString(), sae, "cpu", null, 4096).close());
+                () -> BundleSession.open(bundle, model.toString(), sae, "cpu", "auto", null, 4096).close());
         assertFalse(e.getMessage().contains("--layer"), e.getMessage());
         assertTrue(e.getMessage().contains("layer 3 was asked for by classifier bundle " + file), e.getMessage());
     }

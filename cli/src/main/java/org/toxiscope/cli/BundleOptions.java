@@ -4,11 +4,12 @@ import java.io.IOException;
 import org.toxiscope.classify.BundleSession;
 import org.toxiscope.classify.ClassifierBundle;
 import org.toxiscope.features.extract.SessionSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * The flags of commands that run a classifier bundle's session: where its model and SAE now live, the device, and
- * the batching; the token limit is the bundle's unless given (and then must equal it).
+ * The flags of commands that run a classifier bundle's session: where its model and SAE now live, the device and
+ * dtype, and the batching; the token limit and dtype are the bundle's unless given (and then must equal it).
  */
 final class BundleOptions {
 
@@ -18,8 +19,8 @@ final class BundleOptions {
     @Option(names = "--sae", paramLabel = "PATH_OR_ID", description = "Where the bundle's SAE now lives.")
     String sae;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]", description = "Default: ${DEFAULT-VALUE}.")
-    String device;
+    @Mixin
+    RuntimeOptions runtime;
 
     @Option(names = "--max-tokens", paramLabel = "N",
             description = "Token limit per text (default: the one the bundle was trained with; another value is "
@@ -32,6 +33,6 @@ final class BundleOptions {
 
     /** Opens {@code bundle}'s session with these flags. */
     BundleSession open(ClassifierBundle bundle) throws IOException {
-        return BundleSession.open(bundle, model, sae, device, maxTokens, batchTokens);
+        return BundleSession.open(bundle, model, sae, runtime.device, runtime.dtype, maxTokens, batchTokens);
     }
 }

@@ -118,12 +118,14 @@ final class GenerateCommand implements Callable<Integer> {
         };
         PrintWriter out = spec.commandLine().getOut();
         try (ModelCheckpoint checkpoint = model.open(); QwenTokenizer tokenizer = checkpoint.tokenizer();
-             NDManager manager = NDManager.newBaseManager(model.device())) {
+             NDManager manager = NDManager.newBaseManager(model.runtime.device())) {
             int[][] ids = encode(tokenizer);
             Generator.checkLength(checkpoint.config(), ids, maxNewTokens, "--max-new-tokens");
             float[] vector = terms.isEmpty() ? null : steeringVector(checkpoint, terms, manager);
             int[][] generated = new int[ids.length][];
-            try (LanguageModel lm = checkpoint.load(model.device(), ComputeDtype.F32, -1)) {
+            ComputeDtype.Choice dtype = model.runtime.dtype();
+            try (LanguageModel lm = checkpoint.load(model.runtime.device(), dtype.dtype(), -1)) {
+                dtype.announce();
                 Generator generator = new Generator(lm);
                 // Steering from the first generated position is one position for the whole batch: group by length.
                 for (List<Integer> group : groups(ids, fromGenerated)) {

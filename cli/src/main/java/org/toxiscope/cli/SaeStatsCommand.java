@@ -37,7 +37,8 @@ import picocli.CommandLine.Option;
                 + "features per token), dead features (never positive), tokens and texts.",
             "With --json, one object per layer and line:",
             "  {\"layer\":L, \"sae\":..., \"texts\":N, \"tokens\":N, \"truncated\":N, \"mse\":..., \"fvu\":...,"
-                + " \"mean_l0\":..., \"dead_features\":N, \"dead_fraction\":..., \"d_sae\":N, \"k\":N}"},
+                + " \"mean_l0\":..., \"dead_features\":N, \"dead_fraction\":..., \"d_sae\":N, \"k\":N,"
+                + " \"dtype\":\"bf16|f32\"}"},
         footer = {"", "Example:",
             "  toxiscope sae stats --model Qwen/Qwen3-1.7B-Base \\",
             "      --sae Qwen/SAE-Res-Qwen3-1.7B-Base-W32K-L0_50 --layer 14 \\",
@@ -81,18 +82,21 @@ final class SaeStatsCommand implements Callable<Integer> {
     private long texts;
     private long tokens;
     private long truncated;
+    /** The dtype the model ran in (the figures depend on it). */
+    private String dtype;
 
     @Override
     public Integer call() throws Exception {
         if (maxTexts != null && maxTexts < 1) {
             throw new IllegalArgumentException("--max-texts must be >= 1, got " + maxTexts);
         }
-        SessionSpec settings = SessionSpec.of(model.model, sae.sae, sae.layerList()).withSae(sae.k, sae.relu)
-                .withExtraction(Pooling.MAX, maxTokens, batchTokens, maxBatch).withDevice(model.device);
+        SessionSpec settings = model.runtime.applyTo(SessionSpec.of(model.model, sae.sae, sae.layerList()))
+                .withSae(sae.k, sae.relu).withExtraction(Pooling.MAX, maxTokens, batchTokens, maxBatch);
         Map<Integer, ReconstructionStats> stats = new LinkedHashMap<>();
         Map<Integer, SaeSpec> specs;
         try (FeatureSession session = FeatureSession.open(settings)) {
             specs = session.saes();
+            dtype = session.spec().dtype();
             LanguageModel lm = session.model();
             NDManager manager = session.manager();
             QwenTokenizer tokenizer = session.tokenizer();
@@ -176,11 +180,13 @@ final class SaeStatsCommand implements Callable<Integer> {
                     number(w, "fvu", r.fvu());
                     number(w, "mean_l0", r.meanL0());
                     w.name("dead_features").value(r.deadFeatures()).name("dead_fraction").value(r.deadFraction())
-                            .name("d_sae").value(r.dSae()).name("k").value(s.k()).endObject();
+                            .name("d_sae").value(r.dSae()).name("k").value(s.k())
+                            .name("dtype").value(dtype).endObject();
                 }
                 out.println(buffer);
             } else {
                 out.printf("layer %d: %s%n", e.getKey(), s.describe());
+                out.printf("  dtype          %s%n", dtype);
                 out.printf("  texts          %,d (%,d cut to --max-tokens)%n", texts, truncated);
                 out.printf("  tokens         %,d%n", tokens);
                 out.printf("  MSE            %.6g%n", r.mse());

@@ -16,11 +16,10 @@ final class Sessions {
 
     /** The settings the flags ask for. */
     static SessionSpec spec(ModelOptions model, SaeOptions sae, FeatureOptions features) throws IOException {
-        return SessionSpec.of(model.model, sae.sae, sae.layerList())
+        return model.runtime.applyTo(SessionSpec.of(model.model, sae.sae, sae.layerList()))
                 .withSae(sae.k, sae.relu)
                 .withExtraction(Pooling.parse(features.pool), features.maxTokens, features.batchTokens,
                         features.maxBatch)
-                .withDevice(model.device)
                 .withMaxSaeBytes(features.maxMemoryBytes());
     }
 

@@ -1,6 +1,7 @@
 package org.toxiscope.cli;
 
 import org.toxiscope.synthesize.ModelChoice;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,9 +16,8 @@ final class SynthModelOptions {
                     + "synthesize: default the classifier's).")
     String model;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]",
-            description = "Where the model runs (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    RuntimeOptions runtime;
 
     @Option(names = "--sae", paramLabel = "PATH_OR_ID",
             description = "Qwen-Scope layer{n}.sae.pt file, a folder of them, a SAELens folder or a HF id (required; "
@@ -35,6 +35,6 @@ final class SynthModelOptions {
 
     /** The flags as given (null where absent). */
     ModelChoice choice() {
-        return new ModelChoice(model, sae, k, relu, device);
+        return new ModelChoice(model, sae, k, relu, runtime.device, runtime.dtype);
     }
 }

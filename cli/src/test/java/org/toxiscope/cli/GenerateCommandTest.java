@@ -127,10 +127,10 @@ class GenerateCommandTest {
         return all.toArray(String[]::new);
     }
 
-    /** Golden texts 0..2 as one batch of prompts, 12 greedy tokens each. */
+    /** Golden texts 0..2 as one batch of prompts, 12 greedy tokens each, in f32 as the goldens were computed. */
     private static List<JsonObject> generate(Golden golden, List<String> extra) {
         List<String> args = new ArrayList<>(List.of("generate", "--model", golden.modelDir.toString(),
-                "--max-new-tokens", "12", "--greedy", "--ignore-eos", "--json"));
+                "--max-new-tokens", "12", "--greedy", "--ignore-eos", "--json", "--dtype", "f32"));
         for (int i = 0; i < GOLDEN_RUNS; i++) {
             args.add("--prompt");
             args.add(golden.text(i).get("text").getAsString());

@@ -35,6 +35,7 @@ class SaeStatsCommandTest {
         assertEquals(1, batched.get("layer").getAsInt());
         assertEquals(512, batched.get("d_sae").getAsInt());
         assertEquals(8, batched.get("k").getAsInt());
+        assertEquals("f32", batched.get("dtype").getAsString());
         // top-k of raw pre-activations keeps exactly k non-zero entries per token
         assertEquals(8.0, batched.get("mean_l0").getAsDouble(), 1e-12);
         double mse = batched.get("mse").getAsDouble();
@@ -59,7 +60,8 @@ class SaeStatsCommandTest {
                 two.get("tokens").getAsInt());
         CliRunner.Run table = CliRunner.run(args(golden, input, "--max-texts", "2"));
         assertEquals(0, table.exit(), table.err());
-        for (String row : List.of("layer 1:", "MSE", "FVU", "mean L0", "dead features", "tokens", "texts")) {
+        for (String row : List.of("layer 1:", "dtype          f32", "MSE", "FVU", "mean L0", "dead features", "tokens",
+                "texts")) {
             assertTrue(table.out().contains(row), table.out());
         }
     }
@@ -97,10 +99,14 @@ class SaeStatsCommandTest {
         return JsonParser.parseString(run.out()).getAsJsonObject();
     }
 
-    /** Arguments for the fixture, ending in {@code --layer 1} after {@code more}. */
+    /**
+     * Arguments for the fixture in f32 (where other batching moves the figures by float rounding only), ending in
+     * {@code --layer 1} after {@code more}.
+     */
     private static String[] args(Golden golden, Path input, String... more) {
         List<String> args = new ArrayList<>(List.of("sae", "stats", "--model", golden.modelDir.toString(), "--sae",
-                SharedFixtures.path("qwen3-tiny-sae").toString(), "--k", "8", "--input", input.toString()));
+                SharedFixtures.path("qwen3-tiny-sae").toString(), "--k", "8", "--input", input.toString(),
+                "--dtype", "f32"));
         args.addAll(List.of(more));
         args.addAll(List.of("--layer", "1"));
         return args.toArray(String[]::new);

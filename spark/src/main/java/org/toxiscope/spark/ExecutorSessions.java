@@ -32,13 +32,13 @@ final class ExecutorSessions {
     }
 
     /**
-     * What a label task opens: the bundle and where its model and SAE now live (null: as recorded), {@code maxTokens}
-     * null for the bundle's own limit.
+     * What a label task opens: the bundle and where its model and SAE now live (null: as recorded), the dtype
+     * ({@code auto}: the bundle's), {@code maxTokens} null for the bundle's own limit.
      */
-    record BundleKey(String bundle, String model, String sae, String device, Integer maxTokens, int batchTokens)
-            implements Serializable {
+    record BundleKey(String bundle, String model, String sae, String device, String dtype, Integer maxTokens,
+                     int batchTokens) implements Serializable {
         BundleSession open() throws IOException {
-            return BundleSession.open(ClassifierBundle.load(Path.of(bundle)), model, sae, device, maxTokens,
+            return BundleSession.open(ClassifierBundle.load(Path.of(bundle)), model, sae, device, dtype, maxTokens,
                     batchTokens);
         }
     }
@@ -52,7 +52,7 @@ final class ExecutorSessions {
 
     /** The bundle's session {@code key} describes, on the calling task's device ({@link #taskDevice}). */
     static synchronized BundleSession bundle(BundleKey key, LongAccumulator loadCounter) throws IOException {
-        BundleKey here = new BundleKey(key.bundle(), key.model(), key.sae(), taskDevice(key.device()),
+        BundleKey here = new BundleKey(key.bundle(), key.model(), key.sae(), taskDevice(key.device()), key.dtype(),
                 key.maxTokens(), key.batchTokens());
         return (BundleSession) session(here, here::open, "bundle " + here.bundle() + " with its model and SAE"
                 + (here.model() != null ? " (model " + here.model() + ")" : "") + " on " + here.device(), loadCounter);

@@ -4,9 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.features.extract.SessionSpec;
+import org.toxiscope.features.model.ComputeDtype;
 import picocli.CommandLine.Option;
 
-/** The flags both jobs share: input and output, text column, partitioning and batching, device, bad-record policy. */
+/**
+ * The flags both jobs share: input and output, text column, partitioning and batching, device and dtype, bad-record
+ * policy.
+ */
 final class JobOptions {
 
     @Option(names = "--input", required = true, paramLabel = "PATH",
@@ -56,6 +60,10 @@ final class JobOptions {
             description = "Where each executor runs the model; gpu: the GPU Spark gave the task "
                     + "(spark.task.resource.gpu.amount), else GPU 0 (default ${DEFAULT-VALUE}).")
     String device;
+
+    @Option(names = "--dtype", defaultValue = ComputeDtype.AUTO, paramLabel = "auto|bf16|f32",
+            description = ComputeDtype.FLAG_HELP + " Auto without a bundle is decided on each executor for its device.")
+    String dtype;
 
     @Option(names = "--batch-tokens", defaultValue = "" + SessionSpec.DEFAULT_BATCH_TOKENS, paramLabel = "N",
             description = "Padded tokens per forward batch (default ${DEFAULT-VALUE}).")

@@ -91,7 +91,8 @@ final class SparkFeaturesJob extends SparkJob {
                 : LayerSelection.parse(layers.spec,
                         new SaeResolver(HfCache.fromEnvironment()).availableLayers(reachable(sae)));
         session = SessionSpec.of(reachable(model), reachable(sae), layerList).withSae(k, relu)
-                .withExtraction(Pooling.parse(pool), maxTokens, io.batchTokens, maxBatch).withDevice(io.device);
+                .withExtraction(Pooling.parse(pool), maxTokens, io.batchTokens, maxBatch).withDevice(io.device)
+                .withDtype(io.dtype);
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.StructType;
 import org.toxiscope.classify.ClassifierBundle;
 import org.toxiscope.classify.LabelColumns;
 import org.toxiscope.datasets.Format;
+import org.toxiscope.features.model.ComputeDtype;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,6 +62,7 @@ final class SparkLabelJob extends SparkJob {
     @Override
     void prepare(Format outputFormat) throws Exception {
         bundle = ClassifierBundle.load(Path.of(classifier));
+        ComputeDtype.requireValid(io.dtype); // a bad --dtype fails once here rather than in every task
     }
 
     @Override
@@ -82,6 +84,6 @@ final class SparkLabelJob extends SparkJob {
     @Override
     ChunkedRows<?> rows(ChunkedRows.Spec spec) {
         return new LabelRows(spec, new ExecutorSessions.BundleKey(reachable(classifier), reachable(model),
-                reachable(sae), io.device, maxTokens, io.batchTokens));
+                reachable(sae), io.device, io.dtype, maxTokens, io.batchTokens));
     }
 }

@@ -82,6 +82,12 @@ class SparkJobInputsTest {
                 dir.resolve("nothing-*.csv").toString(), "--output", dir.resolve("f7").toString());
         assertTrue(r.err().contains("nothing-*.csv: no such file or folder (or nothing matches the pattern)"), r.err());
 
+        r = SparkRun.of("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", noText.toString(),
+                "--output", dir.resolve("f8").toString(), "--dtype", "bogus");
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("--dtype must be auto, bf16 or f32, not 'bogus'"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+
         Path badJson = Files.writeString(dir.resolve("bad.jsonl"), "{\"text\":\"fine\"}\n{\"text\": oops}\n");
         r = SparkRun.of("features", "--model", "m", "--sae", "s", "--layer", "1", "--input", badJson.toString(), "--output",
                 dir.resolve("f5").toString());

@@ -212,11 +212,12 @@ public final class SynthesisRun {
                 "runtime", String.valueOf(p.runtime()));
     }
 
-    /** The model and SAE of a coverage report's provenance. */
+    /** The model, SAE and dtype of a coverage report's provenance. */
     private static JsonObject reportProvenance(ExtractionProvenance p) {
         JsonObject provenance = new JsonObject();
         provenance.addProperty("model", p.modelId());
         provenance.addProperty("sae", p.saeId());
+        provenance.addProperty("dtype", p.computeDtype());
         provenance.add("runtime", new Gson().toJsonTree(p.runtime()));
         return provenance;
     }

@@ -71,20 +71,21 @@ class SynthesisRunTest {
 
     @Test
     void aMeanPooledBundleIsRefusedNamingPooling() {
-        String message = refusal(new ModelChoice(model, sae, null, null, "cpu"),
+        String message = refusal(new ModelChoice(model, sae, null, null, "cpu", "auto"),
                 RuleBundles.extractedAs(with("mean", 0)));
         assertTrue(message.contains("pooling is max but the classifier was trained with mean"), message);
     }
 
     @Test
     void aKFlagOtherThanTheBundlesIsRefusedNamingK() {
-        String message = refusal(new ModelChoice(model, sae, 16, null, "cpu"), RuleBundles.extractedAs(tiny));
+        String message = refusal(new ModelChoice(model, sae, 16, null, "cpu", "auto"), RuleBundles.extractedAs(tiny));
         assertTrue(message.contains("SAE k is 16 but the classifier was trained with k 8"), message);
     }
 
     @Test
     void theSessionTakesTheBundlesTokenLimitAndLayers() {
-        SessionSpec spec = new ModelChoice(null, null, null, null, "cpu").spec(RuleBundles.extractedAs(with("max", 5)),
+        SessionSpec spec = new ModelChoice(null, null, null, null, "cpu", "auto").spec(
+                RuleBundles.extractedAs(with("max", 5)),
                 List.of(new Target(new FeatureRef(0, 1), Double.NaN, "test")));
         assertEquals(5, spec.maxTokens());
         assertEquals(Pooling.MAX, spec.pooling());
@@ -92,24 +93,45 @@ class SynthesisRunTest {
         assertEquals(List.of(0, 1), spec.layers());
         assertEquals(tiny.modelId(), spec.model());
         assertTrue(spec.wholeModel());
+        assertEquals("f32", spec.dtype(), "auto: the dtype the bundle was trained with");
+    }
+
+    @Test
+    void dtypeAutoIsTheBundlesAndAnExplicitOneIsKept() {
+        ExtractionProvenance bf16 = new ExtractionProvenance(tiny.modelId(), tiny.modelConfigSha256(),
+                tiny.modelWeightsDigest(), tiny.tokenizerSha256(), tiny.saeId(), tiny.saeSha256(), tiny.saeWidth(),
+                tiny.k(), tiny.relu(), "max", 0, "bf16", tiny.runtime());
+        List<Target> targets = List.of(new Target(new FeatureRef(1, 1), Double.NaN, "test"));
+        assertEquals("bf16", new ModelChoice(null, null, null, null, "cpu", "auto")
+                .spec(RuleBundles.extractedAs(bf16), targets).dtype());
+        assertEquals("f32", new ModelChoice(null, null, null, null, "cpu", "F32")
+                .spec(RuleBundles.extractedAs(bf16), targets).dtype());
+    }
+
+    @Test
+    void aDtypeOtherThanTheBundlesIsRefusedNamingTheFlag() {
+        String message = refusal(new ModelChoice(model, sae, null, null, "cpu", "bf16"), RuleBundles.extractedAs(tiny));
+        assertTrue(message.contains("dtype is bf16 but the classifier was trained with f32: run with --dtype f32 "
+                + "(or retrain with --dtype bf16)"), message);
     }
 
     @Test
     void aMatchingBundleSynthesizesAndRecordsTheSessionsSettings() throws Exception {
         Path seed = Files.writeString(dir.resolve("seed.jsonl"), "{\"id\":\"a\",\"text\":\"The quick brown fox\"}\n");
-        SynthesisRun.Written written = SynthesisRun.synthesize(new ModelChoice(model, sae, 8, null, "cpu"),
+        SynthesisRun.Written written = SynthesisRun.synthesize(new ModelChoice(model, sae, 8, null, "cpu", "auto"),
                 RuleBundles.extractedAs(tiny), "bundle.tsc", targets(),
                 job(Corpus.of(List.of(seed.toString()), ColumnMapping.defaults())), out -> { });
         assertEquals(dir.resolve("synth.coverage.json"), written.report());
         JsonObject report = JsonParser.parseString(Files.readString(written.report())).getAsJsonObject();
         assertEquals(tiny.modelId(), report.getAsJsonObject("provenance").get("model").getAsString());
+        assertEquals("f32", report.getAsJsonObject("provenance").get("dtype").getAsString());
         List<String> lines = Files.readAllLines(written.output());
         assertEquals(lines.size(), written.records());
         assertFalse(lines.isEmpty(), "steering the tiny model keeps something");
         for (String line : lines) {
             String recorded = JsonParser.parseString(line).getAsJsonObject().get("sae").getAsString();
             // The session's limit as it applied it: qwen3-tiny's max_position_embeddings.
-            assertTrue(recorded.contains("k 8, relu false, pooling max, max_tokens 4096"), recorded);
+            assertTrue(recorded.contains("k 8, relu false, pooling max, max_tokens 4096, dtype f32"), recorded);
         }
     }
 }

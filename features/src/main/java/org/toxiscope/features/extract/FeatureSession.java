@@ -88,17 +88,18 @@ public final class FeatureSession implements AutoCloseable {
             // The tokenizer before the weights: a tokenizer that does not fit the model is refused before the load.
             QwenTokenizer tokenizer = checkpoint.tokenizer();
             opened.push(tokenizer);
-            ComputeDtype dtype = ComputeDtype.resolve(spec.dtype(), device);
-            LanguageModel model = checkpoint.load(device, dtype, spec.wholeModel() ? -1 : spec.deepestLayer());
+            ComputeDtype.Choice dtype = ComputeDtype.choose(spec.dtype(), device);
+            LanguageModel model = checkpoint.load(device, dtype.dtype(), spec.wholeModel() ? -1 : spec.deepestLayer());
             opened.push(model);
             NDManager manager = NDManager.newBaseManager(device);
             opened.push(manager);
-            FeatureSession session = new FeatureSession(resolved(spec.withDtype(dtype.id()), specs,
+            FeatureSession session = new FeatureSession(resolved(spec.withDtype(dtype.dtype().id()), specs,
                     checkpoint.config()),
                     spec.maxTokens() == 0, checkpoint, model, tokenizer, manager,
                     specs, groups);
             opened.push(session::closeSaes);
             session.loadGroup(groups.get(0));
+            dtype.announce();
             return session;
         } catch (IOException | RuntimeException e) {
             closeAll(opened, e);

@@ -2,7 +2,6 @@ package org.toxiscope.features.extract;
 
 import java.io.Serializable;
 import java.util.List;
-import java.util.Locale;
 import java.util.TreeSet;
 import org.toxiscope.features.model.ComputeDtype;
 
@@ -55,10 +54,7 @@ public record SessionSpec(String model, String sae, List<Integer> layers, Intege
         }
         pooling = pooling == null ? Pooling.MAX : pooling;
         device = device == null ? "cpu" : device;
-        dtype = dtype == null ? F32 : dtype.toLowerCase(Locale.ROOT);
-        if (!dtype.equals(ComputeDtype.AUTO)) {
-            ComputeDtype.parse(dtype);
-        }
+        dtype = dtype == null ? F32 : ComputeDtype.requireValid(dtype);
     }
 
     /**

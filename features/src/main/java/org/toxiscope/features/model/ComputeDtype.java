@@ -24,6 +24,11 @@ public enum ComputeDtype {
     /** The {@code --dtype} value that picks by the device's native bf16 support. */
     public static final String AUTO = "auto";
 
+    /** The help of every {@code --dtype} flag: the values, and what {@code auto} picks ({@link #resolve}). */
+    public static final String FLAG_HELP = "Weights and activations in bf16 or float32 (default auto: the dtype a "
+            + "classifier bundle was trained with where one is applied; otherwise bf16 where the CPU has avx512_bf16 "
+            + "or amx_bf16 or the GPU has CUDA compute capability >= 8.0, else f32).";
+
     private static volatile boolean announced;
 
     private final String id;
@@ -47,21 +52,46 @@ public enum ComputeDtype {
         throw new IllegalArgumentException("--dtype must be auto, bf16 or f32, not '" + value + "'");
     }
 
+    /** {@code requested} in lower case when it is auto, bf16 or f32 (any case); IllegalArgumentException otherwise. */
+    public static String requireValid(String requested) {
+        String lower = requested.toLowerCase(Locale.ROOT);
+        if (!lower.equals(AUTO)) {
+            parse(lower);
+        }
+        return lower;
+    }
+
     /**
      * The dtype {@code requested} names on {@code device}: {@code auto} is bf16 where the device multiplies bf16
      * natively ({@link #nativeBf16}), else f32, and says so once per process on stderr.
      */
     public static ComputeDtype resolve(String requested, Device device) {
+        Choice choice = choose(requested, device);
+        choice.announce();
+        return choice.dtype();
+    }
+
+    /**
+     * {@link #resolve} without saying anything yet: a caller that can still fail (a model load refusing its weights)
+     * announces only once it succeeded, so a refusal stays the one line on stderr.
+     */
+    public static Choice choose(String requested, Device device) {
         if (!AUTO.equalsIgnoreCase(requested)) {
-            return parse(requested);
+            return new Choice(parse(requested), null);
         }
         String why = nativeBf16(device);
-        ComputeDtype chosen = why.startsWith("no ") ? F32 : BF16;
-        if (!announced) {
-            announced = true;
-            System.err.println("dtype: " + chosen.id + " (--dtype auto: " + why + ")");
+        return new Choice(why.startsWith("no ") ? F32 : BF16, why);
+    }
+
+    /** The dtype {@link #choose} picked and, where {@code auto} picked it, why ({@code null} for a named one). */
+    public record Choice(ComputeDtype dtype, String why) {
+        /** Says on stderr, once per process, what {@code auto} picked; nothing for a dtype named outright. */
+        public void announce() {
+            if (why != null && !announced) {
+                announced = true;
+                System.err.println("dtype: " + dtype.id + " (--dtype auto: " + why + ")");
+            }
         }
-        return chosen;
     }
 
     /**

@@ -25,6 +25,7 @@ import org.toxiscope.common.Digests;
 import org.toxiscope.features.CheckpointCopies;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.SparseVector;
+import org.toxiscope.features.model.ComputeDtype;
 
 /** The feature cache: keyed by what made the features, written by one run at a time, hostile files refused. */
 class FeatureCacheTest {
@@ -64,10 +65,33 @@ class FeatureCacheTest {
         assertEquals(3, cacheFiles(cache), "the first model finds its own again");
     }
 
+    @Test
+    void eachDtypeHasItsOwnCacheFileAndAutoSharesTheOneItResolvesTo() throws Exception {
+        Path model = SharedFixtures.path("qwen3-tiny");
+        String sae = SharedFixtures.path("qwen3-tiny-sae/layer1.sae.pt").toString();
+        Path cache = temp.resolve("cache");
+        List<String> texts = List.of("Hello world", "the cat sat on the mat");
+        List<Map<Integer, SparseVector>> f32 = pooled(model, sae, cache, texts, "f32");
+        List<Map<Integer, SparseVector>> bf16 = pooled(model, sae, cache, texts, "bf16");
+        assertEquals(2, cacheFiles(cache), "bf16 features never come out of the f32 file, nor the reverse");
+        List<Map<Integer, SparseVector>> auto = pooled(model, sae, cache, texts, "auto");
+        assertEquals(2, cacheFiles(cache), "auto is keyed by the dtype it resolved to");
+        String resolved = ComputeDtype.resolve("auto", ai.djl.Device.cpu()).id();
+        List<Map<Integer, SparseVector>> same = resolved.equals("bf16") ? bf16 : f32;
+        for (int i = 0; i < texts.size(); i++) {
+            assertArrayEquals(same.get(i).get(1).values(), auto.get(i).get(1).values(), "text " + i);
+        }
+    }
+
     private static List<Map<Integer, SparseVector>> pooled(Path model, String sae, Path cache, List<String> texts)
             throws IOException {
+        return pooled(model, sae, cache, texts, "f32");
+    }
+
+    private static List<Map<Integer, SparseVector>> pooled(Path model, String sae, Path cache, List<String> texts,
+                                                          String dtype) throws IOException {
         try (FeatureSession s = FeatureSession.open(SessionSpec.of(model.toString(), sae, List.of(1))
-                .withSae(8, false))) {
+                .withSae(8, false).withDtype(dtype))) {
             if (cache != null) {
                 s.useCache(cache);
             }
