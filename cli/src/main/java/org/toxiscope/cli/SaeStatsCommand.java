@@ -134,7 +134,7 @@ final class SaeStatsCommand implements Callable<Integer> {
                 if (!batch.isEmpty()) {
                     run(lm, manager, batch, stats);
                 }
-                progress.done();
+                progress.done(records.skippedNote());
                 if (records.rejected() > 0) {
                     System.err.printf("sae stats: %,d records rejected (see --rejects)%n", records.rejected());
                 }

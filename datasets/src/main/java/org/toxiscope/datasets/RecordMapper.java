@@ -34,7 +34,7 @@ final class RecordMapper {
     RecordMapper(CorpusFile file, ColumnMapping mapping, List<String> header) {
         this.file = file;
         this.mapping = mapping;
-        this.labels = new LabelParser(mapping.labelThreshold());
+        this.labels = mapping.labelParser();
         if (header != null) {
             resolve(header, true);
         }
@@ -89,7 +89,10 @@ final class RecordMapper {
         return null;
     }
 
-    /** The record for {@code row}; counts it towards the stable record number even when it is bad. */
+    /**
+     * The record for {@code row}, or null when a label column holds an unscored marker (the row is skipped, whatever
+     * the other label columns hold); counts it towards the stable record number even when it is bad or skipped.
+     */
     TextRecord map(RawRow row) {
         recordNo++;
         if (row.problem() != null) {
@@ -99,23 +102,27 @@ final class RecordMapper {
         if (textColumn == null) {
             resolve(fields.keySet(), false);
         }
-        String text = required(row, textColumn);
-        if (text.isBlank()) {
-            throw new DatasetException(file.display(), row.line(), textColumn, "empty text");
-        }
         Map<String, Boolean> labelValues;
         if (labelColumns.isEmpty()) {
             labelValues = Map.of();
         } else {
             LinkedHashMap<String, Boolean> values = new LinkedHashMap<>(labelColumns.size() * 2);
             for (String column : labelColumns) {
+                String cell = required(row, column);
+                if (labels.unscored(cell)) {
+                    return null;
+                }
                 try {
-                    values.put(column, labels.parse(required(row, column)));
+                    values.put(column, labels.parse(cell));
                 } catch (IllegalArgumentException e) {
                     throw new DatasetException(file.display(), row.line(), column, e.getMessage());
                 }
             }
             labelValues = Collections.unmodifiableMap(values);
+        }
+        String text = required(row, textColumn);
+        if (text.isBlank()) {
+            throw new DatasetException(file.display(), row.line(), textColumn, "empty text");
         }
         return new TextRecord(id(row), text, lang(row), labelValues, Collections.unmodifiableMap(fields),
                 file.display(), row.line(), row.nested());

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -16,7 +17,8 @@ import java.util.stream.StreamSupport;
 /**
  * The records of a corpus, read lazily file by file so that corpora of any size stream through constant memory.
  * Bad records either stop iteration with a {@link DatasetException} ({@link OnError#FAIL}) or are counted and written
- * to the rejects file ({@link OnError#SKIP}). Close it to release the current file and complete the rejects file.
+ * to the rejects file ({@link OnError#SKIP}); rows holding an unscored label marker are left out and counted
+ * ({@link #skipped}). Close it to release the current file and complete the rejects file.
  */
 public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRecord>, AutoCloseable {
 
@@ -32,6 +34,7 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     private TextRecord pending;
     private long records;
     private long rejected;
+    private long skipped;
     private long finishedBytes;
     private CountingInputStream counting;
     private long lastLine;
@@ -68,7 +71,9 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
             lastLine = row.line();
             try {
                 TextRecord r = mapper.map(row);
-                if (filter == null || filter.test(r)) {
+                if (r == null) {
+                    skipped++;
+                } else if (filter == null || filter.test(r)) {
                     pending = r;
                 }
             } catch (DatasetException e) {
@@ -186,6 +191,25 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     /** Records rejected so far (only under {@link OnError#SKIP}). */
     public long rejected() {
         return rejected;
+    }
+
+    /** Rows left out so far because a label column held an unscored marker ({@link ColumnMapping#skipLabels}). */
+    public long skipped() {
+        return skipped;
+    }
+
+    /**
+     * The summary line's part for the rows skipped so far, e.g. "; 1,204 rows skipped: label -1 (unscored)"; empty
+     * when none was.
+     */
+    public String skippedNote() {
+        return skippedNote(skipped, mapping.skipLabels());
+    }
+
+    /** The summary line's part for {@code skipped} rows left out for holding one of {@code markers}. */
+    public static String skippedNote(long skipped, List<String> markers) {
+        return skipped == 0 ? "" : String.format(Locale.ROOT, "; %,d row%s skipped: label %s (unscored)", skipped,
+                skipped == 1 ? "" : "s", String.join(" or ", markers));
     }
 
     private void closeSource() {
