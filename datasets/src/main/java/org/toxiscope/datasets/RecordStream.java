@@ -1,9 +1,7 @@
 package org.toxiscope.datasets;
 
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -123,42 +121,8 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
 
     /** The share of input bytes (compressed, as stored) read so far, in [0,1]; Parquet files count once finished. */
     public double progress() {
-        long current = counting == null ? 0 : counting.count;
+        long current = counting == null ? 0 : counting.count();
         return totalBytes == 0 ? 1 : Math.min(1.0, (double) (finishedBytes + current) / totalBytes);
-    }
-
-    /** Counts the bytes read through it, for {@link #progress()}. */
-    private static final class CountingInputStream extends FilterInputStream {
-        long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count += skipped;
-            return skipped;
-        }
     }
 
     @Override
