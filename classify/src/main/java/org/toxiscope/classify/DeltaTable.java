@@ -215,7 +215,8 @@ public final class DeltaTable {
             }
             return v;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(where + field + " '" + Snippet.of(text) + "' is not a whole number >= 0");
+            throw new IllegalArgumentException(where + field + " '" + Snippet.of(text)
+                    + "' is not a whole number >= 0");
         }
     }
 

@@ -82,7 +82,7 @@ public final class DatasetOptions {
     public ColumnMapping mapping() {
         Path rejectsFile = onError == OnError.SKIP && rejects == null ? Path.of("rejects.jsonl") : rejects;
         return new ColumnMapping(textColumn, labelColumns, langColumn, lang, idColumn, labelThreshold, columns, onError,
-                rejectsFile, unscoredMarkers(skipLabels));
+                rejectsFile, unscoredMarkers(skipLabels), true);
     }
 
     /** The --skip-label values as markers: "none" alone means no marker. */
@@ -92,10 +92,23 @@ public final class DatasetOptions {
 
     /** The corpus {@code inputs} name under these flags, cut to --sample or --fraction when given. */
     public Corpus corpus(List<String> inputs) {
+        return corpus(inputs, mapping());
+    }
+
+    /**
+     * As {@link #corpus}, for a command that uses the texts only (label, features, synthesize's seed corpus): no label
+     * column is read, so every row is kept whatever its label holds (-1 included), and samples are stratified by
+     * language alone.
+     */
+    public Corpus texts(List<String> inputs) {
+        return corpus(inputs, mapping().withoutLabels());
+    }
+
+    private Corpus corpus(List<String> inputs, ColumnMapping mapping) {
         if (sample != null && fraction != null) {
             throw new IllegalArgumentException("give --sample or --fraction, not both");
         }
-        Corpus corpus = Corpus.of(inputs, mapping());
+        Corpus corpus = Corpus.of(inputs, mapping);
         if (sample != null) {
             return corpus.sample(Sampling.count(sample, seed));
         }

@@ -157,7 +157,7 @@ public final class EvalCommand implements Callable<Integer> {
             List<PredictionSource> sources = new ArrayList<>();
             ColumnMapping mapping = new ColumnMapping(textColumn, List.of(), langColumn, lang, idColumn,
                     ColumnMapping.DEFAULT_THRESHOLD, List.of(), OnError.FAIL, null,
-                    DatasetOptions.unscoredMarkers(skipLabels));
+                    DatasetOptions.unscoredMarkers(skipLabels), true);
             for (int i = 0; i < classifiers.size(); i++) {
                 bundleNames.add(names.isEmpty() ? classifiers.get(i).getFileName().toString() : names.get(i));
                 sources.add(new BundlePredictionSource(classifiers.get(i), data, mapping, labelColumns, session));

@@ -97,7 +97,7 @@ final class SaeStatsCommand implements Callable<Integer> {
             NDManager manager = session.manager();
             QwenTokenizer tokenizer = session.tokenizer();
             int hidden = session.checkpoint().config().hiddenSize();
-            try (RecordStream records = data.corpus(input).read()) {
+            try (RecordStream records = data.texts(input).read()) {
                 RecordProgress progress = RecordProgress.toStderr("sae stats", records::progress);
                 for (var e : specs.entrySet()) {
                     TopKSae s = session.sae(e.getKey());

@@ -193,7 +193,7 @@ final class SynthesizeCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--generator must be steer or describe, not '" + generator
                     + "'");
         }
-        return new SynthesisJob(seedCorpus.isEmpty() ? null : dataset.corpus(seedCorpus), steer, describe, fromCorpus,
+        return new SynthesisJob(seedCorpus.isEmpty() ? null : dataset.texts(seedCorpus), steer, describe, fromCorpus,
                 maxPrompts, instructModel, responses ? responseTokens : null, contexts, signatureTokens,
                 samplesPerFeature, maxTries != null ? maxTries : 8 * samplesPerFeature,
                 coverageOptions.settings(dataset.seed()), output, report,

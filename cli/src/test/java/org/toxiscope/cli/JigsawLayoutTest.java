@@ -24,7 +24,7 @@ import org.toxiscope.features.SharedFixtures;
 /**
  * Jigsaw Toxic Comment's test.csv (id, comment_text; quoted multi-line comments) and test_labels.csv (id and six
  * labels, -1 = not scored) in their exact layout: joined on id, the unscored rows skipped by default and counted, and
- * the joined file read by stats, train and eval with the scored rows only.
+ * the joined file read by stats, train and eval with the scored rows only, and labelled whole.
  */
 class JigsawLayoutTest {
 
@@ -128,19 +128,29 @@ class JigsawLayoutTest {
         String model = SharedFixtures.path("qwen3-tiny").toString();
         String sae = SharedFixtures.path("qwen3-tiny-sae").toString();
         Path bundle = dir.resolve("jigsaw.tsc");
-        CliRunner.Run train = CliRunner.runWithSystemErr("train", "--model", model, "--sae", sae, "--k", "8", "--layer", "1",
-                "--cache", dir.resolve("cache").toString(), "--data", joined.toString(), "--label-column",
-                "toxic,insult", "--method", "logreg", "--output", bundle.toString());
+        CliRunner.Run train = CliRunner.runWithSystemErr("train", "--model", model, "--sae", sae, "--k", "8",
+                "--layer", "1", "--cache", dir.resolve("cache").toString(), "--data", joined.toString(),
+                "--label-column", "toxic,insult", "--method", "logreg", "--output", bundle.toString());
         assertEquals(0, train.exit(), train.err());
         assertTrue(train.err().contains("; 16 rows skipped: label -1 (unscored)"), train.err());
         assertEquals(List.of("toxic", "insult"), ClassifierBundle.load(bundle).labelNames());
 
         Path report = dir.resolve("report");
-        CliRunner.Run eval = CliRunner.runWithSystemErr("eval", "--classifier", bundle.toString(), "--data", joined.toString(),
-                "--bootstrap", "0", "--report", report.toString());
+        CliRunner.Run eval = CliRunner.runWithSystemErr("eval", "--classifier", bundle.toString(), "--data",
+                joined.toString(), "--bootstrap", "0", "--report", report.toString());
         assertEquals(0, eval.exit(), eval.err());
         assertTrue(eval.err().contains("jigsaw.tsc: 32 predictions"), eval.err());
         assertTrue(eval.err().contains("; 16 rows skipped: label -1 (unscored)"), eval.err());
         assertTrue(Files.exists(report.resolve(EvalReport.REPORT_JSON)));
+
+        // label uses the texts only: it labels every row, the unscored ones too.
+        Path labelled = dir.resolve("labelled.csv");
+        CliRunner.Run label = CliRunner.runWithSystemErr("label", "--classifier", bundle.toString(), "--input",
+                joined.toString(), "--output", labelled.toString());
+        assertEquals(0, label.exit(), label.err());
+        assertTrue(!label.err().contains("skipped"), label.err());
+        try (RecordStream s = Corpus.of(labelled, ColumnMapping.defaults().withoutLabels()).read()) {
+            assertEquals(ROWS, s.stream().count());
+        }
     }
 }

@@ -12,11 +12,12 @@ import java.util.List;
  * CSV/TSV files (then the first row is data); {@code rejects} receives rejected records (JSON Lines) when set.
  * {@code skipLabels} are the unscored markers (null: {@link #DEFAULT_SKIP_LABELS}, empty: none): a row whose label
  * column holds one, in any of the label columns read, is left out and counted ({@link RecordStream#skipped}), never
- * rejected.
+ * rejected. Without {@code readLabels} no label column is read (records are unlabelled), for commands that use the
+ * texts only.
  */
 public record ColumnMapping(String textColumn, List<String> labelColumns, String langColumn, String lang,
                             String idColumn, double labelThreshold, List<String> columns, OnError onError,
-                            Path rejects, List<String> skipLabels) {
+                            Path rejects, List<String> skipLabels, boolean readLabels) {
 
     public static final double DEFAULT_THRESHOLD = 0.5;
 
@@ -50,36 +51,42 @@ public record ColumnMapping(String textColumn, List<String> labelColumns, String
     /** All defaults: columns found by name, fail on the first bad record. */
     public static ColumnMapping defaults() {
         return new ColumnMapping(null, List.of(), null, null, null, DEFAULT_THRESHOLD, List.of(), OnError.FAIL, null,
-                null);
+                null, true);
     }
 
     public ColumnMapping withText(String column) {
         return new ColumnMapping(column, labelColumns, langColumn, lang, idColumn, labelThreshold, columns, onError,
-                rejects, skipLabels);
+                rejects, skipLabels, readLabels);
     }
 
     public ColumnMapping withLabels(List<String> labelColumnNames) {
         return new ColumnMapping(textColumn, labelColumnNames, langColumn, lang, idColumn, labelThreshold, columns, onError,
-                rejects, skipLabels);
+                rejects, skipLabels, readLabels);
     }
 
     public ColumnMapping withLang(String constant) {
         return new ColumnMapping(textColumn, labelColumns, langColumn, constant, idColumn, labelThreshold, columns, onError,
-                rejects, skipLabels);
+                rejects, skipLabels, readLabels);
     }
 
     public ColumnMapping withId(String column) {
         return new ColumnMapping(textColumn, labelColumns, langColumn, lang, column, labelThreshold, columns, onError,
-                rejects, skipLabels);
+                rejects, skipLabels, readLabels);
     }
 
     public ColumnMapping withColumns(List<String> names) {
         return new ColumnMapping(textColumn, labelColumns, langColumn, lang, idColumn, labelThreshold, names, onError,
-                rejects, skipLabels);
+                rejects, skipLabels, readLabels);
+    }
+
+    /** This mapping reading no label column: a bad or unscored label neither stops nor drops a row. */
+    public ColumnMapping withoutLabels() {
+        return new ColumnMapping(textColumn, List.of(), langColumn, lang, idColumn, labelThreshold, columns, onError,
+                rejects, skipLabels, false);
     }
 
     public ColumnMapping withOnError(OnError policy, Path rejectsFile) {
         return new ColumnMapping(textColumn, labelColumns, langColumn, lang, idColumn, labelThreshold, columns, policy,
-                rejectsFile, skipLabels);
+                rejectsFile, skipLabels, readLabels);
     }
 }

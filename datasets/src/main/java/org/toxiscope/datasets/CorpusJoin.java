@@ -39,7 +39,7 @@ public final class CorpusJoin {
     public record Result(Path output, List<String> columns, long joined, long resumed, Unmatched left,
                          Unmatched right) {
 
-        /** The summary line's figures, e.g. "153,164 rows joined; 0 ids only in test.csv, 2 only in labels.csv (...)". */
+        /** The summary line's figures, e.g. "153,164 rows joined; 0 ids only in test.csv, 2 only in labels.csv". */
         public String summary() {
             return String.format(Locale.ROOT, "%,d rows joined; %s, %s", joined, left.describe("ids only in "),
                     right.describe("only in "));

@@ -46,7 +46,9 @@ final class RecordMapper {
             throw new DatasetException(file.display(), 0, null,
                     "no text column (looked for " + TEXT_DEFAULTS + " among " + columns + "); pass --text-column");
         }
-        if (!mapping.labelColumns().isEmpty()) {
+        if (!mapping.readLabels()) {
+            labelColumns = List.of();
+        } else if (!mapping.labelColumns().isEmpty()) {
             labelColumns = mapping.labelColumns();
         } else {
             String label = find(columns, LABEL_DEFAULTS);

@@ -37,7 +37,7 @@ class SkipLabelTest {
     }
 
     private static ColumnMapping mapping(List<String> labels, List<String> skip) {
-        return new ColumnMapping(null, labels, null, "en", null, 0.5, List.of(), OnError.FAIL, null, skip);
+        return new ColumnMapping(null, labels, null, "en", null, 0.5, List.of(), OnError.FAIL, null, skip, true);
     }
 
     @Test
@@ -83,6 +83,15 @@ class SkipLabelTest {
         assertEquals(List.of("a", "c"), r.records().stream().map(TextRecord::text).toList());
         assertEquals("; 1 row skipped: label NA (unscored)", r.note());
         assertFalse(new LabelParser(0.5, List.of("NA")).unscored("-1"), "the default is replaced");
+    }
+
+    @Test
+    void aMappingWithoutLabelsKeepsEveryRowWhateverItsLabelHolds() throws Exception {
+        Path f = Files.writeString(dir.resolve("test.csv"), JIGSAW + "f,bad label,perhaps,0\n");
+        Read r = read(f, ColumnMapping.defaults().withoutLabels());
+        assertEquals(List.of("a", "b", "c", "d", "e", "f"), r.records().stream().map(TextRecord::id).toList());
+        assertEquals(0, r.skipped());
+        assertTrue(r.records().stream().allMatch(t -> t.toxic() == null));
     }
 
     @Test
