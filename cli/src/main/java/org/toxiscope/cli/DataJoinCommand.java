@@ -3,7 +3,6 @@ package org.toxiscope.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.toxiscope.datasets.CorpusJoin;
@@ -28,15 +27,19 @@ import picocli.CommandLine.Spec;
                 + "run (same inputs), --overwrite starts over, and without either an existing partial output is "
                 + "refused."},
         footer = {"", "Example:",
-            "  toxiscope data join --on id test.csv test_labels.csv --output test_labelled.csv",
-            "  toxiscope data stats --input test_labelled.csv --label-column toxic,insult   # -1 rows skipped"})
+            "  toxiscope data join --on id test.csv test_labels.csv --output joined.csv",
+            "  toxiscope data stats --input joined.csv --label-column toxic,insult",
+            "      (rows whose label is -1, not scored, are skipped and counted)"})
 final class DataJoinCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "2", paramLabel = "FILE", description = "LEFT and RIGHT: one file each.")
-    List<String> files;
+    @Parameters(index = "0", paramLabel = "LEFT", description = "The left file (its columns come first).")
+    String left;
+
+    @Parameters(index = "1", paramLabel = "RIGHT", description = "The right file.")
+    String right;
 
     @Option(names = "--on", required = true, paramLabel = "COL",
             description = "The id column of both files, or a dotted path into nested JSON such as meta.id.")
@@ -68,7 +71,7 @@ final class DataJoinCommand implements Callable<Integer> {
         RecordProgress progress = new RecordProgress("data join", err, () -> fraction[0]);
         CorpusJoin.Result result;
         try (ResumeHint hint = ResumeHint.install(spec)) {
-            result = CorpusJoin.join(files.get(0), files.get(1), on, output, policy, budget, hint::add, f -> {
+            result = CorpusJoin.join(left, right, on, output, policy, budget, hint::add, f -> {
                 fraction[0] = f;
                 progress.step();
             });

@@ -15,6 +15,7 @@ import org.toxiscope.classify.FeatureRef;
 import org.toxiscope.classify.FeatureRule;
 import org.toxiscope.classify.LinearClassifier;
 import org.toxiscope.classify.Scorer;
+import org.toxiscope.common.Snippet;
 import org.toxiscope.datasets.StrictUtf8Reader;
 
 /**
@@ -89,14 +90,17 @@ public final class TargetInventory {
             String[] parts = body.split("[,\\t ]+");
             Matcher m = ID.matcher(parts[0]);
             if (!m.matches() || parts.length > 2) {
-                throw new IllegalArgumentException(where + "expected 'layer:feature [relevance]', found '" + body + "'");
+                throw new IllegalArgumentException(where + "expected 'layer:feature [relevance]', found '"
+                        + Snippet.of(body) + "'" + (body.startsWith("{") ? " (a delta table from discover? pass it "
+                        + "with --discover)" : ""));
             }
             double relevance = Double.NaN;
             if (parts.length == 2) {
                 try {
                     relevance = Double.parseDouble(parts[1]);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(where + "relevance '" + parts[1] + "' is not a number");
+                    throw new IllegalArgumentException(where + "relevance '" + Snippet.of(parts[1])
+                            + "' is not a number");
                 }
             }
             if (minRelevance != null && Double.isNaN(relevance)) {
@@ -109,7 +113,8 @@ public final class TargetInventory {
             try {
                 ref = new FeatureRef(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(where + "layer or feature out of range in '" + parts[0] + "'");
+                throw new IllegalArgumentException(where + "layer or feature out of range in '" + Snippet.of(parts[0])
+                        + "'");
             }
             out.putIfAbsent(ref, new Target(ref, relevance, "targets file"));
         });

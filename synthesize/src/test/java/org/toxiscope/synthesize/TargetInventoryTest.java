@@ -51,6 +51,10 @@ class TargetInventoryTest {
         Path g = Files.writeString(dir.resolve("noscore.txt"), "1:2,0.5\n3:4\n");
         e = assertThrows(IllegalArgumentException.class, () -> TargetInventory.fromFile(g, 0.1));
         assertTrue(e.getMessage().contains("noscore.txt:2:") && e.getMessage().contains("relevance"), e.getMessage());
+        Path json = Files.writeString(dir.resolve("delta.json"), "{\"best_layer\":1,\"layers\":[" + "{},".repeat(9000)
+                + "{}]}");
+        e = assertThrows(IllegalArgumentException.class, () -> TargetInventory.fromFile(json, null));
+        assertTrue(e.getMessage().length() < 300 && e.getMessage().contains("pass it with --discover"), e.getMessage());
     }
 
     @Test
