@@ -108,16 +108,19 @@ final class RecordMapper {
         if (labelColumns.isEmpty()) {
             labelValues = Map.of();
         } else {
-            LinkedHashMap<String, Boolean> values = new LinkedHashMap<>(labelColumns.size() * 2);
-            for (String column : labelColumns) {
-                String cell = required(row, column);
-                if (labels.unscored(cell)) {
-                    return null;
+            String[] cells = new String[labelColumns.size()];
+            for (int i = 0; i < cells.length; i++) {
+                cells[i] = required(row, labelColumns.get(i));
+                if (labels.unscored(cells[i])) {
+                    return null; // before any label is parsed: an unscored row is skipped whatever the others hold
                 }
+            }
+            LinkedHashMap<String, Boolean> values = new LinkedHashMap<>(labelColumns.size() * 2);
+            for (int i = 0; i < cells.length; i++) {
                 try {
-                    values.put(column, labels.parse(cell));
+                    values.put(labelColumns.get(i), labels.parse(cells[i]));
                 } catch (IllegalArgumentException e) {
-                    throw new DatasetException(file.display(), row.line(), column, e.getMessage());
+                    throw new DatasetException(file.display(), row.line(), labelColumns.get(i), e.getMessage());
                 }
             }
             labelValues = Collections.unmodifiableMap(values);

@@ -53,10 +53,10 @@ class SkipLabelTest {
 
     @Test
     void aRowIsSkippedWhenAnyRequestedLabelIsUnscored() throws Exception {
-        Path f = Files.writeString(dir.resolve("test.csv"), JIGSAW);
+        Path f = Files.writeString(dir.resolve("test.csv"), JIGSAW + "f,bad label then unscored,perhaps,-1\n");
         Read r = read(f, mapping(List.of("toxic", "insult"), null));
         assertEquals(List.of("a", "d"), r.records().stream().map(TextRecord::id).toList());
-        assertEquals(3, r.skipped());
+        assertEquals(4, r.skipped());
         assertEquals(List.of(true, false), r.records().stream().map(t -> t.labels().get("toxic")).toList());
     }
 
