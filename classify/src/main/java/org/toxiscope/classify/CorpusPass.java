@@ -20,7 +20,7 @@ import org.toxiscope.features.extract.TextFeatures;
  * The one streaming pass of a corpus through a feature session: records are read in chunks of {@link #chunk} (one
  * chunk in memory), each chunk's features are computed once (pooled through the session's cache, or full), and the
  * chunk goes to a sink in input order. {@link #run} shows progress (records, rate, % and ETA) on stderr and ends
- * with one summary line (records, time, texts cut, records rejected, records resumed).
+ * with one summary line (records, time, texts cut, records rejected, rows skipped as unscored, records resumed).
  */
 public final class CorpusPass {
 
@@ -63,9 +63,11 @@ public final class CorpusPass {
 
     /**
      * How a pass ended: records read, of them already done by an earlier run (resumed), texts cut to the token
-     * limit, records the reader rejected, seconds, and whether it stopped early as asked.
+     * limit, records the reader rejected, rows it skipped for an unscored label, seconds, and whether it stopped
+     * early as asked.
      */
-    public record Summary(long records, long resumed, long truncated, long rejected, double seconds, boolean stopped) {
+    public record Summary(long records, long resumed, long truncated, long rejected, long skipped, double seconds,
+                          boolean stopped) {
     }
 
     private final String task;
@@ -136,13 +138,13 @@ public final class CorpusPass {
             }
         }
         Summary summary = new Summary(read, resumed, session.truncatedCount() - truncatedBefore, records.rejected(),
-                progress.seconds(), stopped);
-        progress.done(describe(summary));
+                records.skipped(), progress.seconds(), stopped);
+        progress.done(describe(summary, records.skippedNote()));
         return summary;
     }
 
-    /** The extra figures of the summary line, only those that are not zero. */
-    private String describe(Summary s) {
+    /** The extra figures of the summary line, only those that are not zero; {@code skipped} tells the skipped rows. */
+    private String describe(Summary s, String skipped) {
         StringBuilder sb = new StringBuilder();
         if (s.truncated() > 0) {
             sb.append(String.format(Locale.ROOT, "; %,d texts cut to %d tokens (see --max-tokens)", s.truncated(),
@@ -150,6 +152,9 @@ public final class CorpusPass {
         }
         if (s.rejected() > 0) {
             sb.append(String.format(Locale.ROOT, "; %,d records rejected (see --rejects)", s.rejected()));
+        }
+        if (s.skipped() > 0) {
+            sb.append(skipped);
         }
         if (s.resumed() > 0) {
             sb.append(String.format(Locale.ROOT, "; %,d records done by an earlier run", s.resumed()));

@@ -4,10 +4,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code toxiscope data ...}: inspect and split labelled text corpora. */
+/** {@code toxiscope data ...}: inspect, split and join labelled text corpora. */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Labelled text corpora (CSV, TSV, JSON Lines, Parquet; .gz/.bz2/.xz/.zst): statistics and splits.",
-        subcommands = {DataStatsCommand.class, DataSplitCommand.class})
+        description = "Labelled text corpora (CSV, TSV, JSON Lines, Parquet; .gz/.bz2/.xz/.zst): statistics, splits "
+                + "and joins.",
+        subcommands = {DataStatsCommand.class, DataSplitCommand.class, DataJoinCommand.class})
 final class DataCommand implements Runnable {
 
     @Spec

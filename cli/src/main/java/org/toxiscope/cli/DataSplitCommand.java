@@ -12,6 +12,7 @@ import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.Compression;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.Format;
+import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.SplitSpec;
 import org.toxiscope.datasets.SplitWriter;
 import org.toxiscope.datasets.StratifiedSplit;
@@ -122,7 +123,7 @@ final class DataSplitCommand implements Callable<Integer> {
                 return 3;
             }
         }
-        progress.done();
+        progress.done(RecordStream.skippedNote(result.skipped(), corpus.mapping().skipLabels()));
         result.resumed().forEach((name, done) -> {
             if (done > 0) {
                 err.printf("data split: %s: resuming kept %,d records an earlier run wrote%n", name, done);

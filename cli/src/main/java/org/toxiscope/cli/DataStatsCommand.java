@@ -47,7 +47,7 @@ final class DataStatsCommand implements Callable<Integer> {
                 progress.step();
             }
             report = stats.report(records.rejected(), corpus.files().size());
-            progress.done();
+            progress.done(records.skippedNote());
         }
         if (report.rejected() > 0) {
             PrintWriter err = spec.commandLine().getErr();

@@ -40,6 +40,12 @@ public final class DatasetOptions {
             description = "Column holding a unique record id (default: FILE:RECORD, stable across runs).")
     String idColumn;
 
+    @Option(names = "--skip-label", paramLabel = "VALUE", split = ",", defaultValue = "-1",
+            description = {"Label value that means 'not scored': a row holding it in any label column read is left "
+                    + "out and counted in the summary line; repeat or comma-separate for more, none for no skipping "
+                    + "(default ${DEFAULT-VALUE}, Jigsaw test_labels.csv's marker; values given replace it)."})
+    List<String> skipLabels;
+
     @Option(names = "--label-threshold", paramLabel = "T", defaultValue = "0.5",
             description = "Scores >= T are toxic (default ${DEFAULT-VALUE}).")
     double labelThreshold;
@@ -76,15 +82,33 @@ public final class DatasetOptions {
     public ColumnMapping mapping() {
         Path rejectsFile = onError == OnError.SKIP && rejects == null ? Path.of("rejects.jsonl") : rejects;
         return new ColumnMapping(textColumn, labelColumns, langColumn, lang, idColumn, labelThreshold, columns, onError,
-                rejectsFile);
+                rejectsFile, unscoredMarkers(skipLabels), true);
+    }
+
+    /** The --skip-label values as markers: "none" alone means no marker. */
+    static List<String> unscoredMarkers(List<String> values) {
+        return values.size() == 1 && values.get(0).equalsIgnoreCase("none") ? List.of() : values;
     }
 
     /** The corpus {@code inputs} name under these flags, cut to --sample or --fraction when given. */
     public Corpus corpus(List<String> inputs) {
+        return corpus(inputs, mapping());
+    }
+
+    /**
+     * As {@link #corpus}, for a command that uses the texts only (label, features, synthesize's seed corpus): no label
+     * column is read, so every row is kept whatever its label holds (-1 included), and samples are stratified by
+     * language alone.
+     */
+    public Corpus texts(List<String> inputs) {
+        return corpus(inputs, mapping().withoutLabels());
+    }
+
+    private Corpus corpus(List<String> inputs, ColumnMapping mapping) {
         if (sample != null && fraction != null) {
             throw new IllegalArgumentException("give --sample or --fraction, not both");
         }
-        Corpus corpus = Corpus.of(inputs, mapping());
+        Corpus corpus = Corpus.of(inputs, mapping);
         if (sample != null) {
             return corpus.sample(Sampling.count(sample, seed));
         }

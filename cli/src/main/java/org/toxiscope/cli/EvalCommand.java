@@ -81,6 +81,12 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--lang", paramLabel = "XX", description = "--data: one language code for every record.")
     String lang;
 
+    @Option(names = "--skip-label", paramLabel = "VALUE", split = ",", defaultValue = "-1",
+            description = "Gold value that means 'not scored': such rows are left out and counted (with --data: "
+                    + "in any label column scored); repeat or comma-separate for more, none for no skipping (default "
+                    + "${DEFAULT-VALUE}, Jigsaw test_labels.csv's marker).")
+    List<String> skipLabels;
+
     /** --classifier: the bundle's session. */
     @Mixin
     BundleOptions session;
@@ -150,7 +156,8 @@ public final class EvalCommand implements Callable<Integer> {
             List<String> bundleNames = new ArrayList<>();
             List<PredictionSource> sources = new ArrayList<>();
             ColumnMapping mapping = new ColumnMapping(textColumn, List.of(), langColumn, lang, idColumn,
-                    ColumnMapping.DEFAULT_THRESHOLD, List.of(), OnError.FAIL, null);
+                    ColumnMapping.DEFAULT_THRESHOLD, List.of(), OnError.FAIL, null,
+                    DatasetOptions.unscoredMarkers(skipLabels), true);
             for (int i = 0; i < classifiers.size(); i++) {
                 bundleNames.add(names.isEmpty() ? classifiers.get(i).getFileName().toString() : names.get(i));
                 sources.add(new BundlePredictionSource(classifiers.get(i), data, mapping, labelColumns, session));
@@ -173,7 +180,8 @@ public final class EvalCommand implements Callable<Integer> {
                     + "the prediction column with --pred-column, or --pred-column none to use --threshold");
         }
         PredictionColumns columns = new PredictionColumns(goldColumn, column(scoreColumn), column(predColumn),
-                column(langColumn == null ? "lang" : langColumn), column(idColumn == null ? "id" : idColumn), threshold);
+                column(langColumn == null ? "lang" : langColumn), column(idColumn == null ? "id" : idColumn), threshold,
+                DatasetOptions.unscoredMarkers(skipLabels));
         List<String> fileNames = new ArrayList<>();
         List<PredictionSource> sources = new ArrayList<>();
         for (int i = 0; i < labelled.size(); i++) {
@@ -199,7 +207,8 @@ public final class EvalCommand implements Callable<Integer> {
             if (predictions.size() == 0) {
                 throw new IllegalArgumentException(name + ": no predictions to evaluate");
             }
-            System.err.printf(Locale.ROOT, "eval: %s: %d predictions%n", name, predictions.size());
+            System.err.printf(Locale.ROOT, "eval: %s: %d predictions%s%n", name, predictions.size(),
+                    source instanceof LabelledTableSource table ? table.skippedNote() : "");
             if (source instanceof BundlePredictionSource bundle && bundle.multiLabel()) {
                 System.err.printf(Locale.ROOT, "eval: %s: scoring label(s) %s%s%n", name,
                         String.join(", ", bundle.labels().heads()), bundle.labels().missing().isEmpty() ? ""

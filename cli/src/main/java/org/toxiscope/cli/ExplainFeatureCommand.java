@@ -55,7 +55,7 @@ final class ExplainFeatureCommand implements Callable<Integer> {
             targets.add(new Target(new FeatureRef(layer, f), Double.NaN, "explain-feature"));
         }
         List<FeatureExplanation> explanations = SynthesisRun.explain(modelOptions.choice(), targets,
-                corpus.isEmpty() ? null : dataset.corpus(corpus), contexts, tokens);
+                corpus.isEmpty() ? null : dataset.texts(corpus), contexts, tokens);
         if (json) {
             System.out.println(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
                     .setFieldNamingPolicy(com.google.gson.FieldNamingPolicy.LOWER_CASE_WITH_UNDERSCORES).create()

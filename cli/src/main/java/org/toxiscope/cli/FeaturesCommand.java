@@ -65,7 +65,7 @@ final class FeaturesCommand implements Callable<Integer> {
         SessionSpec spec = Sessions.spec(model, sae, featureOptions);
         try (AtomicWrite file = AtomicWrite.open(output);
              FeatureSession session = Sessions.open("features", spec, featureOptions, !perToken);
-             RecordStream records = data.corpus(input).read()) {
+             RecordStream records = data.texts(input).read()) {
             // A reporting encoder, as Files.newBufferedWriter uses: an unpaired surrogate fails instead of becoming '?'.
             Writer out = new BufferedWriter(new OutputStreamWriter(file.stream(), StandardCharsets.UTF_8.newEncoder()),
                     1 << 16);

@@ -78,7 +78,7 @@ final class LabelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OutputPolicy.of(resume, overwrite, Map.of()); // both flags at once are refused before any work
         ClassifierBundle bundle = ClassifierBundle.load(classifier);
-        Corpus corpus = columns.corpus(input);
+        Corpus corpus = columns.texts(input);
         CorpusPass.Summary summary;
         try (ResumeHint hint = ResumeHint.install(spec);
              BundleSession labels = session.open(bundle); RecordStream records = corpus.read()) {

@@ -101,7 +101,7 @@ final class SaeStatsCommand implements Callable<Integer> {
             NDManager manager = session.manager();
             QwenTokenizer tokenizer = session.tokenizer();
             int hidden = session.checkpoint().config().hiddenSize();
-            try (RecordStream records = data.corpus(input).read()) {
+            try (RecordStream records = data.texts(input).read()) {
                 RecordProgress progress = RecordProgress.toStderr("sae stats", records::progress);
                 for (var e : specs.entrySet()) {
                     TopKSae s = session.sae(e.getKey());
@@ -138,7 +138,7 @@ final class SaeStatsCommand implements Callable<Integer> {
                 if (!batch.isEmpty()) {
                     run(lm, manager, batch, stats);
                 }
-                progress.done();
+                progress.done(records.skippedNote());
                 if (records.rejected() > 0) {
                     System.err.printf("sae stats: %,d records rejected (see --rejects)%n", records.rejected());
                 }

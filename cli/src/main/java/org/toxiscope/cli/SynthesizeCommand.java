@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "synthesize", mixinStandardHelpOptions = true, subcommands = SynthesizeCoverageCommand.class,
         description = {"Synthesize labelled safety data aimed at SAE features a seed corpus never activates "
                 + "(Qwen-Scope report, section 6).",
-            "Targets: --targets FILE, --discover CSV, or the classifier's toxic-biased features; with --seed-corpus "
-                + "only the targets it misses (T_miss) or covers weakly are synthesized for.",
+            "Targets: --targets FILE, --discover DELTA (discover's .csv or .json), or the classifier's toxic-biased "
+                + "features; with --seed-corpus only the targets it misses (T_miss) or covers weakly are synthesized "
+                + "for.",
             "Generators: steer (continue seed prompts with h' = h + alpha * d_f at the target's layer) or describe "
                 + "(an instruct model writes a request from the feature's explanation, then adversarial rewrites).",
             "A candidate is kept only if its re-encoded text fires the target (max-pooled activation > 0; for steer "
@@ -192,7 +193,7 @@ final class SynthesizeCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--generator must be steer or describe, not '" + generator
                     + "'");
         }
-        return new SynthesisJob(seedCorpus.isEmpty() ? null : dataset.corpus(seedCorpus), steer, describe, fromCorpus,
+        return new SynthesisJob(seedCorpus.isEmpty() ? null : dataset.texts(seedCorpus), steer, describe, fromCorpus,
                 maxPrompts, instructModel, responses ? responseTokens : null, contexts, signatureTokens,
                 samplesPerFeature, maxTries != null ? maxTries : 8 * samplesPerFeature,
                 coverageOptions.settings(dataset.seed()), output, report,

@@ -43,7 +43,7 @@ final class SynthesizeCoverageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Coverage c = SynthesisRun.coverage(modelOptions.choice(), targetOptions.inventory(null), dataset.corpus(data),
+        Coverage c = SynthesisRun.coverage(modelOptions.choice(), targetOptions.inventory(null), dataset.texts(data),
                 String.join(",", data), coverageOptions.settings(dataset.seed()), output);
         System.out.printf("Cov %.4f: %d of %d targets covered, %d missing, %d weak, over %,d examples%n", c.cov(),
                 c.covered().size(), c.targets(), c.missing().size(), c.weak().size(), c.examples());

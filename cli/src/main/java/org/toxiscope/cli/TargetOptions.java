@@ -19,8 +19,9 @@ final class TargetOptions {
             description = "Keep only targets whose relevance in --targets is >= TAU (every line then needs one).")
     Double minRelevance;
 
-    @Option(names = "--discover", paramLabel = "CSV",
-            description = "Targets from 'toxiscope discover' output (layer,feature,...,delta,rank): top --top-n by delta per layer.")
+    @Option(names = "--discover", paramLabel = "DELTA",
+            description = "Targets from the delta table 'toxiscope discover' wrote (.csv or .json): top --top-n by "
+                    + "delta per layer.")
     Path discover;
 
     @Option(names = "--top-n", defaultValue = "20", paramLabel = "N",
@@ -37,11 +38,11 @@ final class TargetOptions {
         if (targets != null) {
             out = TargetInventory.fromFile(targets, minRelevance);
         } else if (discover != null) {
-            out = TargetInventory.fromDeltaCsv(discover, topN);
+            out = TargetInventory.fromDelta(discover, topN);
         } else if (bundle != null) {
             out = TargetInventory.fromBundle(bundle, topN);
         } else {
-            throw new IllegalArgumentException("give --targets FILE or --discover CSV");
+            throw new IllegalArgumentException("give --targets FILE or --discover DELTA");
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException("the target inventory is empty");

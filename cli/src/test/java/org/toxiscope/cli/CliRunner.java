@@ -1,6 +1,9 @@
 package org.toxiscope.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import picocli.CommandLine;
 
@@ -21,5 +24,22 @@ final class CliRunner {
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * As {@link #run}, with what the command prints on the process's stderr (progress and summary lines of corpus
+     * passes) after its command-line stderr in {@link Run#err}.
+     */
+    static Run runWithSystemErr(String... args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        Run run;
+        try {
+            run = run(args);
+        } finally {
+            System.setErr(original);
+        }
+        return new Run(run.exit(), run.out(), run.err() + captured.toString(StandardCharsets.UTF_8));
     }
 }

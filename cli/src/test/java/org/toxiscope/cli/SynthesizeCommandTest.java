@@ -75,6 +75,87 @@ class SynthesizeCommandTest {
         }
     }
 
+    /** A rule bundle trained on the sample's train split with the tiny model, and that split. */
+    private Path[] ruleOnSample(String model, String sae) throws Exception {
+        SampleSplit split = SampleSplit.write(dir);
+        Path bundle = dir.resolve("rule.tsc");
+        CliRunner.Run train = CliRunner.run("train", "--model", model, "--sae", sae, "--k", "8", "--layer", "1",
+                "--data", split.train().toString(), "--method", "rule", "--top-features", "5", "--output",
+                bundle.toString());
+        assertEquals(0, train.exit(), train.err());
+        return new Path[] {bundle, split.train()};
+    }
+
+    private static long lines(Path file) throws Exception {
+        return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).count();
+    }
+
+    @Test
+    void theReadmeRecipeSaysWhyItsSeedCorpusLeavesNothingAndWritesRecordsWithoutIt() throws Exception {
+        String model = SharedFixtures.path("qwen3-tiny").toString();
+        String sae = SharedFixtures.path("qwen3-tiny-sae").toString();
+        Path[] rule = ruleOnSample(model, sae);
+        Path covered = dir.resolve("covered.jsonl");
+        CliRunner.Run seeded = CliRunner.runWithSystemErr("synthesize", "--model", model, "--sae", sae, "--k", "8",
+                "--classifier", rule[0].toString(), "--seed-corpus", rule[1].toString(), "--generator", "steer",
+                "--samples-per-feature", "1", "--alpha", "20", "--output", covered.toString());
+        assertEquals(0, seeded.exit(), seeded.err());
+        assertEquals(0, lines(covered));
+        assertTrue(seeded.err().contains("synthesize: nothing to synthesize: the seed corpus fires every target"),
+                seeded.err());
+        assertEquals(1, seeded.err().lines().filter(l -> l.contains("nothing to synthesize")).count());
+
+        // The README's recipe: the bundle's own features, no seed corpus.
+        Path out = dir.resolve("synth.jsonl");
+        CliRunner.Run recipe = CliRunner.runWithSystemErr("synthesize", "--model", model, "--sae", sae, "--k", "8",
+                "--classifier", rule[0].toString(), "--generator", "steer", "--samples-per-feature", "1",
+                "--alpha", "20", "--max-tries", "4", "--batch", "4", "--max-new-tokens", "8", "--output",
+                out.toString());
+        assertEquals(0, recipe.exit(), recipe.err());
+        assertTrue(lines(out) > 0, recipe.err());
+        assertTrue(!recipe.err().contains("nothing to synthesize"), recipe.err());
+    }
+
+    @Test
+    void synthesizeTakesTheJsonDeltaTableDiscoverWrites() throws Exception {
+        String model = SharedFixtures.path("qwen3-tiny").toString();
+        String sae = SharedFixtures.path("qwen3-tiny-sae").toString();
+        Path[] rule = ruleOnSample(model, sae);
+        Path delta = dir.resolve("delta.json");
+        CliRunner.Run discover = CliRunner.run("discover", "--model", model, "--sae", sae, "--k", "8", "--layer", "1",
+                "--data", rule[1].toString(), "--output", delta.toString());
+        assertEquals(0, discover.exit(), discover.err());
+        JsonObject table = JsonParser.parseString(Files.readString(delta)).getAsJsonObject();
+        JsonArray features = table.getAsJsonArray("layers").get(0).getAsJsonObject().getAsJsonArray("features");
+        List<Integer> top2 = List.of(features.get(0).getAsJsonObject().get("feature").getAsInt(),
+                features.get(1).getAsJsonObject().get("feature").getAsInt());
+
+        Path out = dir.resolve("from-delta.jsonl");
+        CliRunner.Run synth = CliRunner.runWithSystemErr("synthesize", "--model", model, "--sae", sae, "--k", "8",
+                "--classifier", rule[0].toString(), "--discover", delta.toString(), "--top-n", "2",
+                "--samples-per-feature", "1", "--alpha", "20", "--max-tries", "4", "--batch", "4", "--max-new-tokens",
+                "8", "--output", out.toString());
+        assertEquals(0, synth.exit(), synth.err());
+        assertTrue(lines(out) > 0, synth.err());
+        for (String line : Files.readAllLines(out)) {
+            JsonObject r = JsonParser.parseString(line).getAsJsonObject();
+            assertEquals(1, r.get("target_layer").getAsInt());
+            assertTrue(top2.contains(r.get("target_feature").getAsInt()), line);
+        }
+        JsonObject report = JsonParser.parseString(Files.readString(dir.resolve("from-delta.coverage.json")))
+                .getAsJsonObject();
+        assertTrue(report.toString().contains("discover delta"), "the targets came from the delta table");
+
+        // A file that is neither of discover's tables is named, its long line cut.
+        Path bad = Files.writeString(dir.resolve("bad.json"), "[" + "1,".repeat(20_000) + "1]");
+        CliRunner.Run refused = CliRunner.run("synthesize", "--model", model, "--sae", sae, "--k", "8",
+                "--classifier", rule[0].toString(), "--discover", bad.toString(), "--output",
+                dir.resolve("never.jsonl").toString());
+        assertEquals(1, refused.exit(), refused.err());
+        assertTrue(refused.err().contains(bad + ":1: expected the discover header"), refused.err());
+        assertTrue(refused.err().length() < 400, refused.err());
+    }
+
     @Test
     void synthesizeRefusesABundleTrainedWithMeanPoolingBeforeGenerating() throws Exception {
         String model = SharedFixtures.path("qwen3-tiny").toString();

@@ -69,16 +69,21 @@ public final class Corpus {
     public Map<String, String> describe() {
         Map<String, String> out = new LinkedHashMap<>();
         for (CorpusFile f : files) {
-            try {
-                out.put("input " + f.path().toAbsolutePath(), Files.size(f.path()) + " bytes, modified " + Files.getLastModifiedTime(f.path()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(f.path() + ": cannot read its size and time: " + e.getMessage(), e);
-            }
+            out.put("input " + f.path().toAbsolutePath(), state(f.path()));
         }
         out.put("columns", mapping.toString());
         if (!sampling.isEmpty()) {
             out.put("sampling", sampling);
         }
         return out;
+    }
+
+    /** A file's size and modification time, which a resumed output must find unchanged. */
+    static String state(Path file) {
+        try {
+            return Files.size(file) + " bytes, modified " + Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot read its size and time: " + e.getMessage(), e);
+        }
     }
 }

@@ -344,7 +344,7 @@ public final class CorpusWriter implements AutoCloseable {
     }
 
     /** As {@link #write(long, List)}, the values of the columns in {@code nested} being JSON text of nested values. */
-    private synchronized boolean write(long position, List<String> values, Set<String> nested) {
+    synchronized boolean write(long position, List<String> values, Set<String> nested) {
         if (values.size() != columns.size()) {
             throw new IllegalArgumentException("record " + position + " has " + values.size() + " values for "
                     + columns.size() + " columns");

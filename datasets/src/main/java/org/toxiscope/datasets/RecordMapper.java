@@ -34,7 +34,7 @@ final class RecordMapper {
     RecordMapper(CorpusFile file, ColumnMapping mapping, List<String> header) {
         this.file = file;
         this.mapping = mapping;
-        this.labels = new LabelParser(mapping.labelThreshold());
+        this.labels = mapping.labelParser();
         if (header != null) {
             resolve(header, true);
         }
@@ -46,7 +46,9 @@ final class RecordMapper {
             throw new DatasetException(file.display(), 0, null,
                     "no text column (looked for " + TEXT_DEFAULTS + " among " + columns + "); pass --text-column");
         }
-        if (!mapping.labelColumns().isEmpty()) {
+        if (!mapping.readLabels()) {
+            labelColumns = List.of();
+        } else if (!mapping.labelColumns().isEmpty()) {
             labelColumns = mapping.labelColumns();
         } else {
             String label = find(columns, LABEL_DEFAULTS);
@@ -89,7 +91,10 @@ final class RecordMapper {
         return null;
     }
 
-    /** The record for {@code row}; counts it towards the stable record number even when it is bad. */
+    /**
+     * The record for {@code row}, or null when a label column holds an unscored marker (the row is skipped, whatever
+     * the other label columns hold); counts it towards the stable record number even when it is bad or skipped.
+     */
     TextRecord map(RawRow row) {
         recordNo++;
         if (row.problem() != null) {
@@ -99,23 +104,30 @@ final class RecordMapper {
         if (textColumn == null) {
             resolve(fields.keySet(), false);
         }
-        String text = required(row, textColumn);
-        if (text.isBlank()) {
-            throw new DatasetException(file.display(), row.line(), textColumn, "empty text");
-        }
         Map<String, Boolean> labelValues;
         if (labelColumns.isEmpty()) {
             labelValues = Map.of();
         } else {
+            String[] cells = new String[labelColumns.size()];
+            for (int i = 0; i < cells.length; i++) {
+                cells[i] = required(row, labelColumns.get(i));
+                if (labels.unscored(cells[i])) {
+                    return null; // before any label is parsed: an unscored row is skipped whatever the others hold
+                }
+            }
             LinkedHashMap<String, Boolean> values = new LinkedHashMap<>(labelColumns.size() * 2);
-            for (String column : labelColumns) {
+            for (int i = 0; i < cells.length; i++) {
                 try {
-                    values.put(column, labels.parse(required(row, column)));
+                    values.put(labelColumns.get(i), labels.parse(cells[i]));
                 } catch (IllegalArgumentException e) {
-                    throw new DatasetException(file.display(), row.line(), column, e.getMessage());
+                    throw new DatasetException(file.display(), row.line(), labelColumns.get(i), e.getMessage());
                 }
             }
             labelValues = Collections.unmodifiableMap(values);
+        }
+        String text = required(row, textColumn);
+        if (text.isBlank()) {
+            throw new DatasetException(file.display(), row.line(), textColumn, "empty text");
         }
         return new TextRecord(id(row), text, lang(row), labelValues, Collections.unmodifiableMap(fields),
                 file.display(), row.line(), row.nested());

@@ -1,11 +1,10 @@
 package org.toxiscope.datasets;
 
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -16,7 +15,8 @@ import java.util.stream.StreamSupport;
 /**
  * The records of a corpus, read lazily file by file so that corpora of any size stream through constant memory.
  * Bad records either stop iteration with a {@link DatasetException} ({@link OnError#FAIL}) or are counted and written
- * to the rejects file ({@link OnError#SKIP}). Close it to release the current file and complete the rejects file.
+ * to the rejects file ({@link OnError#SKIP}); rows holding an unscored label marker are left out and counted
+ * ({@link #skipped}). Close it to release the current file and complete the rejects file.
  */
 public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRecord>, AutoCloseable {
 
@@ -32,6 +32,7 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     private TextRecord pending;
     private long records;
     private long rejected;
+    private long skipped;
     private long finishedBytes;
     private CountingInputStream counting;
     private long lastLine;
@@ -68,7 +69,9 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
             lastLine = row.line();
             try {
                 TextRecord r = mapper.map(row);
-                if (filter == null || filter.test(r)) {
+                if (r == null) {
+                    skipped++;
+                } else if (filter == null || filter.test(r)) {
                     pending = r;
                 }
             } catch (DatasetException e) {
@@ -118,42 +121,8 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
 
     /** The share of input bytes (compressed, as stored) read so far, in [0,1]; Parquet files count once finished. */
     public double progress() {
-        long current = counting == null ? 0 : counting.count;
+        long current = counting == null ? 0 : counting.count();
         return totalBytes == 0 ? 1 : Math.min(1.0, (double) (finishedBytes + current) / totalBytes);
-    }
-
-    /** Counts the bytes read through it, for {@link #progress()}. */
-    private static final class CountingInputStream extends FilterInputStream {
-        long count;
-
-        CountingInputStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            long skipped = super.skip(n);
-            count += skipped;
-            return skipped;
-        }
     }
 
     @Override
@@ -186,6 +155,25 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     /** Records rejected so far (only under {@link OnError#SKIP}). */
     public long rejected() {
         return rejected;
+    }
+
+    /** Rows left out so far because a label column held an unscored marker ({@link ColumnMapping#skipLabels}). */
+    public long skipped() {
+        return skipped;
+    }
+
+    /**
+     * The summary line's part for the rows skipped so far, e.g. "; 1,204 rows skipped: label -1 (unscored)"; empty
+     * when none was.
+     */
+    public String skippedNote() {
+        return skippedNote(skipped, mapping.skipLabels());
+    }
+
+    /** The summary line's part for {@code skipped} rows left out for holding one of {@code markers}. */
+    public static String skippedNote(long skipped, List<String> markers) {
+        return skipped == 0 ? "" : String.format(Locale.ROOT, "; %,d row%s skipped: label %s (unscored)", skipped,
+                skipped == 1 ? "" : "s", String.join(" or ", markers));
     }
 
     private void closeSource() {

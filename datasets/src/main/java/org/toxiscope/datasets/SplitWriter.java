@@ -20,11 +20,17 @@ public final class SplitWriter {
     private SplitWriter() {
     }
 
-    /** What a split run wrote: records per split, those an earlier interrupted run had written, left-out counts. */
+    /**
+     * What a split run wrote: records per split, those an earlier interrupted run had written, left-out counts
+     * (repeated texts, rejected records, rows skipped for an unscored label).
+     */
     public record Result(Map<String, Path> files, Map<String, Long> records, Map<String, Long> resumed,
-                         long duplicates, long rejected, long seed, Map<String, List<Long>> byStratum) {
+                         long duplicates, long rejected, long skipped, long seed, Map<String, List<Long>> byStratum) {
 
-        /** {@code {"splits": {"train": {"file": ..., "records": N}}, "duplicates": D, "rejected": R, ...}}. */
+        /**
+         * {@code {"splits": {"train": {"file": ..., "records": N}}, "duplicates": D, "rejected": R, "skipped": S,
+         * ...}}.
+         */
         public String toJson() {
             Map<String, Object> splits = new LinkedHashMap<>();
             files.forEach((name, file) -> splits.put(name, Map.of("file", file.toString(), "records", records.get(name))));
@@ -32,6 +38,7 @@ public final class SplitWriter {
             json.put("splits", splits);
             json.put("duplicates", duplicates);
             json.put("rejected", rejected);
+            json.put("skipped", skipped);
             json.put("seed", seed);
             json.put("by_stratum", byStratum);
             return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json);
@@ -60,6 +67,7 @@ public final class SplitWriter {
         Map<String, Long> resumed = new LinkedHashMap<>();
         long[] counts = new long[names.size()];
         long rejected;
+        long skipped;
         List<CorpusWriter> writers = new ArrayList<>();
         try {
             for (String name : names) {
@@ -94,6 +102,7 @@ public final class SplitWriter {
                     counts[split]++;
                 }
                 rejected = records.rejected();
+                skipped = records.skipped();
             }
             for (CorpusWriter w : writers) {
                 w.commit();
@@ -107,6 +116,6 @@ public final class SplitWriter {
         for (int i = 0; i < names.size(); i++) {
             records.put(names.get(i), counts[i]);
         }
-        return new Result(files, records, resumed, plan.duplicates(), rejected, plan.seed(), plan.quotas());
+        return new Result(files, records, resumed, plan.duplicates(), rejected, skipped, plan.seed(), plan.quotas());
     }
 }

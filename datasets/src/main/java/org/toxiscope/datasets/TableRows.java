@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The rows of one table file, in any format and compression a corpus can be read from, as column-to-text maps
@@ -13,22 +14,53 @@ import java.util.Map;
 public final class TableRows implements AutoCloseable {
 
     private final CorpusFile file;
+    private final long size;
     private final RowSource source;
+    private CountingInputStream counting;
     private long line;
+    private Set<String> nested = Set.of();
+    private boolean finished;
 
-    private TableRows(CorpusFile file, RowSource source) {
+    private TableRows(CorpusFile file) {
         this.file = file;
-        this.source = source;
+        this.size = file.path().toFile().length();
+        try {
+            this.source = RowSource.open(file, List.of(), in -> counting = new CountingInputStream(in));
+        } catch (IOException e) {
+            throw new DatasetException(file.display(), 0, null, "cannot read: " + e.getMessage());
+        }
     }
 
     /** Opens {@code path}, its format and compression told by its name or, failing that, its first bytes. */
     public static TableRows open(Path path) {
-        CorpusFile file = CorpusFiles.describe(path, path.getFileName().toString());
-        try {
-            return new TableRows(file, RowSource.open(file, List.of(), in -> in));
-        } catch (IOException e) {
-            throw new DatasetException(file.display(), 0, null, "cannot read: " + e.getMessage());
+        return open(CorpusFiles.describe(path, path.getFileName().toString()));
+    }
+
+    static TableRows open(CorpusFile file) {
+        return new TableRows(file);
+    }
+
+    /** The columns every row has (CSV, TSV, Parquet), or null when each row names its own (JSON Lines). */
+    List<String> header() {
+        return source.header();
+    }
+
+    /** The file, for messages. */
+    String display() {
+        return file.display();
+    }
+
+    /** The columns of the last row that hold a nested object or array as its JSON text. */
+    Set<String> nested() {
+        return nested;
+    }
+
+    /** The share of the file's bytes (as stored) read so far, in [0,1]; a Parquet file counts once finished. */
+    double progress() {
+        if (size == 0 || finished) {
+            return 1;
         }
+        return counting == null ? 0 : Math.min(1.0, (double) counting.count() / size);
     }
 
     /** The next row's values by column (a JSON null is absent), or null at the end of the file. */
@@ -40,12 +72,14 @@ public final class TableRows implements AutoCloseable {
             throw new DatasetException(file.display(), line, null, "read error: " + e.getMessage());
         }
         if (row == null) {
+            finished = true;
             return null;
         }
         line = row.line();
         if (row.problem() != null) {
             throw new DatasetException(file.display(), line, row.problemField(), row.problem());
         }
+        nested = row.nested();
         return row.fields();
     }
 

@@ -59,7 +59,7 @@ class FieldPathTest {
     @Test
     void pathsReachIntoArraysByIndexAndFeedLanguageAndId() throws Exception {
         ColumnMapping mapping = new ColumnMapping("prompt.text", List.of(SCORE), "perspective.languages.0", null,
-                "meta.tags.1", 0.5, List.of(), OnError.FAIL, null);
+                "meta.tags.1", 0.5, List.of(), OnError.FAIL, null, null, true);
         List<TextRecord> records = read(ptp(), mapping);
         assertEquals(List.of("en", "de"), records.stream().map(TextRecord::lang).toList());
         assertEquals("b", records.get(0).id());
@@ -149,7 +149,7 @@ class FieldPathTest {
                     + DuckDb.literal(f.toString()) + " (FORMAT parquet)");
         }
         ColumnMapping mapping = new ColumnMapping("prompt.text", List.of("scores.TOXICITY.value"), "langs.0", null,
-                null, 0.5, List.of(), OnError.FAIL, null);
+                null, 0.5, List.of(), OnError.FAIL, null, null, true);
         List<TextRecord> records = read(f, mapping);
         assertEquals(List.of("you idiot", "nice day"), records.stream().map(TextRecord::text).toList());
         assertEquals(List.of(true, false), records.stream().map(TextRecord::toxic).toList());

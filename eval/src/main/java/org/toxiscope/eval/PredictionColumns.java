@@ -1,19 +1,25 @@
 package org.toxiscope.eval;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.toxiscope.datasets.ColumnMapping;
+import org.toxiscope.datasets.LabelParser;
 
 /**
  * Which columns of a labelled table hold the gold label, score, hard prediction, language and id, and how one row
  * becomes a {@link ScoredExample}. score and predicted may each be null, not both: without a score column the score
  * is the 0/1 prediction; without a prediction column, score >= threshold counts as toxic. lang and id may be null
- * (language unknown; id = the row's location).
+ * (language unknown; id = the row's location). {@code unscored} are the gold markers of rows that were not scored
+ * (such as Jigsaw's -1; null: the corpus reader's default), which {@link #isUnscored} tells and a source leaves out.
  */
 public record PredictionColumns(String gold, String score, String predicted, String lang, String id,
-                                double threshold) {
+                                double threshold, List<String> unscored) {
 
     public PredictionColumns {
+        unscored = unscored == null ? ColumnMapping.DEFAULT_SKIP_LABELS : List.copyOf(unscored);
         if (gold == null || gold.isBlank()) {
             throw new IllegalArgumentException("a gold label column is required");
         }
@@ -23,6 +29,11 @@ public record PredictionColumns(String gold, String score, String predicted, Str
         if (gold.equals(predicted) || gold.equals(score)) {
             throw new IllegalArgumentException("the gold column " + gold + " is also the score or prediction column");
         }
+    }
+
+    /** The parser that tells an unscored gold cell, as the corpus reader tells an unscored label. */
+    public LabelParser unscoredMarkers() {
+        return new LabelParser(threshold, unscored);
     }
 
     /**
@@ -63,6 +74,7 @@ public record PredictionColumns(String gold, String score, String predicted, Str
         }
         o.addProperty("lang", lang);
         o.addProperty("id", id);
+        o.add("unscored", new Gson().toJsonTree(unscored));
         return o;
     }
 

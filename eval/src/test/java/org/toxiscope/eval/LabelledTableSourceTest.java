@@ -18,7 +18,7 @@ import org.toxiscope.datasets.DatasetException;
 class LabelledTableSourceTest {
 
     private static final PredictionColumns COLUMNS =
-            new PredictionColumns("gold", "toxic_score", "toxic", "lang", "id", 0.5);
+            new PredictionColumns("gold", "toxic_score", "toxic", "lang", "id", 0.5, null);
 
     @Test
     void readsJsonLinesWithTypedValues(@TempDir Path dir) throws Exception {
@@ -38,6 +38,22 @@ class LabelledTableSourceTest {
     }
 
     @Test
+    void unscoredGoldRowsAreLeftOutAndCounted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("out.csv");
+        Files.writeString(file, "id,gold,toxic_score,toxic\na,1,0.9,1\nb,-1,0.8,1\nc,0,0.1,0\nd,-1.0,0.2,0\n");
+        LabelledTableSource source = new LabelledTableSource(file, COLUMNS);
+        Predictions p = source.read();
+        assertEquals(2, p.size());
+        assertEquals("; 2 rows skipped: label -1 (unscored)", source.skippedNote());
+        assertEquals(2, source.provenance().get("skipped_unscored").getAsInt());
+        PredictionColumns noMarkers = new PredictionColumns("gold", "toxic_score", "toxic", "lang", "id", 0.5,
+                java.util.List.of());
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> new LabelledTableSource(file, noMarkers).read());
+        assertTrue(none.getMessage().contains("cannot read '-1'"), none.getMessage());
+    }
+
+    @Test
     void readsCompressedFiles(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("out.jsonl.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
@@ -53,7 +69,7 @@ class LabelledTableSourceTest {
         Path file = dir.resolve("out.csv");
         Files.writeString(file, "id,text,gold,toxic_score\nr1,\"hello, world\",1,0.7\nr2,bye,0,0.3\n");
         Predictions p = new LabelledTableSource(file,
-                new PredictionColumns("gold", "toxic_score", null, "lang", null, 0.5)).read();
+                new PredictionColumns("gold", "toxic_score", null, "lang", null, 0.5, null)).read();
         assertTrue(p.predicted(0));
         assertFalse(p.predicted(1));
         assertEquals("out.csv line 2", Path.of(p.id(0)).getFileName().toString());
@@ -62,7 +78,7 @@ class LabelledTableSourceTest {
 
     @Test
     void withoutScoreColumnTheScoreIsTheDecision() {
-        ScoredExample p = new PredictionColumns("gold", null, "toxic", null, null, 0.5)
+        ScoredExample p = new PredictionColumns("gold", null, "toxic", null, null, 0.5, null)
                 .toExample(java.util.Map.of("gold", "toxic", "toxic", "clean"), "row 1");
         assertEquals(0.0, p.score());
         assertTrue(p.gold());
@@ -102,6 +118,6 @@ class LabelledTableSourceTest {
     @Test
     void goldColumnCannotDoubleAsPrediction() {
         assertThrows(IllegalArgumentException.class, () -> new PredictionColumns("toxic", null, "toxic", null, null,
-                0.5));
+                0.5, null));
     }
 }

@@ -73,6 +73,14 @@ public final class SynthesisRun {
                 System.err.printf("synthesize: seed corpus covers %d of %d targets (Cov %.4f); %d missing, %d weak%n",
                         seed.covered().size(), inventory.size(), seed.cov(), seed.missing().size(),
                         seed.weak().size());
+                if (todo.isEmpty()) {
+                    // The usual cause: the targets came from a classifier trained on this very corpus.
+                    System.err.printf(Locale.ROOT, "synthesize: nothing to synthesize: the seed corpus fires every "
+                            + "target at least as often as --weak-below %s; give targets it misses (--targets FILE, "
+                            + "--discover DELTA), a seed corpus the targets were not found on (or a smaller sample), "
+                            + "or leave out --seed-corpus to synthesize for every target%n",
+                            job.coverage().weakBelow());
+                }
             }
             List<FeatureExplanation> all = explainer.explain(job.signatureTokens());
             List<FeatureExplanation> todoExplained = new ArrayList<>();

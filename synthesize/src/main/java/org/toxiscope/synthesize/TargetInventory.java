@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.toxiscope.classify.ClassifierBundle;
+import org.toxiscope.classify.DeltaTable;
 import org.toxiscope.classify.FeatureRef;
 import org.toxiscope.classify.FeatureRule;
 import org.toxiscope.classify.LinearClassifier;
 import org.toxiscope.classify.Scorer;
+import org.toxiscope.common.Snippet;
 import org.toxiscope.datasets.StrictUtf8Reader;
 
 /**
@@ -54,45 +56,20 @@ public final class TargetInventory {
     }
 
     /**
-     * The {@code topN} features of each layer by delta (positive deltas only) from a discover CSV with header
-     * {@code layer,feature,toxic_rate,clean_rate,delta,rank}; relevance = delta.
+     * The {@code topN} features of each layer by delta (positive deltas only) from the delta table {@code toxiscope
+     * discover} wrote (CSV or JSON, read by {@link DeltaTable#read}); relevance = delta.
      */
-    public static List<Target> fromDeltaCsv(Path csv, int topN) throws IOException {
-        Map<Integer, List<Target>> byLayer = new LinkedHashMap<>();
-        boolean[] headed = {false};
-        StrictUtf8Reader.forEachLine(csv, (lineNo, line) -> {
-            if (lineNo == 1) {
-                headed[0] = true;
-                if (!line.trim().equals("layer,feature,toxic_rate,clean_rate,delta,rank")) {
-                    throw new IllegalArgumentException(csv + ":1: expected the discover header "
-                            + "layer,feature,toxic_rate,clean_rate,delta,rank, found '" + line + "'");
-                }
-                return;
-            }
-            if (line.isBlank()) {
-                return;
-            }
-            String[] f = line.split(",");
-            if (f.length != 6) {
-                throw new IllegalArgumentException(csv + ":" + lineNo + ": expected 6 fields, found " + f.length);
-            }
-            try {
-                FeatureRef ref = new FeatureRef(Integer.parseInt(f[0].trim()), Integer.parseInt(f[1].trim()));
-                double delta = Double.parseDouble(f[4].trim());
-                List<Target> layer = byLayer.computeIfAbsent(ref.layer(), l -> new ArrayList<>());
-                if (delta > 0 && layer.size() < topN) {
-                    layer.add(new Target(ref, delta, "discover delta"));
-                }
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(csv + ":" + lineNo + ": " + e.getMessage(), e);
-            }
-        });
-        if (!headed[0]) {
-            throw new IllegalArgumentException(csv + ":1: expected the discover header "
-                    + "layer,feature,toxic_rate,clean_rate,delta,rank, found 'null'");
-        }
+    public static List<Target> fromDelta(Path file, int topN) throws IOException {
+        DeltaTable table = DeltaTable.read(file);
         List<Target> out = new ArrayList<>();
-        byLayer.values().forEach(out::addAll);
+        for (int layer : table.layers()) {
+            DeltaTable.LayerDeltas l = table.layer(layer);
+            for (int r = 0; r < l.size() && r < topN && l.delta()[r] > 0; r++) {
+                // The float's shortest decimal, as the file shows it: 0.4, not 0.4000000059604645.
+                double relevance = Double.parseDouble(Float.toString(l.delta()[r]));
+                out.add(new Target(new FeatureRef(layer, l.features()[r]), relevance, "discover delta"));
+            }
+        }
         return out;
     }
 
@@ -113,14 +90,17 @@ public final class TargetInventory {
             String[] parts = body.split("[,\\t ]+");
             Matcher m = ID.matcher(parts[0]);
             if (!m.matches() || parts.length > 2) {
-                throw new IllegalArgumentException(where + "expected 'layer:feature [relevance]', found '" + body + "'");
+                throw new IllegalArgumentException(where + "expected 'layer:feature [relevance]', found '"
+                        + Snippet.of(body) + "'" + (body.startsWith("{") ? " (a delta table from discover? pass it "
+                        + "with --discover)" : ""));
             }
             double relevance = Double.NaN;
             if (parts.length == 2) {
                 try {
                     relevance = Double.parseDouble(parts[1]);
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(where + "relevance '" + parts[1] + "' is not a number");
+                    throw new IllegalArgumentException(where + "relevance '" + Snippet.of(parts[1])
+                            + "' is not a number");
                 }
             }
             if (minRelevance != null && Double.isNaN(relevance)) {
@@ -133,7 +113,8 @@ public final class TargetInventory {
             try {
                 ref = new FeatureRef(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(where + "layer or feature out of range in '" + parts[0] + "'");
+                throw new IllegalArgumentException(where + "layer or feature out of range in '" + Snippet.of(parts[0])
+                        + "'");
             }
             out.putIfAbsent(ref, new Target(ref, relevance, "targets file"));
         });

@@ -41,6 +41,6 @@ class NonUtf8InputTest {
                 assertThrows(IOException.class, () -> TargetInventory.fromFile(targets, null)).getMessage());
         Path delta = write("delta.csv", "layer,feature,toxic_rate,clean_rate,delta,rank\r1,2,0.5,0.1,0.4,1\r1,3", "\r");
         assertEquals(delta + ":3: not valid UTF-8 (a malformed byte sequence)",
-                assertThrows(IOException.class, () -> TargetInventory.fromDeltaCsv(delta, 5)).getMessage());
+                assertThrows(IOException.class, () -> TargetInventory.fromDelta(delta, 5)).getMessage());
     }
 }

@@ -51,17 +51,31 @@ class TargetInventoryTest {
         Path g = Files.writeString(dir.resolve("noscore.txt"), "1:2,0.5\n3:4\n");
         e = assertThrows(IllegalArgumentException.class, () -> TargetInventory.fromFile(g, 0.1));
         assertTrue(e.getMessage().contains("noscore.txt:2:") && e.getMessage().contains("relevance"), e.getMessage());
+        Path json = Files.writeString(dir.resolve("delta.json"), "{\"best_layer\":1,\"layers\":[" + "{},".repeat(9000)
+                + "{}]}");
+        e = assertThrows(IllegalArgumentException.class, () -> TargetInventory.fromFile(json, null));
+        assertTrue(e.getMessage().length() < 300 && e.getMessage().contains("pass it with --discover"), e.getMessage());
     }
 
     @Test
     void discoverCsvGivesTopNPositiveDeltasPerLayer() throws Exception {
         Path csv = Files.writeString(dir.resolve("d.csv"), "layer,feature,toxic_rate,clean_rate,delta,rank\n"
                 + "1,5,0.5,0.1,0.4,1\n1,9,0.3,0.1,0.2,2\n1,3,0.2,0.1,0.1,3\n2,8,0.1,0.3,-0.2,1\n");
-        List<Target> t = TargetInventory.fromDeltaCsv(csv, 2);
+        List<Target> t = TargetInventory.fromDelta(csv, 2);
         assertEquals(List.of("L1:f5", "L1:f9"), t.stream().map(Target::toString).toList());
         assertEquals(0.4, t.get(0).relevance(), 1e-12);
         Path bad = Files.writeString(dir.resolve("e.csv"), "layer,feature\n");
-        assertThrows(IllegalArgumentException.class, () -> TargetInventory.fromDeltaCsv(bad, 2));
+        assertThrows(IllegalArgumentException.class, () -> TargetInventory.fromDelta(bad, 2));
+
+        // discover's JSON of the same table gives the same targets.
+        Path json = Files.writeString(dir.resolve("d.json"), "{\"best_layer\":1,\"layers\":["
+                + "{\"layer\":1,\"toxic_count\":4,\"clean_count\":4,\"top1_diff\":0.4,\"features\":["
+                + "{\"feature\":5,\"toxic_rate\":0.5,\"clean_rate\":0.1,\"delta\":0.4,\"rank\":1},"
+                + "{\"feature\":9,\"toxic_rate\":0.3,\"clean_rate\":0.1,\"delta\":0.2,\"rank\":2},"
+                + "{\"feature\":3,\"toxic_rate\":0.2,\"clean_rate\":0.1,\"delta\":0.1,\"rank\":3}]},"
+                + "{\"layer\":2,\"toxic_count\":4,\"clean_count\":4,\"top1_diff\":-0.2,\"features\":["
+                + "{\"feature\":8,\"toxic_rate\":0.1,\"clean_rate\":0.3,\"delta\":-0.2,\"rank\":1}]}]}");
+        assertEquals(t, TargetInventory.fromDelta(json, 2));
     }
 
     private static ClassifierBundle bundle(Method method, Scorer scorer) {

@@ -1,0 +1,171 @@
+package org.toxiscope.datasets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Joins on an id: matching, unmatched counts, repeated ids, clashing names, nested ids, the memory bound, resume. */
+class CorpusJoinTest {
+
+    @TempDir
+    Path dir;
+
+    private static final long BUDGET = 64L << 20;
+
+    /** Thrown from the progress callback, as a kill would stop the pass. */
+    private static final class Killed extends RuntimeException {
+    }
+
+    private CorpusJoin.Result join(Path left, Path right, String on, Path out) throws IOException {
+        return CorpusJoin.join(left.toString(), right.toString(), on, out, OutputPolicy.of(false, false, Map.of()),
+                BUDGET, w -> { }, f -> { });
+    }
+
+    private static List<Map<String, String>> rows(Path file) {
+        List<Map<String, String>> out = new ArrayList<>();
+        try (TableRows t = TableRows.open(file)) {
+            for (Map<String, String> r; (r = t.next()) != null; ) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void matchingRowsAreJoinedInTheLargerFilesOrderAndUnmatchedIdsCounted() throws Exception {
+        Path texts = Files.writeString(dir.resolve("texts.csv"), "id,comment_text\n"
+                + "a,\"a long comment\nover two lines\"\nb,only here\nc,third comment text\nd,fourth\n");
+        Path labels = Files.writeString(dir.resolve("labels.csv"), "id,toxic\nc,1\na,0\nz,1\n");
+        Path out = dir.resolve("joined.csv");
+        CorpusJoin.Result r = join(texts, labels, "id", out);
+        assertEquals(List.of("id", "comment_text", "toxic"), r.columns());
+        List<Map<String, String>> rows = rows(out);
+        assertEquals(List.of("a", "c"), rows.stream().map(m -> m.get("id")).toList(), "texts.csv is streamed");
+        assertEquals("a long comment\nover two lines", rows.get(0).get("comment_text"));
+        assertEquals(List.of("0", "1"), rows.stream().map(m -> m.get("toxic")).toList());
+        assertEquals(2, r.joined());
+        assertEquals(new CorpusJoin.Unmatched(texts.toString(), 2, List.of("b", "d")), r.left());
+        assertEquals(new CorpusJoin.Unmatched(labels.toString(), 1, List.of("z")), r.right());
+        assertEquals("2 rows joined; 2 ids only in " + texts + " (e.g. \"b\", \"d\"), 1 only in " + labels
+                + " (e.g. \"z\")", r.summary());
+        JsonObject json = JsonParser.parseString(r.toJson()).getAsJsonObject();
+        assertEquals(1, json.getAsJsonObject("right_only").get("count").getAsInt());
+
+        // The other way round the larger file is still the one streamed; the columns follow LEFT, RIGHT.
+        CorpusJoin.Result swapped = join(labels, texts, "id", dir.resolve("swapped.jsonl"));
+        assertEquals(List.of("id", "toxic", "comment_text"), swapped.columns());
+        assertEquals(List.of("a", "c"), rows(dir.resolve("swapped.jsonl")).stream().map(m -> m.get("id")).toList());
+        assertEquals(1, swapped.left().count());
+    }
+
+    @Test
+    void aRepeatedIdIsRefusedNamingFileLineAndId() throws Exception {
+        Path texts = Files.writeString(dir.resolve("texts.csv"), "id,text\na,some longer text here\nb,more text\n");
+        Path labels = Files.writeString(dir.resolve("labels.csv"), "id,toxic\na,1\nb,0\na,0\n");
+        DatasetException indexed = assertThrows(DatasetException.class, () -> join(texts, labels, "id",
+                dir.resolve("o.csv")));
+        assertEquals(labels + ":4: field 'id': id \"a\" is also on line 2; ids must be unique to join",
+                indexed.getMessage());
+
+        Path repeated = Files.writeString(dir.resolve("repeated.csv"), "id,text\na,some longer text\nb,more text\n"
+                + "a,the same id again\n");
+        Path few = Files.writeString(dir.resolve("few.csv"), "id,toxic\na,1\n");
+        DatasetException streamed = assertThrows(DatasetException.class, () -> join(repeated, few, "id",
+                dir.resolve("o.csv")));
+        assertEquals(repeated + ":4: field 'id': id \"a\" is also on line 2; ids must be unique to join",
+                streamed.getMessage());
+        assertTrue(!Files.exists(dir.resolve("o.csv")));
+    }
+
+    @Test
+    void clashingRightColumnsArePrefixed() throws Exception {
+        Path left = Files.writeString(dir.resolve("left.csv"), "id,text,score\n1,left text that is long,0.5\n");
+        Path right = Files.writeString(dir.resolve("right.csv"), "id,text,right_text\n1,r,rr\n");
+        Path out = dir.resolve("o.csv");
+        CorpusJoin.Result r = join(left, right, "id", out);
+        // right's text would be right_text, which right has itself: the prefix is added again.
+        assertEquals(List.of("id", "text", "score", "right_right_text", "right_text"), r.columns());
+        assertEquals(Map.of("id", "1", "text", "left text that is long", "score", "0.5", "right_right_text", "r",
+                "right_text", "rr"), rows(out).get(0));
+    }
+
+    @Test
+    void aDottedIdReachesIntoNestedJsonAndNestedValuesStayNested() throws Exception {
+        Path left = Files.writeString(dir.resolve("left.jsonl"),
+                "{\"meta\":{\"id\":\"p1\",\"src\":\"web\"},\"text\":\"a prompt of some length\"}\n"
+                + "{\"meta\":{\"id\":\"p2\",\"src\":\"web\"},\"text\":\"another prompt, also long\"}\n");
+        Path right = Files.writeString(dir.resolve("right.csv"), "meta.id,toxic\np2,1\n");
+        Path out = dir.resolve("o.jsonl");
+        CorpusJoin.Result r = join(left, right, "meta.id", out);
+        assertEquals(List.of("meta", "text", "toxic"), r.columns());
+        JsonObject line = JsonParser.parseString(Files.readString(out).strip()).getAsJsonObject();
+        assertEquals("p2", line.getAsJsonObject("meta").get("id").getAsString());
+        assertEquals("1", line.get("toxic").getAsString());
+
+        Path noId = Files.writeString(dir.resolve("noid.csv"), "key,toxic\np2,1\n");
+        DatasetException e = assertThrows(DatasetException.class, () -> join(left, noId, "meta.id",
+                dir.resolve("x.jsonl")));
+        assertTrue(e.getMessage().startsWith(noId + ": field 'meta.id': no such column"), e.getMessage());
+    }
+
+    @Test
+    void anIndexPastItsMemoryBoundIsRefusedClearly() throws Exception {
+        StringBuilder big = new StringBuilder("id,text\n");
+        StringBuilder small = new StringBuilder("id,toxic\n");
+        for (int i = 0; i < 2000; i++) {
+            big.append(i).append(",text number ").append(i).append(" with padding padding padding\n");
+            small.append(i).append(',').append(i % 2).append('\n');
+        }
+        Path texts = Files.writeString(dir.resolve("texts.csv"), big);
+        Path labels = Files.writeString(dir.resolve("labels.csv"), small);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CorpusJoin.join(
+                texts.toString(), labels.toString(), "id", dir.resolve("o.csv"), OutputPolicy.overwrite(), 100_000,
+                w -> { }, f -> { }));
+        assertTrue(e.getMessage().startsWith(labels + ": its "), e.getMessage());
+        assertTrue(e.getMessage().contains("raise --index-memory"), e.getMessage());
+    }
+
+    @Test
+    void anInterruptedJoinResumesByteIdentically() throws Exception {
+        StringBuilder big = new StringBuilder("id,comment_text\n");
+        StringBuilder small = new StringBuilder("id,toxic\n");
+        for (int i = 0; i < 5000; i++) {
+            big.append("id").append(i).append(",\"comment ").append(i).append("\nsecond line\"\n");
+            if (i % 3 != 0) {
+                small.append("id").append(i).append(',').append(i % 2).append('\n');
+            }
+        }
+        Path texts = Files.writeString(dir.resolve("texts.csv"), big);
+        Path labels = Files.writeString(dir.resolve("labels.csv"), small);
+        Path whole = dir.resolve("whole.csv");
+        join(texts, labels, "id", whole);
+        Path out = dir.resolve("resumed.csv");
+        long[] rows = {0};
+        assertThrows(Killed.class, () -> CorpusJoin.join(texts.toString(), labels.toString(), "id", out,
+                OutputPolicy.of(false, false, Map.of()), BUDGET, w -> { }, f -> {
+                    if (++rows[0] == 3333 + 4000) {
+                        throw new Killed();
+                    }
+                }));
+        assertTrue(Files.exists(dir.resolve("resumed.csv.partial")));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> join(texts, labels, "id", out));
+        assertTrue(refused.getMessage().contains("--resume"), refused.getMessage());
+        CorpusJoin.Result r = CorpusJoin.join(texts.toString(), labels.toString(), "id", out,
+                OutputPolicy.of(true, false, Map.of()), BUDGET, w -> { }, f -> { });
+        assertTrue(r.resumed() > 0 && r.resumed() < r.joined(), r.toJson());
+        assertEquals(3333, r.joined());
+        assertEquals(-1L, Files.mismatch(whole, out));
+    }
+}
