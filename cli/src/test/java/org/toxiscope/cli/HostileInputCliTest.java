@@ -177,7 +177,7 @@ class HostileInputCliTest {
                     Path gz = in.resolve("corpus.jsonl.gz");
                     try (OutputStream os = Files.newOutputStream(gz);
                          Writer w = new OutputStreamWriter(new GZIPOutputStream(os), StandardCharsets.UTF_8)) {
-                        for (int i = 0; i < 20_000; i++) {
+                        for (int i = 0; i < 2_000; i++) {
                             w.write("{\"text\":\"record " + i + " with some words\",\"toxic\":" + (i % 2)
                                     + "}\n");
                         }
