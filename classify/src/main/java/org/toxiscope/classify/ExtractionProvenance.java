@@ -69,12 +69,13 @@ public record ExtractionProvenance(String modelId, String modelConfigSha256, Str
     }
 
     /**
-     * The session settings that reproduce these features at {@code layers}, reading the model and SAE from
-     * {@code model}/{@code sae} where given (the files moved) and from the recorded ids otherwise.
+     * The session settings that reproduce these features at {@code layers} (the recorded dtype included), reading
+     * the model and SAE from {@code model}/{@code sae} where given (the files moved) and from the recorded ids
+     * otherwise.
      */
     public SessionSpec sessionSpec(String model, String sae, List<Integer> layers) {
         return SessionSpec.of(model != null ? model : modelId, sae != null ? sae : saeId, layers)
-                .withSae(k > 0 ? k : null, relu)
+                .withSae(k > 0 ? k : null, relu).withDtype(computeDtype())
                 .withExtraction(Pooling.parse(pooling), tokenLimit(), SessionSpec.DEFAULT_BATCH_TOKENS,
                         SessionSpec.DEFAULT_MAX_BATCH);
     }
