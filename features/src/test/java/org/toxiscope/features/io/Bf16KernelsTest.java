@@ -1,0 +1,145 @@
+package org.toxiscope.features.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.toxiscope.features.model.ComputeDtype;
+
+/**
+ * The bf16 kernels give exactly the values of the bf16 format: narrowing rounds to nearest even as
+ * {@link SafetensorsWriter#toBf16} does, widening is exact, and BF16 tensors mapped from a file, as well as F32 and
+ * F16 tensors narrowed at load, hold the values their file stores.
+ */
+class Bf16KernelsTest {
+
+    @TempDir
+    Path temp;
+
+    /**
+     * Ties both ways, near ties, both signs, subnormals, infinities, the largest finite floats (which round to
+     * infinity), then a random mix of normal floats and of values near one with a tie or near-tie tail.
+     */
+    private static float[] samples() {
+        int[] special = {0x3f808000, 0x3f818000, 0xbf808000, 0xbf818000, 0x3f807fff, 0x3f808001, 0x7f7fffff,
+            0x7f7f7fff, 0xff7fffff, 0x00800000, 0x00808000, 0x80000000, 0x00000000, 0x7f800000, 0xff800000,
+            0x00400000, 0x00018000, 0x80018000, 0x00000001};
+        SplittableRandom random = new SplittableRandom(15);
+        float[] out = new float[20_000];
+        for (int i = 0; i < special.length; i++) {
+            out[i] = Float.intBitsToFloat(special[i]);
+        }
+        for (int i = special.length; i < out.length; i++) {
+            int bits = i % 2 == 0 ? (random.nextInt(1, 0xff) << 23) | random.nextInt(1 << 23)
+                    : 0x3f800000 | (random.nextInt(128) << 16) | (0x8000 + random.nextInt(-2, 3));
+            out[i] = Float.intBitsToFloat(random.nextBoolean() ? bits : bits | 0x80000000);
+        }
+        return out;
+    }
+
+    private static float bf16(float v) {
+        return Float.intBitsToFloat(SafetensorsWriter.toBf16(v) << 16);
+    }
+
+    private static void assertBitsEqual(float[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            int want = Float.floatToRawIntBits(expected[i]);
+            int got = Float.floatToRawIntBits(actual[i]);
+            if (want != got) {
+                throw new AssertionError(what + " [" + i + "]: expected bits " + Integer.toHexString(want) + " ("
+                        + expected[i] + "), got " + Integer.toHexString(got) + " (" + actual[i] + ")");
+            }
+        }
+    }
+
+    @Test
+    void narrowRoundsToNearestEvenAsTheWriterDoes() {
+        float[] values = samples();
+        float[] expected = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            expected[i] = bf16(values[i]);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray x = manager.create(values, new Shape(values.length));
+            NDArray narrowed = ComputeDtype.BF16.narrow(x);
+            assertBitsEqual(expected, ComputeDtype.widen(narrowed).toFloatArray(), "narrow");
+            assertTrue(ComputeDtype.F32.narrow(x) == x, "f32 narrows nothing");
+            NDArray nan = ComputeDtype.widen(ComputeDtype.BF16.narrow(manager.create(new float[] {Float.NaN})));
+            assertTrue(Float.isNaN(nan.toFloatArray()[0]), "NaN stays NaN");
+        }
+    }
+
+    @Test
+    void everyBf16BitPatternMapsFromAFileAndWidensExactly() throws Exception {
+        ByteBuffer all = ByteBuffer.allocate(2 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int bits = 0; bits < 1 << 16; bits++) {
+            all.putShort((short) bits);
+        }
+        Path file = Files.write(temp.resolve("all.bf16"), all.array());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] widened = ComputeDtype.widen(Bf16Kernels.get().mapFile(file, 1 << 16, manager)).toFloatArray();
+            assertEquals(1 << 16, widened.length);
+            for (int bits = 0; bits < 1 << 16; bits++) {
+                assertEquals(bits << 16, Float.floatToRawIntBits(widened[bits]), "pattern " + Integer.toHexString(bits));
+            }
+        }
+    }
+
+    @Test
+    void safetensorsBf16TensorsMapToTheirStoredValuesAtEvenAndOddOffsets() throws Exception {
+        float[] values = samples();
+        float[] expected = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            expected[i] = bf16(values[i]);
+        }
+        long[] shape = {values.length / 5, 5};
+        Path file = temp.resolve("m.safetensors");
+        // One byte of U8 before the second tensor puts its data at an odd file offset, where no bf16 view can start.
+        new SafetensorsWriter().addBf16("even", shape, values).add("pad", "U8", new long[] {1}, new byte[] {7})
+                .addBf16("odd", shape, values).write(file);
+        try (SafetensorsFile f = SafetensorsFile.open(file); NDManager manager = NDManager.newBaseManager()) {
+            for (String name : new String[] {"even", "odd"}) {
+                NDArray a = f.loadBf16(manager, name);
+                assertEquals(new Shape(shape), a.getShape(), name);
+                assertBitsEqual(expected, ComputeDtype.widen(a).toFloatArray(), name);
+            }
+        }
+    }
+
+    @Test
+    void f32AndF16TensorsNarrowedAtLoadEqualNarrowingTheirValues() throws Exception {
+        float[] values = samples();
+        SplittableRandom random = new SplittableRandom(16);
+        ByteBuffer f16 = ByteBuffer.allocate(2 * 4096).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 4096; i++) {
+            // Any finite half: exponent 0..30 (31 is inf/NaN), any mantissa and sign.
+            f16.putShort((short) ((random.nextInt(2) << 15) | (random.nextInt(31) << 10) | random.nextInt(1024)));
+        }
+        Path file = temp.resolve("m.safetensors");
+        new SafetensorsWriter().addF32("f32", new long[] {values.length}, values)
+                .add("f16", "F16", new long[] {64, 64}, f16.array()).write(file);
+        try (SafetensorsFile f = SafetensorsFile.open(file); NDManager manager = NDManager.newBaseManager()) {
+            for (String name : new String[] {"f32", "f16"}) {
+                // readF32 is exact for both (F16 widens exactly), so narrowing its values is the reference.
+                float[] stored = TestBuffers.floats(f.readF32(name));
+                float[] expected = new float[stored.length];
+                for (int i = 0; i < stored.length; i++) {
+                    expected[i] = bf16(stored[i]);
+                }
+                NDArray a = f.loadBf16(manager, name);
+                assertEquals(new Shape(f.shape(name)), a.getShape(), name);
+                assertBitsEqual(expected, ComputeDtype.widen(a).toFloatArray(), name);
+            }
+        }
+    }
+}
