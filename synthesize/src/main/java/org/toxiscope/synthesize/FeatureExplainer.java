@@ -11,6 +11,7 @@ import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.TextFeatures;
+import org.toxiscope.features.lens.LensResult;
 import org.toxiscope.features.model.QwenTokenizer;
 
 /**
@@ -80,7 +81,7 @@ public final class FeatureExplainer implements CorpusPass.Sink {
             contexts.sort(Comparator.comparingDouble(FeatureExplanation.Context::activation).reversed()
                     .thenComparing(FeatureExplanation.Context::id));
             out.add(new FeatureExplanation(target.layer(), target.feature(), signature(target, signatureTokens),
-                    contexts));
+                    contexts, null));
         }
         return out;
     }
@@ -91,9 +92,28 @@ public final class FeatureExplainer implements CorpusPass.Sink {
         try (NDManager scope = session.manager().newSubManager()) {
             scores = session.model().unembed(session.direction(target.layer(), target.feature(), false), scope);
         }
-        int[] top = topIndices(scores, n);
-        List<FeatureExplanation.TokenScore> out = new ArrayList<>(top.length);
-        for (int id : top) {
+        return tokenScores(scores, topIndices(scores, n));
+    }
+
+    /** A Query Lens result as its {@code n} top and bottom tokens of each side and of the logit-lens baseline. */
+    public FeatureExplanation.QueryLensReading reading(LensResult r, int n) {
+        return new FeatureExplanation.QueryLensReading(ranked(r.value(), n), ranked(r.key(), n), r.positions(),
+                new FeatureExplanation.LensStats(r.valueStats(), r.keyStats()), ranked(r.logitLens(), n));
+    }
+
+    /** The {@code n} highest scores (descending) and the {@code n} lowest (ascending), lower index first on ties. */
+    private FeatureExplanation.Ranked ranked(float[] scores, int n) {
+        float[] negated = new float[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            negated[i] = -scores[i];
+        }
+        return new FeatureExplanation.Ranked(tokenScores(scores, topIndices(scores, n)),
+                tokenScores(scores, topIndices(negated, n)));
+    }
+
+    private List<FeatureExplanation.TokenScore> tokenScores(float[] scores, int[] ids) {
+        List<FeatureExplanation.TokenScore> out = new ArrayList<>(ids.length);
+        for (int id : ids) {
             out.add(new FeatureExplanation.TokenScore(id, session.tokenizer().token(id), scores[id]));
         }
         return out;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,11 @@ import org.toxiscope.datasets.OutputPolicy;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.extract.FeatureSession;
+import org.toxiscope.features.extract.SessionSpec;
+import org.toxiscope.features.lens.LensFeature;
+import org.toxiscope.features.lens.LensResult;
+import org.toxiscope.features.lens.QueryLens;
+import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelCheckpoint;
@@ -32,6 +38,9 @@ import org.toxiscope.features.model.QwenTokenizer;
  * stderr), and writes the outputs.
  */
 public final class SynthesisRun {
+
+    /** Texts the Query Lens tokenizes and reads at a time (it batches them by positions itself). */
+    private static final int LENS_TEXTS = 256;
 
     /** Tokens a seed-corpus text is cut to when steer continues corpus texts. */
     private static final int PROMPT_TOKENS = 32;
@@ -128,11 +137,23 @@ public final class SynthesisRun {
 
     /**
      * The explanation of each target (token signature of {@code tokens} tokens, and with a {@code corpus} its top
-     * {@code contexts} contexts), in target order.
+     * {@code contexts} contexts and, with {@code queryLens}, its Query Lens reading over every text of the corpus,
+     * {@code tokens} tokens per list), in target order. The Query Lens runs the model in f32.
      */
     public static List<FeatureExplanation> explain(ModelChoice choice, List<Target> targets, Corpus corpus,
-                                                   int contexts, int tokens) throws IOException {
-        try (FeatureSession session = FeatureSession.open(choice.spec(targets))) {
+                                                   int contexts, int tokens, boolean queryLens) throws IOException {
+        if (queryLens && corpus == null) {
+            throw new IllegalArgumentException("--query-lens needs --corpus (the texts the lens reads)");
+        }
+        SessionSpec spec = choice.spec(targets);
+        if (queryLens && !ComputeDtype.F32.id().equals(spec.dtype())) {
+            // The lens's Jacobian products are defined in f32 (issue's convention); only an explicit bf16 is news.
+            if (!ComputeDtype.AUTO.equals(spec.dtype())) {
+                System.err.println("explain-feature: --query-lens runs the model in f32, not " + spec.dtype());
+            }
+            spec = spec.withDtype(ComputeDtype.F32.id());
+        }
+        try (FeatureSession session = FeatureSession.open(spec)) {
             for (Target t : targets) {
                 int dSae = session.sae(t.layer()).dSae();
                 if (t.feature() >= dSae) {
@@ -144,7 +165,52 @@ public final class SynthesisRun {
             if (corpus != null) {
                 scan("explain-feature", session, corpus, explainer);
             }
-            return explainer.explain(tokens);
+            List<FeatureExplanation> explained = explainer.explain(tokens);
+            if (!queryLens) {
+                return explained;
+            }
+            List<LensResult> readings = queryLens(session, targets, corpus);
+            List<FeatureExplanation> out = new ArrayList<>(explained.size());
+            for (int i = 0; i < explained.size(); i++) {
+                out.add(explained.get(i).withQueryLens(explainer.reading(readings.get(i), tokens)));
+            }
+            return out;
+        }
+    }
+
+    /** Each target read by the Query Lens over every text of {@code corpus}, progress on stderr. */
+    private static List<LensResult> queryLens(FeatureSession session, List<Target> targets, Corpus corpus)
+            throws IOException {
+        List<LensFeature> features = new ArrayList<>(targets.size());
+        for (Target t : targets) {
+            features.add(new LensFeature(t.layer(), session.direction(t.layer(), t.feature(), false),
+                    session.sae(t.layer()).encoderRow(t.feature())));
+        }
+        long start = System.nanoTime();
+        long texts = 0;
+        try (QueryLens lens = new QueryLens(session.model().sublayers(), features, session.manager());
+             RecordStream records = corpus.read()) {
+            List<String> chunk = new ArrayList<>(LENS_TEXTS);
+            Iterator<TextRecord> it = records.iterator();
+            while (it.hasNext()) {
+                chunk.add(it.next().text());
+                if (chunk.size() == LENS_TEXTS || !it.hasNext()) {
+                    lens.add(session.tokenIds(chunk));
+                    texts += chunk.size();
+                    chunk.clear();
+                    System.err.printf(Locale.ROOT, "explain-feature: query lens: %,d texts, %,d positions, %.1f s%n",
+                            texts, lens.positions(), (System.nanoTime() - start) / 1e9);
+                }
+            }
+            if (lens.positions() == 0) {
+                throw new IllegalArgumentException("the corpus " + corpus.files() + " has no tokens for the query "
+                        + "lens to read");
+            }
+            List<LensResult> out = new ArrayList<>(targets.size());
+            for (int i = 0; i < targets.size(); i++) {
+                out.add(lens.result(i));
+            }
+            return out;
         }
     }
 

@@ -1,6 +1,5 @@
 package org.toxiscope.features.io;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -8,19 +7,11 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The bfloat16 operations DJL's JNI cannot express (it aborts the JVM when asked to create or cast to bf16), run as
- * a tiny TorchScript module that this class writes itself and loads once per process: narrowing any tensor to bf16,
+ * a tiny TorchScript module ({@link ScriptModules}) loaded once per process: narrowing any tensor to bf16,
  * mapping a file's bytes as a bf16 tensor without copying them, and moving a bf16 tensor to another device. Every
  * other operation (matmul, add, softmax, indexing, {@code toType(FLOAT32)}) runs on bf16 tensors through DJL as is;
  * DJL reports their dtype as {@code UNKNOWN}.
@@ -61,40 +52,12 @@ public final class Bf16Kernels {
             synchronized (Bf16Kernels.class) {
                 k = instance;
                 if (k == null) {
-                    k = new Bf16Kernels(load());
+                    k = new Bf16Kernels(ScriptModules.load("Kernels", CODE));
                     instance = k;
                 }
             }
         }
         return k;
-    }
-
-    private static PtSymbolBlock load() {
-        Map<String, byte[]> records = new LinkedHashMap<>();
-        records.put("data.pkl", modulePickle());
-        records.put("code/__torch__.py", CODE.getBytes(StandardCharsets.UTF_8));
-        records.put("constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
-        records.put("version", "3\n".getBytes(StandardCharsets.US_ASCII));
-        ByteArrayOutputStream archive = new ByteArrayOutputStream();
-        try {
-            TorchSaveWriter.writeZip(archive, "kernels", records);
-            // The module has no parameters, so the manager only owns the handle; it lives as long as the process.
-            PtNDManager owner = (PtNDManager) NDManager.newBaseManager(Device.cpu());
-            return JniUtils.loadModule(owner, new ByteArrayInputStream(archive.toByteArray()), false, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot build the bf16 kernel module: " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code __torch__.Kernels} with state {@code {'training': False}}, as pickle protocol 2. */
-    private static byte[] modulePickle() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {(byte) 0x80, 2, 'c'});
-        out.writeBytes("__torch__\nKernels\n".getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(new byte[] {')', (byte) 0x81, '}', '(', 'X', 8, 0, 0, 0});
-        out.writeBytes("training".getBytes(StandardCharsets.US_ASCII));
-        out.writeBytes(new byte[] {(byte) 0x89, 'u', 'b', '.'});
-        return out.toByteArray();
     }
 
     /** {@code x} as bfloat16 (rounded to nearest even), a new array in {@code x}'s manager; x itself if already bf16. */

@@ -142,9 +142,12 @@ public enum ComputeDtype {
         return Bf16Kernels.get().narrow(x);
     }
 
-    /** {@code x} as float32 (itself when it already is). */
+    /**
+     * {@code x} as float32 (itself when it already is); a float64 {@code x} stays itself, so a model whose weights a
+     * test made float64 computes its norms and softmaxes in float64 too.
+     */
     public static NDArray widen(NDArray x) {
-        return x.toType(DataType.FLOAT32, false);
+        return x.getDataType() == DataType.FLOAT64 ? x : x.toType(DataType.FLOAT32, false);
     }
 
     /** Bytes per element of the weights and activations held in this dtype. */

@@ -50,7 +50,9 @@ record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT
             beta = beta.mul(real.expandDims(1));
             g = g.mul(real.expandDims(1));
         }
-        NDArray s = previous != null ? previous[1] : manager.zeros(new Shape(b, valueHeads, keyDim, valueDim));
+        // The state takes the delta rule's dtype (float32, or float64 where a test made the weights so).
+        NDArray s = previous != null ? previous[1]
+                : manager.zeros(new Shape(b, valueHeads, keyDim, valueDim), mixed.getDataType());
         GatedDeltaRule.Result r = t == 1 ? GatedDeltaRule.recurrent(q, k, v, g, beta, s)
                 : GatedDeltaRule.chunked(q, k, v, g, beta, s);
         // A copy, so the state does not keep this whole step's conv input alive.

@@ -38,6 +38,9 @@ public interface LanguageModel extends AutoCloseable {
      */
     ForwardResult forward(NDManager manager, int[][] tokens, DecodeState state, ForwardOptions options);
 
+    /** The loaded blocks as separately applicable sublayers, for lenses that linearise them one at a time. */
+    Sublayers sublayers();
+
     /** Logit lens: the residual-space {@code direction} [H] through the unembedding, giving one score per token [V]. */
     float[] unembed(float[] direction, NDManager manager);
 

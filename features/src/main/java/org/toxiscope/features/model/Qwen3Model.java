@@ -220,6 +220,11 @@ public final class Qwen3Model implements LanguageModel {
     }
 
     @Override
+    public Sublayers sublayers() {
+        return new Sublayers(embeddings, blocks, finalNorm, unembedding);
+    }
+
+    @Override
     public float[] unembed(float[] direction, NDManager parent) {
         if (!hasHead()) {
             throw new IllegalStateException("the unembedding is not loaded");

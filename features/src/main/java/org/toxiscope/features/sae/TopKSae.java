@@ -3,6 +3,7 @@ package org.toxiscope.features.sae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
@@ -236,6 +237,19 @@ public final class TopKSae implements AutoCloseable {
         loadDecoder();
         try (NDArray row = decoderRows.get(feature)) {
             return row.toFloatArray();
+        }
+    }
+
+    /**
+     * The encoder row {@code W_enc[feature, :]}: the input direction whose dot product gives the feature's
+     * pre-activation (the key the Query Lens reads).
+     */
+    public float[] encoderRow(int feature) {
+        if (feature < 0 || feature >= dSae) {
+            throw new IllegalArgumentException(spec.weights() + ": feature " + feature + " is outside 0.." + (dSae - 1));
+        }
+        try (NDArray column = encoder.get(new NDIndex(":, {}", feature))) {
+            return column.toFloatArray();
         }
     }
 

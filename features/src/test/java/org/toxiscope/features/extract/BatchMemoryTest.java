@@ -22,6 +22,7 @@ import org.toxiscope.features.model.ForwardResult;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelCheckpoint;
 import org.toxiscope.features.model.ModelConfig;
+import org.toxiscope.features.model.Sublayers;
 import org.toxiscope.features.sae.SaeResolver;
 import org.toxiscope.features.sae.TopKSae;
 
@@ -118,6 +119,11 @@ class BatchMemoryTest {
                 throw r;
             }
             throw (Error) t;
+        }
+
+        @Override
+        public Sublayers sublayers() {
+            return real.sublayers();
         }
 
         @Override
