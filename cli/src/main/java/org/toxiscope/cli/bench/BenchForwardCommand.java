@@ -43,7 +43,7 @@ final class BenchForwardCommand implements Callable<Integer> {
         System.out.printf("model: random %s shape, %d layers, hidden %d, heads %d/%d, head_dim %d, MLP %d, vocab %d%n",
                 shape.title(), config.numLayers(), config.hiddenSize(), config.numHeads(), config.numKvHeads(),
                 config.headDim(), config.intermediateSize(), config.vocabSize());
-        options.printHardware();
+        options.printRuntime();
         Stopwatch load = Stopwatch.start();
         try (LanguageModel model = options.load(config, -1);
              NDManager manager = NDManager.newBaseManager(options.device())) {
@@ -51,7 +51,7 @@ final class BenchForwardCommand implements Callable<Integer> {
             int[][] prompts = RandomTokens.ids(batch, seq, config.vocabSize(), 7);
             double prefillSeconds = Stopwatch.repeat(1, repeats, () -> prefill(model, manager, prompts)).mean();
             System.out.printf("prefill: batch %d x %d tokens: %.3f s/batch, %.0f tokens/s, %s%n", batch, seq,
-                    prefillSeconds, batch * seq / prefillSeconds, options.rate(
+                    prefillSeconds, batch * seq / prefillSeconds, options.rate("prefill",
                             ForwardCost.flops(config, config.numLayers(), batch, 0, seq, true), prefillSeconds));
             for (int b : new int[] {1, batch}) {
                 double perStep = decode(model, manager, RandomTokens.ids(b, seq, config.vocabSize(), 7));
@@ -59,10 +59,11 @@ final class BenchForwardCommand implements Callable<Integer> {
                 double flops = ForwardCost.flops(config, config.numLayers(), b, seq + 1 + (decodeSteps - 1) / 2, 1,
                         true);
                 System.out.printf("decode: batch %d after %d-token prompts: %.1f ms/step, %.1f tokens/s, %s%n", b,
-                        seq, perStep * 1e3, b / perStep, options.rate(flops, perStep));
+                        seq, perStep * 1e3, b / perStep, options.rate("decode batch " + b, flops, perStep));
             }
         }
         System.out.printf("peak RSS: %d MiB%n", MemoryStats.peakRssMiB());
+        options.printCompute();
         return 0;
     }
 

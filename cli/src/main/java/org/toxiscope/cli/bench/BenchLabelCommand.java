@@ -71,7 +71,7 @@ final class BenchLabelCommand implements Callable<Integer> {
         if (texts < 1 || tokens < 1 || k < 1 || widthFactor < 1) {
             throw new IllegalArgumentException("--texts, --tokens, --k and --width-factor must be >= 1");
         }
-        options.printHardware();
+        options.printRuntime();
         String[] runtime = {"--device", options.device, "--dtype", options.dtype().id()};
         Path dir = Files.createTempDirectory("toxiscope-bench-label");
         try {
@@ -107,9 +107,10 @@ final class BenchLabelCommand implements Callable<Integer> {
                     + 2.0 * shape.hidden() * shape.saeWidth() * texts * tokens;
             System.out.printf("label: %d texts x %d tokens in %.2f s wall = %.1f texts/s, %s over the whole run "
                     + "(one run: loading model, SAE and bundle, JSONL in, CSV out included)%n", texts, tokens,
-                    seconds, texts / seconds, options.rate(flops, seconds));
+                    seconds, texts / seconds, options.rate("label", flops, seconds));
             System.out.printf("peak RSS: %d MiB%s%n", MemoryStats.peakRssMiB(),
                     ownPeak ? " (from label's start)" : " (whole process, asset writing included)");
+            options.printCompute();
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

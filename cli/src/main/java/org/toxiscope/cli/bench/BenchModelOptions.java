@@ -3,7 +3,9 @@ package org.toxiscope.cli.bench;
 import ai.djl.Device;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.LanguageModel;
@@ -14,8 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The flags every model benchmark shares (the random model's real shape, its block count, dtype and device), the
- * random-weight load they imply, and the compute figures each prints: the process's matmul peaks, the CPU's bf16
- * flags and the model's achieved GFLOP/s.
+ * random-weight load they imply, and the compute figures each prints: the model's achieved GFLOP/s beside the
+ * process's matmul peaks and the CPU's bf16 flags.
  */
 final class BenchModelOptions {
 
@@ -38,7 +40,8 @@ final class BenchModelOptions {
     String device;
 
     private ComputeDtype resolved;
-    private MatmulPeaks peaks;
+    /** The achieved GFLOP/s of each figure {@link #rate} gave, by name, for {@link #printCompute}. */
+    private final Map<String, Double> rates = new LinkedHashMap<>();
 
     /** {@code --shape}, or {@code fallback} where it is not given. */
     BenchShape shape(BenchShape fallback) {
@@ -75,20 +78,31 @@ final class BenchModelOptions {
         return LanguageModel.load(config, new RandomWeights(config), device(), dtype(), lastBlock);
     }
 
-    /** Measures the matmul peaks on the device and prints them with the CPU flags and the dtype in use. */
-    void printHardware() {
-        peaks = MatmulPeaks.measure(device());
-        System.out.println(peaks.describe(device()));
+    /** Prints the dtype in use and the threads torch may use. */
+    void printRuntime() {
         System.out.printf("dtype: %s; threads: %d available processors, torch threads %s%n", dtype().id(),
                 Runtime.getRuntime().availableProcessors(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default"));
     }
 
-    /** {@code flops} done in {@code seconds} as GFLOP/s, beside the peak of the dtype in use ({@link #printHardware} first). */
-    String rate(double flops, double seconds) {
+    /** {@code flops} done in {@code seconds} as "N GFLOP/s", kept under {@code name} for {@link #printCompute}. */
+    String rate(String name, double flops, double seconds) {
         double gflops = flops / seconds / 1e9;
-        return String.format("%.0f GFLOP/s of model matmuls = %.0f%% of the %s peak", gflops,
-                100 * gflops / peaks.of(dtype()), dtype().id());
+        rates.put(name, gflops);
+        return String.format("%.0f GFLOP/s", gflops);
+    }
+
+    /**
+     * Measures the matmul peaks on the device now, after the timed work (so that they meet the same load as its
+     * end), and prints them, the CPU's bf16 flags and each {@link #rate} as a share of the peak of the dtype in use.
+     */
+    void printCompute() {
+        MatmulPeaks peaks = MatmulPeaks.measure(device());
+        System.out.println(peaks.describe(device()));
+        StringBuilder line = new StringBuilder("model matmuls, share of the " + dtype().id() + " peak:");
+        rates.forEach((name, gflops) -> line.append(String.format(" %s %.0f%%;", name,
+                100 * gflops / peaks.of(dtype()))));
+        System.out.println(line.substring(0, line.length() - 1));
     }
 
     /** Reads {@code --shape} names, listing the known ones on a bad value; iterates over them for the help. */

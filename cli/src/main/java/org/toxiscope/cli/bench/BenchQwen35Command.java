@@ -53,11 +53,12 @@ final class BenchQwen35Command implements Callable<Integer> {
         }
         List<BenchShape> shapes = options.shapes(List.of(BenchShape.QWEN3_1_7B, BenchShape.QWEN3_5_2B));
         System.out.printf("batch %d, prompt %d tokens, %d decode steps%n", batch, seq, decodeSteps);
-        options.printHardware();
+        options.printRuntime();
         for (BenchShape shape : shapes) {
             run(shape.title() + " shape", options.config(shape));
         }
         System.out.printf("peak RSS: %d MiB%n", MemoryStats.peakRssMiB());
+        options.printCompute();
         return 0;
     }
 
@@ -72,12 +73,13 @@ final class BenchQwen35Command implements Callable<Integer> {
             int n = config.numLayers();
             System.out.printf("  prefill: %.1f tokens/s best, %.1f mean (%.2f s best per %d x %d batch), best %s%n",
                     batch * seq / prefill.min(), batch * seq / prefill.mean(), prefill.min(), batch, seq,
-                    options.rate(ForwardCost.flops(config, n, batch, 0, seq, true), prefill.min()));
+                    options.rate(name + " prefill",
+                            ForwardCost.flops(config, n, batch, 0, seq, true), prefill.min()));
             // The timed steps follow seq + 1 .. seq + decodeSteps cached positions: count the middle one.
             double stepFlops = ForwardCost.flops(config, n, batch, seq + 1 + (decodeSteps - 1) / 2, 1, true);
             System.out.printf("  decode:  %.2f tokens/s best, %.2f mean (%.0f ms best per step of %d sequences), "
                     + "best %s%n", batch / steps.min(), batch / steps.mean(), steps.min() * 1e3, batch,
-                    options.rate(stepFlops, steps.min()));
+                    options.rate(name + " decode", stepFlops, steps.min()));
         }
     }
 

@@ -49,7 +49,7 @@ final class BenchSynthCommand implements Callable<Integer> {
         System.out.printf("model: random %s shape, %d layers, hidden %d, MLP %d, vocab %d; steering at block %d, "
                 + "alpha %.1f; %d-token prompts, %d new tokens, no EOS stop%n", shape.title(), config.numLayers(),
                 hidden, config.intermediateSize(), vocab, steered, alpha, promptTokens, newTokens);
-        options.printHardware();
+        options.printRuntime();
         try (LanguageModel model = options.load(config, -1);
              NDManager manager = NDManager.newBaseManager(options.device())) {
             Random random = new Random(7);
@@ -70,11 +70,13 @@ final class BenchSynthCommand implements Callable<Integer> {
                     long generated = (long) b * newTokens;
                     System.out.printf("%s, batch %d: %d tokens in %.2f s, %.1f generated tokens/s, %s%n",
                             sampling.greedy() ? "greedy" : "sampled (T 0.8, top-p 0.95)", b, generated, seconds,
-                            generated / seconds, options.rate(generationFlops(config, b), seconds));
+                            generated / seconds, options.rate((sampling.greedy() ? "greedy" : "sampled")
+                                    + " batch " + b, generationFlops(config, b), seconds));
                 }
             }
         }
         System.out.printf("peak RSS: %d MiB%n", MemoryStats.peakRssMiB());
+        options.printCompute();
         return 0;
     }
 
