@@ -10,7 +10,6 @@ import org.toxiscope.features.lens.LensFeature;
 import org.toxiscope.features.lens.LensResult;
 import org.toxiscope.features.lens.QueryLens;
 import org.toxiscope.features.model.ComputeDtype;
-import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelConfig;
 import org.toxiscope.features.model.RandomWeights;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
 final class BenchQueryLensCommand implements Callable<Integer> {
 
     @Mixin
-    Qwen3ShapeOptions shape;
+    BenchModelOptions model;
 
     @Option(names = "--texts", defaultValue = "64", description = "Texts in the sample (default ${DEFAULT-VALUE}).")
     int texts;
@@ -43,31 +42,27 @@ final class BenchQueryLensCommand implements Callable<Integer> {
             description = "Features read together in the second run (default ${DEFAULT-VALUE}).")
     int features;
 
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]", description = "Where to run.")
-    String device;
-
     @Override
     public Integer call() {
-        ModelConfig config = shape.config();
+        ModelConfig config = model.config(model.shape(BenchShape.QWEN3_0_6B));
         if (layer < 0 || layer >= config.numLayers() || texts < 1 || tokens < 1 || features < 1) {
             throw new IllegalArgumentException("--layer must be in 0.." + (config.numLayers() - 1)
                     + "; --texts, --tokens and --features must be >= 1");
         }
-        Device dev = Devices.parse(device);
-        System.out.printf("model: random Qwen3 shape, %d layers, hidden %d, heads %d/%d, head_dim %d, MLP %d, vocab %d;"
-                + " f32 on %s%n", shape.layers, shape.hidden, shape.heads, shape.kvHeads, shape.headDim,
-                shape.intermediate, shape.vocab, dev);
+        Device dev = model.device();
+        System.out.printf("model: random %s shape, %d layers, hidden %d, vocab %d; f32 on %s (the lens's dtype)%n",
+                model.shape(BenchShape.QWEN3_0_6B).title(), config.numLayers(), config.hiddenSize(), config.vocabSize(), dev);
         System.out.printf("sample: %d texts x %d random tokens; features at layer %d (value side through %d later "
                 + "blocks, key side through %d)%n", texts, tokens, layer, config.numLayers() - 1 - layer, layer + 1);
         Stopwatch load = Stopwatch.start();
-        try (LanguageModel model = LanguageModel.load(config, new RandomWeights(config), dev, ComputeDtype.F32, -1);
+        try (LanguageModel lm = LanguageModel.load(config, new RandomWeights(config), dev, ComputeDtype.F32, -1);
              NDManager manager = NDManager.newBaseManager(dev)) {
             System.out.printf("load (random init): %.1f s%n", load.seconds());
-            int[][] ids = RandomTokens.ids(texts, tokens, shape.vocab, 7);
-            double one = read(model, manager, ids, 1);
+            int[][] ids = RandomTokens.ids(texts, tokens, config.vocabSize(), 7);
+            double one = read(lm, manager, ids, 1);
             System.out.printf("query lens, 1 feature: %.2f s per feature%n", one);
             if (features > 1) {
-                double many = read(model, manager, ids, features);
+                double many = read(lm, manager, ids, features);
                 System.out.printf("query lens, %d features read together: %.2f s in all, %.2f s per feature%n",
                         features, many, many / features);
             }
@@ -77,9 +72,9 @@ final class BenchQueryLensCommand implements Callable<Integer> {
     }
 
     /** Seconds to read {@code n} random features over {@code ids} (the results fetched to the host). */
-    private double read(LanguageModel model, NDManager manager, int[][] ids, int n) {
+    private double read(LanguageModel lm, NDManager manager, int[][] ids, int n) {
         Random random = new Random(11);
-        int hidden = shape.hidden;
+        int hidden = lm.config().hiddenSize();
         List<LensFeature> list = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             float[] d = new float[hidden];
@@ -91,7 +86,7 @@ final class BenchQueryLensCommand implements Callable<Integer> {
             list.add(new LensFeature(layer, d, e));
         }
         Stopwatch watch = Stopwatch.start();
-        try (QueryLens lens = new QueryLens(model.sublayers(), list, manager)) {
+        try (QueryLens lens = new QueryLens(lm.sublayers(), list, manager)) {
             lens.add(ids);
             for (int i = 0; i < n; i++) {
                 LensResult r = lens.result(i);
