@@ -133,7 +133,7 @@ class SynthesizeCommandTest {
         Path out = dir.resolve("from-delta.jsonl");
         CliRunner.Run synth = CliRunner.runWithSystemErr("synthesize", "--model", model, "--sae", sae, "--k", "8",
                 "--classifier", rule[0].toString(), "--discover", delta.toString(), "--top-n", "2",
-                "--samples-per-feature", "1", "--alpha", "20", "--max-tries", "4", "--batch", "4", "--max-new-tokens",
+                "--samples-per-feature", "1", "--alpha", "20", "--max-tries", "16", "--batch", "4", "--max-new-tokens",
                 "8", "--output", out.toString());
         assertEquals(0, synth.exit(), synth.err());
         assertTrue(lines(out) > 0, synth.err());
