@@ -1,5 +1,7 @@
 package org.toxiscope.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -24,6 +26,24 @@ final class CliRunner {
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /**
+     * What a command that prints its results on the process's stdout (rather than the command line's) writes there,
+     * failing the test unless it exits 0.
+     */
+    static String stdout(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = Toxiscope.commandLine().execute(args);
+        } finally {
+            System.setOut(original);
+        }
+        assertEquals(0, exit, String.join(" ", args));
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     /**

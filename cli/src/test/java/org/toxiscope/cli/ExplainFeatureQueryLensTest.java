@@ -7,9 +7,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,9 +52,9 @@ class ExplainFeatureQueryLensTest {
 
     @Test
     void jsonKeepsTheContractForEachFeature() {
-        String json = stdout("explain-feature", "--model", model, "--sae", sae, "--layer", "1", "--feature", "5,17",
-                "--corpus", corpus.toString(), "--sample", "12", "--query-lens", "--tokens", String.valueOf(TOKENS),
-                "--json");
+        String json = CliRunner.stdout("explain-feature", "--model", model, "--sae", sae, "--layer", "1",
+                "--feature", "5,17", "--corpus", corpus.toString(), "--sample", "12", "--query-lens", "--tokens",
+                String.valueOf(TOKENS), "--json");
         JsonArray list = JsonParser.parseString(json).getAsJsonArray();
         assertEquals(2, list.size());
         int[] features = {5, 17};
@@ -88,8 +85,9 @@ class ExplainFeatureQueryLensTest {
 
     @Test
     void textShowsTheFourListsBesideTheLogitLens() {
-        String text = stdout("explain-feature", "--model", model, "--sae", sae, "--layer", "2", "--feature", "9",
-                "--corpus", corpus.toString(), "--sample", "8", "--query-lens", "--tokens", String.valueOf(TOKENS));
+        String text = CliRunner.stdout("explain-feature", "--model", model, "--sae", sae, "--layer", "2",
+                "--feature", "9", "--corpus", corpus.toString(), "--sample", "8", "--query-lens", "--tokens",
+                String.valueOf(TOKENS));
         List<String> lines = text.lines().toList();
         int header = -1;
         for (int i = 0; i < lines.size(); i++) {
@@ -131,19 +129,5 @@ class ExplainFeatureQueryLensTest {
 
     private static double score(JsonArray list, int i) {
         return list.get(i).getAsJsonObject().get("score").getAsDouble();
-    }
-
-    private static String stdout(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = Toxiscope.commandLine().execute(args);
-        } finally {
-            System.setOut(original);
-        }
-        assertEquals(0, exit, String.join(" ", args));
-        return captured.toString(StandardCharsets.UTF_8);
     }
 }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -32,20 +29,6 @@ class SynthesizeCommandTest {
     @TempDir
     Path dir;
 
-    private static String run(String... args) {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = Toxiscope.commandLine().execute(args);
-        } finally {
-            System.setOut(original);
-        }
-        assertEquals(0, exit, String.join(" ", args));
-        return captured.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void coverageAndExplainFeatureOnTheTinyModel() throws Exception {
         String model = SharedFixtures.path("qwen3-tiny").toString();
@@ -54,8 +37,8 @@ class SynthesizeCommandTest {
                 + "{\"id\":\"b\",\"text\":\"Hello world\"}\n");
         Path targets = Files.writeString(dir.resolve("t.txt"), "1:235\n1:3\n");
         Path out = dir.resolve("cov.json");
-        String summary = run("synthesize", "coverage", "--model", model, "--sae", sae, "--k", "8", "--targets",
-                targets.toString(), "--data", data.toString(), "--output", out.toString());
+        String summary = CliRunner.stdout("synthesize", "coverage", "--model", model, "--sae", sae, "--k", "8",
+                "--targets", targets.toString(), "--data", data.toString(), "--output", out.toString());
         JsonObject cov = JsonParser.parseString(Files.readString(out)).getAsJsonObject();
         JsonObject corpus = cov.getAsJsonObject("corpus");
         assertEquals(2, corpus.get("examples").getAsInt());
@@ -64,7 +47,7 @@ class SynthesizeCommandTest {
         assertTrue(summary.startsWith("Cov "), summary);
         assertTrue(Files.exists(dir.resolve("cov.html")));
 
-        String json = run("explain-feature", "--model", model, "--sae", sae, "--k", "8", "--layer", "1",
+        String json = CliRunner.stdout("explain-feature", "--model", model, "--sae", sae, "--k", "8", "--layer", "1",
                 "--feature", "235", "--corpus", data.toString(), "--tokens", "3", "--json");
         JsonArray explained = JsonParser.parseString(json).getAsJsonArray();
         JsonObject e = explained.get(0).getAsJsonObject();
