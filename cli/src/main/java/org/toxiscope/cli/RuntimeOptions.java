@@ -8,8 +8,8 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
-/** The {@code --device} and {@code --dtype} flags of every command that runs a model. */
-final class RuntimeOptions {
+/** The {@code --device} and {@code --dtype} flags of every command that runs a model, benchmarks included. */
+public final class RuntimeOptions {
 
     @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]",
             description = "Where the model runs (default: ${DEFAULT-VALUE}); gpu needs a CUDA libtorch (see README).")
@@ -24,17 +24,22 @@ final class RuntimeOptions {
         return spec.withDevice(device).withDtype(dtype);
     }
 
-    Device device() {
+    /** {@code --device} as given ({@code cpu}, {@code gpu}, {@code gpu:N}). */
+    public String deviceName() {
+        return device;
+    }
+
+    public Device device() {
         return Devices.parse(device);
     }
 
     /** The dtype to load a model in without a session, auto decided for {@link #device()}; announce once loaded. */
-    ComputeDtype.Choice dtype() {
+    public ComputeDtype.Choice dtype() {
         return ComputeDtype.choose(dtype, device());
     }
 
     /** Refuses, as a bad command line, a --dtype other than auto, bf16 or f32. */
-    static final class DtypeValue implements ITypeConverter<String> {
+    public static final class DtypeValue implements ITypeConverter<String> {
         @Override
         public String convert(String value) {
             try {

@@ -72,7 +72,7 @@ final class BenchLabelCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--texts, --tokens, --k and --width-factor must be >= 1");
         }
         options.printRuntime();
-        String[] runtime = {"--device", options.device, "--dtype", options.dtype().id()};
+        String[] runtime = {"--device", options.runtime.deviceName(), "--dtype", options.dtype().id()};
         Path dir = Files.createTempDirectory("toxiscope-bench-label");
         try {
             List<String> trainTexts = texts(TRAIN_TEXTS, 1);

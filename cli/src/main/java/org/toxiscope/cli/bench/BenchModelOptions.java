@@ -6,12 +6,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.toxiscope.cli.RuntimeOptions;
 import org.toxiscope.features.model.ComputeDtype;
-import org.toxiscope.features.model.Devices;
 import org.toxiscope.features.model.LanguageModel;
 import org.toxiscope.features.model.ModelConfig;
 import org.toxiscope.features.model.RandomWeights;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,14 +31,8 @@ final class BenchModelOptions {
             + "(the layer pattern kept; default: all).")
     Integer layers;
 
-    @Option(names = "--dtype", defaultValue = ComputeDtype.AUTO, paramLabel = "auto|bf16|f32",
-            description = "Weights and compute dtype (default: ${DEFAULT-VALUE}: bf16 where the device multiplies "
-                    + "bf16 natively, else f32).")
-    String dtype;
-
-    @Option(names = "--device", defaultValue = "cpu", paramLabel = "cpu|gpu[:N]",
-            description = "Where to run (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    RuntimeOptions runtime;
 
     private ComputeDtype resolved;
     /** The achieved GFLOP/s of each figure {@link #rate} gave, by name, for {@link #printCompute}. */
@@ -62,13 +57,15 @@ final class BenchModelOptions {
     }
 
     Device device() {
-        return Devices.parse(device);
+        return runtime.device();
     }
 
     /** {@code --dtype} resolved on {@link #device} (auto announces its choice once). */
     ComputeDtype dtype() {
         if (resolved == null) {
-            resolved = ComputeDtype.resolve(dtype, device());
+            ComputeDtype.Choice choice = runtime.dtype();
+            choice.announce();
+            resolved = choice.dtype();
         }
         return resolved;
     }

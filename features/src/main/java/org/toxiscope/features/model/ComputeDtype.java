@@ -24,7 +24,7 @@ public enum ComputeDtype {
     /** The {@code --dtype} value that picks by the device's native bf16 support. */
     public static final String AUTO = "auto";
 
-    /** The help of every {@code --dtype} flag: the values, and what {@code auto} picks ({@link #resolve}). */
+    /** The help of every {@code --dtype} flag: the values, and what {@code auto} picks ({@link #choose}). */
     public static final String FLAG_HELP = "Weights and activations in bf16 or float32 (default auto: the dtype a "
             + "classifier bundle was trained with where one is applied; otherwise bf16 where the CPU has avx512_bf16 "
             + "or amx_bf16 or the GPU has CUDA compute capability >= 8.0, else f32).";
@@ -62,25 +62,15 @@ public enum ComputeDtype {
     }
 
     /**
-     * The dtype {@code requested} names on {@code device}: {@code auto} is bf16 where the device multiplies bf16
-     * natively ({@link #nativeBf16}), else f32, and says so once per process on stderr.
-     */
-    public static ComputeDtype resolve(String requested, Device device) {
-        Choice choice = choose(requested, device);
-        choice.announce();
-        return choice.dtype();
-    }
-
-    /**
-     * {@link #resolve} without saying anything yet: a caller that can still fail (a model load refusing its weights)
-     * announces only once it succeeded, so a refusal stays the one line on stderr.
+     * The dtype {@code requested} names on {@code device} ({@code auto}: bf16 where the device multiplies bf16
+     * natively, see {@link #autoChoice}), said on stderr only by {@link Choice#announce}: a caller that can still fail
+     * (a model load refusing its weights) announces once it succeeded, so a refusal stays the one line on stderr.
      */
     public static Choice choose(String requested, Device device) {
         if (!AUTO.equalsIgnoreCase(requested)) {
             return new Choice(parse(requested), null);
         }
-        String why = nativeBf16(device);
-        return new Choice(why.startsWith("no ") ? F32 : BF16, why);
+        return autoChoice(device);
     }
 
     /** The dtype {@link #choose} picked and, where {@code auto} picked it, why ({@code null} for a named one). */
@@ -95,17 +85,19 @@ public enum ComputeDtype {
     }
 
     /**
-     * Why {@code device} does or does not multiply bf16 natively: the CPU flags {@code avx512_bf16} / {@code amx_bf16}
-     * found in /proc/cpuinfo, or the GPU's CUDA compute capability (8.0 or above); a reason starting "no " when not.
+     * What {@code auto} picks on {@code device}, and why: bf16 where it multiplies bf16 natively (the CPU flags
+     * {@code avx512_bf16} / {@code amx_bf16} in /proc/cpuinfo, or a GPU of CUDA compute capability 8.0 or above).
      */
-    public static String nativeBf16(Device device) {
+    private static Choice autoChoice(Device device) {
         if (device.isGpu()) {
             String capability = CudaUtils.getComputeCapability(device.getDeviceId());
-            return (capabilityMajor(capability) >= 8 ? "" : "no ") + "bf16 tensor cores: CUDA compute capability "
-                    + capability;
+            boolean tensorCores = capabilityMajor(capability) >= 8;
+            return new Choice(tensorCores ? BF16 : F32, (tensorCores ? "" : "no ")
+                    + "bf16 tensor cores: CUDA compute capability " + capability);
         }
         List<String> flags = bf16CpuFlags();
-        return flags.isEmpty() ? "no avx512_bf16 or amx_bf16 CPU flag" : "the CPU has " + String.join(", ", flags);
+        return flags.isEmpty() ? new Choice(F32, "no avx512_bf16 or amx_bf16 CPU flag")
+                : new Choice(BF16, "the CPU has " + String.join(", ", flags));
     }
 
     /** The major version of a compute capability as DJL spells it ({@code 80}, {@code 90}, {@code 100}, or {@code 8.6}). */

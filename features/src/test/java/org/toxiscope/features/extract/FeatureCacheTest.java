@@ -76,7 +76,7 @@ class FeatureCacheTest {
         assertEquals(2, cacheFiles(cache), "bf16 features never come out of the f32 file, nor the reverse");
         List<Map<Integer, SparseVector>> auto = pooled(model, sae, cache, texts, "auto");
         assertEquals(2, cacheFiles(cache), "auto is keyed by the dtype it resolved to");
-        String resolved = ComputeDtype.resolve("auto", ai.djl.Device.cpu()).id();
+        String resolved = ComputeDtype.choose("auto", ai.djl.Device.cpu()).dtype().id();
         List<Map<Integer, SparseVector>> same = resolved.equals("bf16") ? bf16 : f32;
         for (int i = 0; i < texts.size(); i++) {
             assertArrayEquals(same.get(i).get(1).values(), auto.get(i).get(1).values(), "text " + i);

@@ -22,9 +22,9 @@ class ComputeDtypeTest {
     @Test
     void autoIsBf16ExactlyWhereTheCpuHasABf16MatrixFlag() {
         ComputeDtype expected = ComputeDtype.bf16CpuFlags().isEmpty() ? ComputeDtype.F32 : ComputeDtype.BF16;
-        assertEquals(expected, ComputeDtype.resolve("auto", Device.cpu()));
-        assertEquals(ComputeDtype.F32, ComputeDtype.resolve("f32", Device.cpu()));
-        assertEquals(ComputeDtype.BF16, ComputeDtype.resolve("bf16", Device.cpu()));
+        assertEquals(expected, ComputeDtype.choose("auto", Device.cpu()).dtype());
+        assertEquals(ComputeDtype.F32, ComputeDtype.choose("f32", Device.cpu()).dtype());
+        assertEquals(ComputeDtype.BF16, ComputeDtype.choose("bf16", Device.cpu()).dtype());
     }
 
     @Test
