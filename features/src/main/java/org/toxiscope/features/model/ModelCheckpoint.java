@@ -145,28 +145,20 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
 
     @Override
     public NDArray load(String name, NDManager manager) {
-        try {
-            if (!weights.has(name)) {
-                throw new IOException(dir + ": tensor '" + name + "' is missing from the checkpoint");
-            }
-            // Converted straight into engine memory: no Java buffer (nor the read-only mapping) backs the array.
-            return weights.loadF32(manager, name);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e.getMessage(), e);
-        }
+        return load(name, manager, ComputeDtype.F32);
     }
 
-    /** In bf16 on CPU, a stored BF16 tensor is a view of the mapped shard: its bytes are never copied. */
+    /**
+     * Converted straight into engine memory: no Java buffer (nor the read-only mapping) backs a float32 array; in bf16
+     * on CPU a stored BF16 tensor is a view of the mapped shard, its bytes never copied.
+     */
     @Override
     public NDArray load(String name, NDManager manager, ComputeDtype dtype) {
-        if (dtype == ComputeDtype.F32) {
-            return load(name, manager);
-        }
         try {
             if (!weights.has(name)) {
                 throw new IOException(dir + ": tensor '" + name + "' is missing from the checkpoint");
             }
-            return weights.loadBf16(manager, name);
+            return dtype == ComputeDtype.F32 ? weights.loadF32(manager, name) : weights.loadBf16(manager, name);
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
