@@ -2,28 +2,36 @@ package org.toxiscope.classify;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.SessionSpec;
+import org.toxiscope.features.model.QwenTokenizer;
 
 /**
  * A classifier bundle with the model and SAEs it was trained on, ready to predict texts: opens the session the
  * bundle's recorded settings describe (model and SAE from where the bundle says, or from overrides where the files
  * moved) and refuses, naming each field, a session that would extract features otherwise than training did.
+ * Predictions name the token of each top feature, and a record in a language the bundle never saw in training is
+ * warned about on stderr, once per language.
  */
 public final class BundleSession implements AutoCloseable {
 
     private final ClassifierBundle bundle;
     private final FeatureSession session;
     private final int[] layers;
+    private final Set<String> trained;
+    private final Set<String> warned = new HashSet<>();
 
     private BundleSession(ClassifierBundle bundle, FeatureSession session) {
         this.bundle = bundle;
         this.session = session;
         this.layers = bundle.layers();
+        this.trained = bundle.provenance().languages();
     }
 
     /**
@@ -55,17 +63,48 @@ public final class BundleSession implements AutoCloseable {
         return session;
     }
 
-    /** Every label's prediction for each record of a pass's chunk, in input order (primary label first). */
+    /**
+     * Every label's prediction for each record of a pass's chunk, in input order (primary label first), with the
+     * token texts of their explanations.
+     */
     public List<List<Prediction>> predict(CorpusPass.Chunk chunk) {
         List<TextRecord> records = chunk.records();
         List<Map<Integer, SparseVector>> pooled = chunk.pooled();
         List<List<Prediction>> out = new ArrayList<>(records.size());
+        List<Integer> explained = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             TextRecord r = records.get(i);
+            warnIfUnseen(r);
             FeatureTable one = FeatureTable.single(layers, r.id(), r.lang(), FeatureTables.byLayer(pooled.get(i), layers));
-            out.add(bundle.predictAll(one, 0));
+            List<Prediction> predictions = bundle.predictAll(one, 0);
+            out.add(predictions);
+            if (predictions.stream().anyMatch(p -> !p.explanation().isEmpty())) {
+                explained.add(i);
+            }
+        }
+        if (!explained.isEmpty()) {
+            // the pooled features (often from the cache) keep positions, not tokens: only explained texts are re-tokenised
+            int[][] ids = session.tokenIds(explained.stream().map(i -> records.get(i).text()).toList());
+            QwenTokenizer tokenizer = session.tokenizer();
+            for (int k = 0; k < ids.length; k++) {
+                int[] tokens = ids[k];
+                int i = explained.get(k);
+                out.set(i, out.get(i).stream().map(p -> p.withTokens(pos -> pos < tokens.length
+                        ? tokenizer.token(tokens[pos]) : null)).toList());
+            }
         }
         return out;
+    }
+
+    /** One warning per language the bundle's training data did not hold (bundles that recorded no language: none). */
+    private void warnIfUnseen(TextRecord r) {
+        String lang = r.lang();
+        if (lang == null || lang.isBlank() || trained.isEmpty() || trained.contains(lang) || !warned.add(lang)) {
+            return;
+        }
+        System.err.println("toxiscope: warning: " + r.file() + " line " + r.line() + " is in language '" + lang
+                + "', which " + bundle.origin() + " was not trained on (its training data holds " + String.join(", ",
+                trained) + "); its scores there are untested");
     }
 
     @Override

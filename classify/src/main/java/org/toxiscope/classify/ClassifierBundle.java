@@ -142,8 +142,19 @@ public final class ClassifierBundle {
                     Map<String, MetricsEntry> metrics) {
     }
 
-    /** One label: rule features, or the zip entry of its Tribuo model, with the value transform and thresholds. */
-    record LabelEntry(String name, List<String> features, String model, String values, Thresholds thresholds) {
+    /**
+     * One label: rule features, or the zip entry of its Tribuo model, with the value transform, thresholds (on the raw
+     * score) and the scaling of the raw score into [0, 1] (absent in bundles written before: the method's squash).
+     */
+    record LabelEntry(String name, List<String> features, String model, String values, Thresholds thresholds,
+                      CalibrationEntry calibration) {
+    }
+
+    /** A {@link PlattScaling} as stored, checked when read so that a bad one is refused naming its field. */
+    record CalibrationEntry(Double slope, Double intercept, Long fittedOn) {
+        static CalibrationEntry of(PlattScaling s) {
+            return new CalibrationEntry(s.slope(), s.intercept(), s.fittedOn());
+        }
     }
 
     /**
@@ -302,7 +313,8 @@ public final class ClassifierBundle {
         for (LabelClassifier c : classifiers) {
             if (c.scorer() instanceof FeatureRule rule) {
                 entries.add(new LabelEntry(c.label(), rule.features().stream().map(FeatureRef::toString).toList(),
-                        null, null, c.thresholds()));
+                        null, null, c.thresholds(),
+                        CalibrationEntry.of(c.scaling())));
             } else if (c.scorer() instanceof LinearClassifier linear) {
                 String entry = "model-" + c.label().replaceAll("[^A-Za-z0-9._-]", "_");
                 for (int i = 2; !used.add(entry); i++) {
@@ -310,7 +322,8 @@ public final class ClassifierBundle {
                 }
                 entry += ".tribuo";
                 models.put(entry, linear.model());
-                entries.add(new LabelEntry(c.label(), null, entry, linear.values().name(), c.thresholds()));
+                entries.add(new LabelEntry(c.label(), null, entry, linear.values().name(), c.thresholds(),
+                        CalibrationEntry.of(c.scaling())));
             } else {
                 throw new IllegalArgumentException("cannot save a " + c.scorer().getClass().getName());
             }
@@ -391,7 +404,8 @@ public final class ClassifierBundle {
             checkThresholds(where, i, e.thresholds());
             Scorer scorer = scorer(where, method, e, entries);
             classifiers.add(new LabelClassifier(e.name(), scorer,
-                    e.thresholds() == null ? Thresholds.global(scorer.defaultThreshold()) : e.thresholds()));
+                    e.thresholds() == null ? Thresholds.global(scorer.defaultThreshold()) : e.thresholds(),
+                    e.calibration() == null ? scorer.defaultScaling() : scaling(where, i, e.calibration())));
         }
         Map<String, ConfusionMatrix> metrics = new LinkedHashMap<>();
         if (m.metrics() != null) {
@@ -420,6 +434,21 @@ public final class ClassifierBundle {
                         + ", not a finite number");
             }
         }
+    }
+
+    /** A stored calibration as a scaling: slope finite and > 0 (so it keeps the order of scores), intercept finite. */
+    private static PlattScaling scaling(String where, int label, CalibrationEntry c) throws IOException {
+        String field = where + ": " + MANIFEST + " field labels[" + label + "].calibration.";
+        if (c.slope() == null || !(c.slope() > 0) || !Double.isFinite(c.slope())) {
+            throw new IOException(field + "slope is " + c.slope() + ", not a finite number > 0");
+        }
+        if (c.intercept() == null || !Double.isFinite(c.intercept())) {
+            throw new IOException(field + "intercept is " + c.intercept() + ", not a finite number");
+        }
+        if (c.fittedOn() != null && c.fittedOn() < 0) {
+            throw new IOException(field + "fitted_on is " + c.fittedOn() + ", not >= 0");
+        }
+        return new PlattScaling(c.slope(), c.intercept(), c.fittedOn() == null ? 0 : c.fittedOn());
     }
 
     /** The recorded settings a session is opened with, checked here so their errors name the bundle, not a flag. */

@@ -11,7 +11,8 @@ import java.util.TreeMap;
 
 /**
  * Trains a classifier bundle from a feature table: a stratified validation hold-out, discovery on (a fraction of)
- * the rest, the layer and feature choice, the rule or a Tribuo model per label column, thresholds, and metrics.
+ * the rest, the layer and feature choice, the rule or a Tribuo model per label column, thresholds, the Platt scaling
+ * of the raw score (fitted on the validation rows, like the thresholds), and metrics.
  */
 public final class ClassifierTrainer {
 
@@ -42,6 +43,7 @@ public final class ClassifierTrainer {
             int[] val = labelled(table, label, split.holdout());
             double global = scorer.defaultThreshold();
             Thresholds thresholds = Thresholds.global(global);
+            PlattScaling scaling = scorer.defaultScaling();
             if (val.length > 0) {
                 double[] scores = new double[val.length];
                 boolean[] truth = new boolean[val.length];
@@ -58,10 +60,12 @@ public final class ClassifierTrainer {
                 for (int i = 0; i < val.length; i++) {
                     predicted[i] = scores[i] >= thresholds.of(langs[i]);
                 }
+                double[] logOdds = Arrays.stream(scores).map(scorer::logOdds).toArray();
+                scaling = PlattScaling.fit(logOdds, truth, scaling);
                 metrics.put(name, ConfusionMatrix.of(predicted, truth));
                 byLanguage.put(name, metricsByLanguage(predicted, truth, langs));
             }
-            classifiers.add(new LabelClassifier(name, scorer, thresholds));
+            classifiers.add(new LabelClassifier(name, scorer, thresholds, scaling));
             deltas.put(name, delta);
             counts.put(name, table.counts(label));
         }

@@ -102,6 +102,12 @@ public final class FeatureRule implements Scorer {
         return 0.5;
     }
 
+    /** {@code 1 / (1 + exp(-4 (n - 0.5)))} of n fired features: 0.12 for none, 0.88 for one, 0.998 for two. */
+    @Override
+    public PlattScaling defaultScaling() {
+        return new PlattScaling(4, -2, 0);
+    }
+
     @Override
     public List<Contribution> explain(FeatureTable table, int row, int max) {
         List<Contribution> out = new ArrayList<>();

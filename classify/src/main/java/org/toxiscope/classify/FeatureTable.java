@@ -16,6 +16,8 @@ public final class FeatureTable {
 
     /** Feature indices must stay below this (the widest Qwen-Scope SAE has 131,072 features). */
     public static final int MAX_FEATURES = 1 << 24;
+    /** The language key {@link #counts} gives rows without a language. */
+    public static final String UNKNOWN_LANGUAGE = "unknown";
 
     /** Label value of a row whose label column is missing or unlabelled. */
     static final byte UNKNOWN = -1;
@@ -125,12 +127,15 @@ public final class FeatureTable {
         return b.build();
     }
 
-    /** Counts of labelled rows per language and label value, e.g. {@code {en={toxic=2000, clean=2000}}}. */
+    /**
+     * Counts of labelled rows per language ({@link #UNKNOWN_LANGUAGE} for none) and label value, e.g.
+     * {@code {en={toxic=2000, clean=2000}}}.
+     */
     public Map<String, Map<String, Integer>> counts(int label) {
         Map<String, Map<String, Integer>> out = new TreeMap<>();
         for (int row = 0; row < size(); row++) {
             if (labelled(label, row)) {
-                String lang = langs[row] == null ? "unknown" : langs[row];
+                String lang = langs[row] == null ? UNKNOWN_LANGUAGE : langs[row];
                 out.computeIfAbsent(lang, l -> new TreeMap<>()).merge(label(label, row) ? "toxic" : "clean", 1,
                         Integer::sum);
             }

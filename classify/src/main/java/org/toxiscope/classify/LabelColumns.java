@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The columns {@code label} appends to every input row, wherever it runs: {@code toxic_score}, {@code toxic} (0/1),
- * {@code top_features}, then {@code <label>_score} and {@code <label>} for each further label of the bundle; a name the
- * input already uses gets {@code _pred} appended, so input columns are never overwritten.
+ * The columns {@code label} appends to every input row, wherever it runs: {@code toxic_score} (in [0, 1]),
+ * {@code toxic} (0/1), {@code top_features}, then {@code <label>_score} and {@code <label>} for each further label of
+ * the bundle, and where asked the raw scores {@code toxic_raw} and {@code <label>_raw} last; a name the input already
+ * uses gets {@code _pred} appended, so input columns are never overwritten.
  */
 public record LabelColumns(List<String> names, List<Kind> kinds, List<String> renamed) {
 
@@ -23,6 +24,11 @@ public record LabelColumns(List<String> names, List<Kind> kinds, List<String> re
 
     /** The appended columns for {@code labelNames} (primary first) next to an input with {@code inputColumns}. */
     public static LabelColumns of(List<String> labelNames, Collection<String> inputColumns) {
+        return of(labelNames, inputColumns, false);
+    }
+
+    /** As {@link #of(List, Collection)}, with the raw score columns last when {@code raw}. */
+    public static LabelColumns of(List<String> labelNames, Collection<String> inputColumns, boolean raw) {
         List<String> wanted = new ArrayList<>(List.of("toxic_score", "toxic", "top_features"));
         List<Kind> kinds = new ArrayList<>(List.of(Kind.SCORE, Kind.DECISION, Kind.EXPLANATION));
         for (String extra : labelNames.subList(1, labelNames.size())) {
@@ -30,6 +36,14 @@ public record LabelColumns(List<String> names, List<Kind> kinds, List<String> re
             wanted.add(extra);
             kinds.add(Kind.SCORE);
             kinds.add(Kind.DECISION);
+        }
+        if (raw) {
+            wanted.add("toxic_raw");
+            kinds.add(Kind.SCORE);
+            for (String extra : labelNames.subList(1, labelNames.size())) {
+                wanted.add(extra + "_raw");
+                kinds.add(Kind.SCORE);
+            }
         }
         List<String> names = new ArrayList<>();
         List<String> renamed = new ArrayList<>();
@@ -51,12 +65,22 @@ public record LabelColumns(List<String> names, List<Kind> kinds, List<String> re
      * decision, with the primary label's {@code top_features} after its decision.
      */
     public static List<Object> values(List<Prediction> predictions) {
-        List<Object> values = new ArrayList<>(predictions.size() * 2 + 1);
+        return values(predictions, false);
+    }
+
+    /** As {@link #values(List)}, with each label's raw score last when {@code raw}. */
+    public static List<Object> values(List<Prediction> predictions, boolean raw) {
+        List<Object> values = new ArrayList<>(predictions.size() * 3 + 1);
         for (Prediction p : predictions) {
             values.add(p.score());
             values.add(p.toxic() ? 1 : 0);
             if (values.size() == 2) {
                 values.add(p.topFeatures());
+            }
+        }
+        if (raw) {
+            for (Prediction p : predictions) {
+                values.add(p.raw());
             }
         }
         return values;

@@ -203,6 +203,18 @@ public final class LinearClassifier implements Scorer {
         return method == Method.LOGREG ? 0.5 : 0;
     }
 
+    /** Logreg's probability back on its logit scale; the SVM margin as it is. */
+    @Override
+    public double logOdds(double raw) {
+        return method == Method.LOGREG ? Math.log(raw) - Math.log1p(-raw) : raw;
+    }
+
+    /** The logistic of the logit (logreg: the probability itself) or of the SVM margin. */
+    @Override
+    public PlattScaling defaultScaling() {
+        return new PlattScaling(1, 0, 0);
+    }
+
     @Override
     public List<Contribution> explain(FeatureTable table, int row, int max) {
         List<Contribution> out = new ArrayList<>();

@@ -1,7 +1,9 @@
 package org.toxiscope.classify;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Where a classifier came from: its feature extraction, the training data (sha256, and counts per label column,
@@ -15,5 +17,16 @@ public record Provenance(ExtractionProvenance extraction, String dataSha256,
     public Provenance {
         counts = counts == null ? Map.of() : new TreeMap<>(counts);
         settings = settings == null ? Map.of() : new TreeMap<>(settings);
+    }
+
+    /**
+     * The languages of the training data, from {@link #counts} (every label column's), without the "unknown" of rows
+     * that had none: empty when the data named no language.
+     */
+    public Set<String> languages() {
+        Set<String> out = new TreeSet<>();
+        counts.values().forEach(byLang -> out.addAll(byLang.keySet()));
+        out.remove(FeatureTable.UNKNOWN_LANGUAGE);
+        return out;
     }
 }

@@ -67,9 +67,13 @@ class FeatureRuleTest {
         FeatureRule rule = FeatureRule.topKEach(deltas, List.of(3, 7), 2);
         LabelClassifier c = new LabelClassifier("toxic", rule, Thresholds.global(0.5));
         Prediction p = c.predict(table, 0);
-        assertEquals(4.0, p.score());
+        assertEquals(4.0, p.raw());
+        assertEquals(rule.defaultScaling().apply(4.0), p.score());
         // activations 1 + f/100 at token f mod 7, largest first
-        assertEquals("L7:f10@tok3=1.1;L7:f3@tok3=1.03;L3:f2@tok2=1.02;L3:f0@tok0=1", p.topFeatures());
+        assertEquals("L7:f10@3=1.1;L7:f3@3=1.03;L3:f2@2=1.02;L3:f0@0=1", p.topFeatures());
+        Prediction named = p.withTokens(pos -> pos == 3 ? " idiot" : "a;\"b\"");
+        assertEquals("L7:f10@3\" idiot\"=1.1;L7:f3@3\" idiot\"=1.03;L3:f2@2\"a\\u003b\\\"b\\\"\"=1.02;"
+                + "L3:f0@0\"a\\u003b\\\"b\\\"\"=1", named.topFeatures());
         assertEquals(List.of(), c.predict(table, 5).explanation());
     }
 }

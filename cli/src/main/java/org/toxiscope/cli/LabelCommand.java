@@ -26,9 +26,11 @@ import picocli.CommandLine.Spec;
 /** {@code toxiscope label}: streams a dataset through model, SAE and classifier and writes it back with predictions. */
 @Command(name = "label", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Label a whole dataset with a trained classifier bundle. Every input column is kept, in order; "
-                + "appended: toxic_score, toxic (0/1) and top_features (the features behind a positive prediction, "
-                + "e.g. L14:f2311@tok5=3.2;...). With a multi-label bundle, <label>_score and <label> follow for "
-                + "each further label. The model, SAE and layers come from the bundle (--model/--sae override where "
+                + "appended: toxic_score (in [0, 1]: the bundle's calibrated score for every method), toxic (0/1) and "
+                + "top_features (the features behind a positive prediction with the token each fired on, e.g. "
+                + "L14:f2311@5\" idiot\"=3.2;...). With a multi-label bundle, <label>_score and <label> follow for "
+                + "each further label; --raw-scores adds each label's raw method score last (toxic_raw, "
+                + "<label>_raw). --input - reads standard input (JSON Lines, or one text per line). The model, SAE and layers come from the bundle (--model/--sae override where "
                 + "the files now live; a model or SAE other than the training one is refused). Output is written to "
                 + "OUT.partial and renamed when complete; --resume continues an interrupted run (with the same bundle, "
                 + "settings and input files), --overwrite starts over, and without either an existing OUT.partial "
@@ -41,8 +43,13 @@ final class LabelCommand implements Callable<Integer> {
     @Option(names = "--classifier", required = true, paramLabel = "toxic.tsc", description = "Bundle from train.")
     Path classifier;
 
-    @Option(names = "--input", required = true, paramLabel = "IN", description = "Dataset to label (any format data reads).")
+    @Option(names = "--input", required = true, paramLabel = "IN",
+            description = "Dataset to label (any format data reads; - for standard input).")
     List<String> input;
+
+    @Option(names = "--raw-scores", description = "Also write each label's raw method score: toxic_raw, <label>_raw "
+            + "(rule: features fired, svm: margin, logreg: probability before calibration).")
+    boolean rawScores;
 
     @Mixin
     DatasetOptions columns;
@@ -77,8 +84,18 @@ final class LabelCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         OutputPolicy.of(resume, overwrite, Map.of()); // both flags at once are refused before any work
+        if (resume && SpooledTexts.readsStdin(input)) {
+            throw new IllegalArgumentException("--resume needs the input files again; standard input (--input -) "
+                    + "cannot be read twice");
+        }
         ClassifierBundle bundle = ClassifierBundle.load(classifier);
-        Corpus corpus = columns.texts(input);
+        try (SpooledTexts stdin = SpooledTexts.readsStdin(input)
+                ? SpooledTexts.of(System.in, columns.textColumn == null ? "text" : columns.textColumn) : null) {
+            return label(bundle, columns.texts(stdin == null ? input : stdin.replaceStdin(input)));
+        }
+    }
+
+    private int label(ClassifierBundle bundle, Corpus corpus) throws Exception {
         CorpusPass.Summary summary;
         try (ResumeHint hint = ResumeHint.install(spec);
              BundleSession labels = session.open(bundle); RecordStream records = corpus.read()) {
@@ -120,7 +137,7 @@ final class LabelCommand implements Callable<Integer> {
         if (writer != null) {
             return;
         }
-        LabelColumns names = LabelColumns.of(labels.bundle().labelNames(), first.fields().keySet());
+        LabelColumns names = LabelColumns.of(labels.bundle().labelNames(), first.fields().keySet(), rawScores);
         names.renamed().forEach(line -> System.err.println("label: " + line));
         appended = names.names();
         List<String> outColumns = CorpusWriter.columns(first, appended);
@@ -128,6 +145,9 @@ final class LabelCommand implements Callable<Integer> {
         madeBy.put("bundle sha256", Digests.sha256(classifier));
         madeBy.put("session", labels.features().spec().toString());
         madeBy.put("chunk", Integer.toString(chunk));
+        if (rawScores) {
+            madeBy.put("columns", "with raw scores");
+        }
         madeBy.putAll(corpus.describe());
         writer = CorpusWriter.open(output, outColumns, OutputPolicy.of(resume, overwrite, madeBy));
         hint.add(writer);
@@ -144,7 +164,7 @@ final class LabelCommand implements Callable<Integer> {
             if (writer.isDone(position)) {
                 continue;
             }
-            List<Object> cells = LabelColumns.values(predictions.get(i));
+            List<Object> cells = LabelColumns.values(predictions.get(i), rawScores);
             Map<String, String> values = new LinkedHashMap<>();
             for (int c = 0; c < cells.size(); c++) {
                 values.put(appended.get(c), LabelColumns.text(cells.get(c)));

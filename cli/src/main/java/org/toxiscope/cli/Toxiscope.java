@@ -1,5 +1,7 @@
 package org.toxiscope.cli;
 
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.toxiscope.cli.bench.BenchCommand;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -18,6 +20,7 @@ import picocli.CommandLine.Command;
             DiscoverCommand.class,
             TrainCommand.class,
             LabelCommand.class,
+            PredictCommand.class,
             EvalCommand.class,
             SynthesizeCommand.class,
             ExplainFeatureCommand.class,
@@ -25,6 +28,12 @@ import picocli.CommandLine.Command;
             SaeCommand.class,
         })
 public final class Toxiscope implements Runnable {
+
+    /**
+     * Tribuo reports every model it trains with INFO lines on java.util.logging (two per label); held here because
+     * the logging framework keeps loggers weakly, and a collected one would forget its level.
+     */
+    private static final Logger TRIBUO = Logger.getLogger("org.tribuo");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,6 +45,7 @@ public final class Toxiscope implements Runnable {
 
     /** Builds the command line with the one-line error handlers every subcommand shares. */
     public static CommandLine commandLine() {
+        TRIBUO.setLevel(Level.WARNING);
         CommandLine cl = new CommandLine(new Toxiscope());
         OneLineErrors errors = new OneLineErrors();
         cl.setExecutionExceptionHandler(errors);

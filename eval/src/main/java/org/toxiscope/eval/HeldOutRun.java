@@ -8,8 +8,8 @@ import org.toxiscope.classify.FeatureTable;
 import org.toxiscope.classify.LabelClassifier;
 
 /**
- * One classifier's scores and decisions on the labelled test rows of a {@link StudyData} (a decision is
- * {@code score >= threshold of the row's language}), with F1 of the toxic class overall and per language key;
+ * One classifier's scores in [0, 1] and decisions on the labelled test rows of a {@link StudyData} (a decision is
+ * {@code raw score >= threshold of the row's language}), with F1 of the toxic class overall and per language key;
  * F1 is null where undefined (no toxic row and no positive decision), the rule of {@link ConfusionMatrix}.
  */
 public final class HeldOutRun {
@@ -42,8 +42,9 @@ public final class HeldOutRun {
             ids[i] = t.id(row);
             langs[i] = StudyData.langKey(t, row);
             gold[i] = t.label(data.testLabel(), row);
-            scores[i] = classifier.scorer().score(t, row);
-            predicted[i] = scores[i] >= classifier.thresholds().of(t.lang(row));
+            double raw = classifier.scorer().score(t, row);
+            scores[i] = classifier.scale(raw);
+            predicted[i] = raw >= classifier.thresholds().of(t.lang(row));
         }
         return new HeldOutRun(ids, langs, gold, scores, predicted);
     }

@@ -19,6 +19,7 @@ import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusWriter;
 import org.toxiscope.datasets.OutputPolicy;
+import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.extract.FeatureSession;
@@ -186,10 +187,10 @@ public final class SynthesisRun {
             features.add(new LensFeature(t.layer(), session.direction(t.layer(), t.feature(), false),
                     session.sae(t.layer()).encoderRow(t.feature())));
         }
-        long start = System.nanoTime();
         long texts = 0;
         try (QueryLens lens = new QueryLens(session.model().sublayers(), features, session.manager());
              RecordStream records = corpus.read()) {
+            RecordProgress progress = RecordProgress.toStderr("explain-feature: query lens", records::progress);
             List<String> chunk = new ArrayList<>(LENS_TEXTS);
             Iterator<TextRecord> it = records.iterator();
             while (it.hasNext()) {
@@ -198,10 +199,10 @@ public final class SynthesisRun {
                     lens.add(session.tokenIds(chunk));
                     texts += chunk.size();
                     chunk.clear();
-                    System.err.printf(Locale.ROOT, "explain-feature: query lens: %,d texts, %,d positions, %.1f s%n",
-                            texts, lens.positions(), (System.nanoTime() - start) / 1e9);
+                    progress.stepTo(texts);
                 }
             }
+            progress.done(String.format(Locale.ROOT, "; %,d positions", lens.positions()));
             if (lens.positions() == 0) {
                 throw new IllegalArgumentException("the corpus " + corpus.files() + " has no tokens for the query "
                         + "lens to read");
@@ -233,17 +234,34 @@ public final class SynthesisRun {
     private static void write(Synthesizer synthesizer, List<Target> todo, List<FeatureExplanation> explanations,
                               SynthesisJob job, Map<String, String> madeBy, Consumer<CorpusWriter> opened)
             throws IOException {
-        long start = System.nanoTime();
         try (CorpusWriter out = CorpusWriter.open(job.output(), Synthesizer.COLUMNS,
                 new OutputPolicy(job.existing(), madeBy))) {
             opened.accept(out);
             if (out.doneCount() > 0) {
                 System.err.printf("synthesize: resuming after %,d records%n", out.doneCount());
             }
-            synthesizer.run(todo, explanations, out, (i, total, target, kept, tried) -> System.err.printf(
-                    Locale.ROOT, "synthesize: target %d/%d %s: %s, %.1f s%n", i + 1, total, target,
-                    tried < 0 ? "done in an earlier run" : "kept " + kept + "/" + job.samplesPerFeature()
-                            + ", tried " + tried + "/" + job.maxTries(), (System.nanoTime() - start) / 1e9));
+            // the share of the targets' budgets used is what is known of the total: a target ends at its samples or
+            // its tries, whichever comes first
+            double[] share = {0};
+            long[] before = {0};
+            int[] current = {-1};
+            int[] currentKept = {0};
+            RecordProgress progress = RecordProgress.toStderr("synthesize", () -> share[0]);
+            synthesizer.run(todo, explanations, out, (i, total, target, kept, tried) -> {
+                if (i != current[0]) {
+                    before[0] += currentKept[0];
+                    current[0] = i;
+                }
+                currentKept[0] = kept;
+                double within = tried < 0 ? 1 : Math.max((double) kept / job.samplesPerFeature(),
+                        (double) tried / job.maxTries());
+                share[0] = (i + Math.min(1, within)) / total;
+                progress.note(String.format(Locale.ROOT, "target %d/%d %s: %s", i + 1, total, target, tried < 0
+                        ? "done in an earlier run" : "kept " + kept + "/" + job.samplesPerFeature() + ", tried "
+                        + tried + "/" + job.maxTries()));
+                progress.stepTo(before[0] + kept);
+            });
+            progress.done(String.format(Locale.ROOT, "; %,d targets", todo.size()));
             out.commit();
         }
     }
