@@ -16,8 +16,16 @@ public record FeatureExplanation(int layer, int feature, List<TokenScore> tokens
     public record TokenScore(int id, String token, float score) {
     }
 
-    /** One top-activating context: the record id, a snippet around the firing token, the pooled activation. */
-    public record Context(String id, String snippet, float activation) {
+    /**
+     * One top-activating context: the record id, a snippet around the firing token, the pooled activation and, when
+     * the corpus pass carried every token's codes, the window's tokens with the feature's activation at each
+     * ({@code null} otherwise).
+     */
+    public record Context(String id, String snippet, float activation, List<TokenActivation> tokens) {
+    }
+
+    /** One token of a context window: its text as decoded in place, the feature's activation there (0: not kept). */
+    public record TokenActivation(String text, float activation) {
     }
 
     /** One side of a lens: its highest-scoring tokens (descending) and its lowest-scoring ones (ascending). */

@@ -19,6 +19,7 @@ import org.toxiscope.classify.ExtractionProvenance;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.CorpusWriter;
 import org.toxiscope.datasets.OutputPolicy;
+import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
 import org.toxiscope.features.extract.FeatureSession;
@@ -145,14 +146,7 @@ public final class SynthesisRun {
         if (queryLens && corpus == null) {
             throw new IllegalArgumentException("--query-lens needs --corpus (the texts the lens reads)");
         }
-        SessionSpec spec = choice.spec(targets);
-        if (queryLens && !ComputeDtype.F32.id().equals(spec.dtype())) {
-            // The lens's Jacobian products are defined in f32 (issue's convention); only an explicit bf16 is news.
-            if (!ComputeDtype.AUTO.equals(spec.dtype())) {
-                System.err.println("explain-feature: --query-lens runs the model in f32, not " + spec.dtype());
-            }
-            spec = spec.withDtype(ComputeDtype.F32.id());
-        }
+        SessionSpec spec = queryLens ? lensSpec(choice.spec(targets), "explain-feature") : choice.spec(targets);
         try (FeatureSession session = FeatureSession.open(spec)) {
             for (Target t : targets) {
                 int dSae = session.sae(t.layer()).dSae();
@@ -169,7 +163,7 @@ public final class SynthesisRun {
             if (!queryLens) {
                 return explained;
             }
-            List<LensResult> readings = queryLens(session, targets, corpus);
+            List<LensResult> readings = queryLens("explain-feature", session, targets, corpus, 0);
             List<FeatureExplanation> out = new ArrayList<>(explained.size());
             for (int i = 0; i < explained.size(); i++) {
                 out.add(explained.get(i).withQueryLens(explainer.reading(readings.get(i), tokens)));
@@ -178,30 +172,36 @@ public final class SynthesisRun {
         }
     }
 
-    /** Each target read by the Query Lens over every text of {@code corpus}, progress on stderr. */
-    private static List<LensResult> queryLens(FeatureSession session, List<Target> targets, Corpus corpus)
-            throws IOException {
+    /**
+     * Each target read by the Query Lens over the first {@code maxTexts} texts of {@code corpus} (0: every text),
+     * progress on stderr under {@code task}; the session must run in f32 ({@link #lensSpec}).
+     */
+    public static List<LensResult> queryLens(String task, FeatureSession session, List<Target> targets,
+                                             Corpus corpus, long maxTexts) throws IOException {
         List<LensFeature> features = new ArrayList<>(targets.size());
         for (Target t : targets) {
             features.add(new LensFeature(t.layer(), session.direction(t.layer(), t.feature(), false),
                     session.sae(t.layer()).encoderRow(t.feature())));
         }
-        long start = System.nanoTime();
-        long texts = 0;
         try (QueryLens lens = new QueryLens(session.model().sublayers(), features, session.manager());
              RecordStream records = corpus.read()) {
+            long[] read = new long[1];
+            RecordProgress progress = RecordProgress.toStderr(task + ": query lens",
+                    () -> maxTexts > 0 ? (double) read[0] / maxTexts : records.progress());
             List<String> chunk = new ArrayList<>(LENS_TEXTS);
             Iterator<TextRecord> it = records.iterator();
-            while (it.hasNext()) {
+            long texts = 0;
+            while (it.hasNext() && (maxTexts <= 0 || texts < maxTexts)) {
                 chunk.add(it.next().text());
-                if (chunk.size() == LENS_TEXTS || !it.hasNext()) {
+                texts++;
+                if (chunk.size() == LENS_TEXTS || !it.hasNext() || texts == maxTexts) {
                     lens.add(session.tokenIds(chunk));
-                    texts += chunk.size();
                     chunk.clear();
-                    System.err.printf(Locale.ROOT, "explain-feature: query lens: %,d texts, %,d positions, %.1f s%n",
-                            texts, lens.positions(), (System.nanoTime() - start) / 1e9);
+                    read[0] = texts;
+                    progress.stepTo(texts);
                 }
             }
+            progress.done(String.format(Locale.ROOT, "; %,d token positions", lens.positions()));
             if (lens.positions() == 0) {
                 throw new IllegalArgumentException("the corpus " + corpus.files() + " has no tokens for the query "
                         + "lens to read");
@@ -212,6 +212,20 @@ public final class SynthesisRun {
             }
             return out;
         }
+    }
+
+    /**
+     * {@code spec} in f32, the dtype the Query Lens's Jacobian products are defined in (the issue's convention); a
+     * dtype given explicitly otherwise is said on stderr under {@code task}.
+     */
+    public static SessionSpec lensSpec(SessionSpec spec, String task) {
+        if (ComputeDtype.F32.id().equals(spec.dtype())) {
+            return spec;
+        }
+        if (!ComputeDtype.AUTO.equals(spec.dtype())) {
+            System.err.println(task + ": the query lens runs the model in f32, not " + spec.dtype());
+        }
+        return spec.withDtype(ComputeDtype.F32.id());
     }
 
     /** Streams {@code corpus} through {@code session} into {@code sink}; returns the records read. */
