@@ -20,12 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.toxiscope.common.HeadlessBrowser;
-import org.toxiscope.datasets.ColumnMapping;
-import org.toxiscope.datasets.Corpus;
-import org.toxiscope.datasets.RecordStream;
-import org.toxiscope.datasets.SampleCorpus;
-import org.toxiscope.features.demo.DemoAssets;
-import org.toxiscope.features.demo.DemoShape;
 
 /**
  * {@code toxiscope dashboard} on the demo model (made here, no shared fixtures) for a logreg bundle's features: the
@@ -51,19 +45,11 @@ class DashboardCommandTest {
 
     @BeforeAll
     static void demoModelAndBundle() throws Exception {
-        corpus = SampleCorpus.copyTo(dir.resolve("data"));
-        List<String> texts = new ArrayList<>();
-        try (RecordStream records = Corpus.of(corpus, ColumnMapping.defaults()).read()) {
-            records.forEach(r -> texts.add(r.text()));
-        }
-        DemoAssets assets = DemoAssets.ensure(dir.resolve("demo"), texts, DemoShape.DEMO);
-        model = assets.modelDir().toString();
-        sae = assets.saeDir().toString();
-        bundle = dir.resolve("logreg.tsc");
-        CliRunner.Run train = CliRunner.run("train", "--model", model, "--sae", sae, "--layer", "1", "--data",
-                corpus.toString(), "--method", "logreg", "--output", bundle.toString(), "--cache",
-                dir.resolve("cache").toString());
-        assertEquals(0, train.exit(), train.err());
+        DemoBundle demo = DemoBundle.make(dir);
+        model = demo.model();
+        sae = demo.sae();
+        corpus = demo.corpus();
+        bundle = demo.bundle();
     }
 
     @Test

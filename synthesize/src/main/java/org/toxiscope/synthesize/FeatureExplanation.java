@@ -48,9 +48,14 @@ public record FeatureExplanation(int layer, int feature, List<TokenScore> tokens
         return new FeatureExplanation(layer, feature, tokens, contexts, reading);
     }
 
-    /** One line: the signature tokens, then the best context when there is one. */
+    /** One line: the signature tokens, the Query Lens key and value tops when read, then the best context if any. */
     public String summary() {
-        String sig = tokens.stream().map(t -> "'" + t.token().strip() + "'").collect(Collectors.joining(" "));
-        return "tokens: " + sig + (contexts.isEmpty() ? "" : "; context: " + contexts.get(0).snippet());
+        return "tokens: " + quoted(tokens) + (queryLens == null ? "" : "; query lens key: "
+                + quoted(queryLens.key().top()) + "; query lens value: " + quoted(queryLens.value().top()))
+                + (contexts.isEmpty() ? "" : "; context: " + contexts.get(0).snippet());
+    }
+
+    private static String quoted(List<TokenScore> list) {
+        return list.stream().map(t -> "'" + t.token().strip() + "'").collect(Collectors.joining(" "));
     }
 }

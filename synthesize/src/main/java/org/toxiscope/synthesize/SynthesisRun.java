@@ -97,15 +97,26 @@ public final class SynthesisRun {
             for (Target t : todo) {
                 todoExplained.add(all.get(inventory.indexOf(t)));
             }
+            if (job.describe() != null && !job.random() && job.lensTexts() > 0 && !todo.isEmpty()) {
+                todoExplained = withQueryLens(session, explainer, todo, todoExplained, job);
+                // The report shows each target as its prompts explained it.
+                for (int i = 0; i < todo.size(); i++) {
+                    all.set(inventory.indexOf(todo.get(i)), todoExplained.get(i));
+                }
+            }
             try (InstructModel instruct = InstructModel.open(session, job.needsInstruct() ? job.instructModel() : null)) {
                 Responder responder = job.responseTokens() == null ? null
                         : new Responder(instruct.generator(), job.responseTokens());
                 Map<String, String> records = recordProvenance(provenance, classifier, job.coverage().seed());
                 Synthesizer synthesizer = new Synthesizer(source(session, instruct, job), new Verifier(session, bundle),
-                        responder, new Synthesizer.Settings(job.samplesPerFeature(), job.maxTries(), records));
+                        responder, new Synthesizer.Settings(job.samplesPerFeature(), job.maxTries(), records,
+                        job.random()));
                 // What a resume must match: the records' provenance, the generator, the targets and their budget.
                 Map<String, String> madeBy = new LinkedHashMap<>(new TreeMap<>(records));
                 madeBy.put("generator", job.generator());
+                if (job.random()) {
+                    madeBy.put("strategy", job.strategy());
+                }
                 madeBy.put("targets", todo.toString());
                 madeBy.put("samples per feature", Integer.toString(job.samplesPerFeature()));
                 madeBy.put("max tries", Integer.toString(job.maxTries()));
@@ -119,20 +130,43 @@ public final class SynthesisRun {
         }
     }
 
-    /** The coverage of {@code inventory} by {@code data} (named {@code dataName}), its report written to {@code output}. */
+    /**
+     * The coverage of {@code inventory} by {@code data} (named {@code dataName}), its report written to {@code output};
+     * with {@code synthesized} (a name per synthesis output, in figure order) the report also compares Cov against
+     * budget for natural sampling of the data and each synthesized set, at every set's size among the budgets.
+     */
     public static Coverage coverage(ModelChoice choice, List<Target> inventory, Corpus data, String dataName,
-                                    CoverageSettings settings, Path output) throws IOException {
+                                    Map<String, Path> synthesized, CoverageSettings settings, Path output)
+            throws IOException {
         FiringSets sets = new FiringSets(inventory);
+        Map<String, FiringSets> synthesizedSets = new LinkedHashMap<>();
         JsonObject provenance;
         try (FeatureSession session = FeatureSession.open(choice.spec(inventory), "the targets")) {
             scan("coverage", session, data, sets);
+            for (var e : synthesized.entrySet()) {
+                List<TextRecord> texts = SynthesisRecords.read(e.getValue()).texts(null);
+                System.err.printf("coverage: %s: %,d records of %s%n", e.getKey(), texts.size(), e.getValue());
+                synthesizedSets.put(e.getKey(), firing(session, inventory, texts));
+            }
             provenance = reportProvenance(ExtractionProvenance.of(session));
         }
         provenance.addProperty("data", dataName);
         provenance.addProperty("seed", settings.seed());
-        new CoverageReport(inventory, provenance, settings.weakBelow()).corpus("corpus", sets, SamplingCurve.of(sets,
-                SamplingCurve.defaultBudgets(sets.size()), SamplingCurve.seeds(settings.seed(), settings.curveSeeds())))
-                .write(output);
+        synthesized.forEach((name, file) -> provenance.addProperty(name, file.toString()));
+        int[] sizes = synthesizedSets.values().stream().mapToInt(FiringSets::size).toArray();
+        long[] seeds = SamplingCurve.seeds(settings.seed(), settings.curveSeeds());
+        SamplingCurve natural = SamplingCurve.of(sets, SamplingCurve.defaultBudgets(sets.size(), sizes), seeds);
+        CoverageReport report = new CoverageReport(inventory, provenance, settings.weakBelow())
+                .corpus("corpus", sets, natural);
+        if (!synthesizedSets.isEmpty()) {
+            report.budgetCurve("natural sampling", natural);
+            for (var e : synthesizedSets.entrySet()) {
+                FiringSets s = e.getValue();
+                report.synthesized(e.getKey(), s).budgetCurve(e.getKey(),
+                        SamplingCurve.of(s, SamplingCurve.defaultBudgets(s.size(), sizes), seeds));
+            }
+        }
+        report.write(output);
         return Coverage.of(sets, settings.weakBelow());
     }
 
@@ -228,6 +262,35 @@ public final class SynthesisRun {
         return spec.withDtype(ComputeDtype.F32.id());
     }
 
+    /**
+     * {@code explained} (of {@code todo}) with each one's Query Lens reading over the first {@code job.lensTexts()}
+     * seed-corpus texts, for describe's prompts; unchanged, said on stderr, without a seed corpus. The lens runs in
+     * f32: in the session itself when it is f32, else in an f32 session of its own, open only while the lens reads.
+     */
+    private static List<FeatureExplanation> withQueryLens(FeatureSession session, FeatureExplainer explainer,
+                                                          List<Target> todo, List<FeatureExplanation> explained,
+                                                          SynthesisJob job) throws IOException {
+        if (job.seedCorpus() == null) {
+            System.err.println("synthesize: no --seed-corpus, so describe's explanations have no Query Lens (it reads "
+                    + "corpus texts)");
+            return explained;
+        }
+        List<LensResult> readings;
+        SessionSpec f32 = lensSpec(session.spec(), "synthesize");
+        if (f32 == session.spec()) {
+            readings = queryLens("synthesize", session, todo, job.seedCorpus(), job.lensTexts());
+        } else {
+            try (FeatureSession lensSession = FeatureSession.open(f32, "the targets")) {
+                readings = queryLens("synthesize", lensSession, todo, job.seedCorpus(), job.lensTexts());
+            }
+        }
+        List<FeatureExplanation> out = new ArrayList<>(explained.size());
+        for (int i = 0; i < explained.size(); i++) {
+            out.add(explained.get(i).withQueryLens(explainer.reading(readings.get(i), job.signatureTokens())));
+        }
+        return out;
+    }
+
     /** Streams {@code corpus} through {@code session} into {@code sink}; returns the records read. */
     private static long scan(String task, FeatureSession session, Corpus corpus, CorpusPass.Sink sink)
             throws IOException {
@@ -265,10 +328,17 @@ public final class SynthesisRun {
     private static CandidateSource source(FeatureSession session, InstructModel instruct, SynthesisJob job)
             throws IOException {
         if (job.steer() != null) {
-            return new SteerGenerator(session, job.steer(), job.promptsFromCorpus()
+            SteerSettings steer = job.steer();
+            if (job.random()) {
+                // Random synthesis: the same prompts and sampling, steered by nothing.
+                steer = new SteerSettings(new double[] {0}, steer.unitNorm(), steer.generatedOnly(), steer.greedy(),
+                        steer.temperature(), steer.topP(), steer.topK(), steer.seed(), steer.maxNewTokens(),
+                        steer.batch());
+            }
+            return new SteerGenerator(session, steer, job.promptsFromCorpus()
                     ? corpusPrompts(session.tokenizer(), job.seedCorpus(), job.maxPrompts()) : SeedPrompt.TEMPLATES);
         }
-        return new DescribeGenerator(instruct.generator(), job.describe());
+        return new DescribeGenerator(instruct.generator(), job.describe(), job.random());
     }
 
     /** The first {@code max} non-empty texts of {@code corpus}, cut to {@link #PROMPT_TOKENS} tokens. */
@@ -318,6 +388,7 @@ public final class SynthesisRun {
         provenance.addProperty("classifier", classifier);
         provenance.addProperty("output", job.output().toString());
         provenance.addProperty("generator", job.generator());
+        provenance.addProperty("strategy", job.strategy());
         provenance.addProperty("samples_per_feature", job.samplesPerFeature());
         provenance.addProperty("max_tries", job.maxTries());
         provenance.addProperty("seed", job.coverage().seed());
