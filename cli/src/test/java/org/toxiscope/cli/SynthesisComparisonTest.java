@@ -11,12 +11,14 @@ import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.toxiscope.classify.FeatureRef;
+import org.toxiscope.common.HeadlessBrowser;
 import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.Corpus;
 import org.toxiscope.datasets.RecordStream;
@@ -31,7 +33,9 @@ import org.toxiscope.synthesize.Target;
  * The report's three-way comparison on the demo model: feature-driven and random synthesis ({@code --strategy
  * random}: the same generator and number of candidates per target, alpha 0, every candidate kept) for a logreg
  * bundle's features, then {@code synthesize coverage} with both outputs; every curve of its {@code cov_vs_budget}
- * figure is recomputed here from the records' texts (encoded in a session of the test's own) and the corpus.
+ * figure is recomputed here from the records' texts (encoded in a session of the test's own) and the corpus, and
+ * the page's figure is rendered in headless Chromium (screenshot in {@code target/chromium/}). Also: describe's
+ * explanations carry the Query Lens.
  */
 class SynthesisComparisonTest {
 
@@ -125,11 +129,18 @@ class SynthesisComparisonTest {
         int[] natural = gson.fromJson(curves.getAsJsonObject("natural sampling").get("budgets"), int[].class);
         for (String name : List.of("random synthesis", "feature-driven synthesis")) {
             int size = texts.get(name).size();
-            assertTrue(java.util.Arrays.stream(natural).anyMatch(b -> b == size), name + " size " + size);
+            assertTrue(Arrays.stream(natural).anyMatch(b -> b == size), name + " size " + size);
         }
-        String html = Files.readString(dir.resolve("cov.html"));
-        assertTrue(html.contains("Cov vs budget") && html.contains("random synthesis")
-                && html.contains("feature-driven synthesis"), "the comparison figure in the page");
+        try (HeadlessBrowser browser = HeadlessBrowser.start(1200, 900)) {
+            browser.open(dir.resolve("cov.html").toUri());
+            Object figure = browser.script("return Array.from(document.querySelectorAll('svg.chart > title'))"
+                    + ".filter(t => t.textContent === 'Cov vs budget').map(t => t.parentNode.textContent)[0] || '';");
+            for (String name : curves.keySet()) {
+                assertTrue(figure.toString().contains(name), name + " in the figure's legend: " + figure);
+            }
+            assertEquals(List.of(), browser.severeMessages());
+            browser.screenshot(Path.of("target", "chromium", "coverage-comparison.png"));
+        }
     }
 
     @Test

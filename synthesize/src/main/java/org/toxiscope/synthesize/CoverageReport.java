@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.toxiscope.common.AtomicWrite;
 import org.toxiscope.eval.BarChart;
+import org.toxiscope.eval.Html;
 import org.toxiscope.eval.LineChart;
 
 /**
@@ -265,7 +266,7 @@ public final class CoverageReport {
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Html.escape(s);
     }
 
     /** Writes the JSON to {@code json} and the page beside it ({@code .json} replaced by {@code .html}). */

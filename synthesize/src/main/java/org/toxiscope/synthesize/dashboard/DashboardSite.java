@@ -8,10 +8,12 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
@@ -81,7 +83,7 @@ public final class DashboardSite {
             return json.isJsonObject() && json.getAsJsonObject().has("format")
                     && FORMAT.equals(json.getAsJsonObject().get("format").getAsString());
         } catch (JsonParseException | IllegalStateException | UnsupportedOperationException
-                 | java.nio.charset.MalformedInputException e) {
+                 | MalformedInputException e) {
             return false;
         }
     }
@@ -183,7 +185,7 @@ public final class DashboardSite {
         for (float m : maxima) {
             counts[Math.min(n - 1, (int) (m / width))]++;
         }
-        List<String> labels = new java.util.ArrayList<>();
+        List<String> labels = new ArrayList<>();
         for (int b = 0; b < n; b++) {
             labels.add(String.format(Locale.ROOT, "%.3g", b * width));
         }
