@@ -69,6 +69,20 @@ final class SynthesizeCommand implements Callable<Integer> {
             description = "steer or describe (default ${DEFAULT-VALUE}).")
     String generator;
 
+    @Option(names = "--strategy", defaultValue = "feature", paramLabel = "feature|random",
+            description = {"feature: aim every candidate at its target and keep those that fire it (default); "
+                    + "random: the report's baseline at a matched budget, the same generator and --samples-per-feature "
+                    + "candidates per target, none aimed at it and all kept (steer: the same prompts at alpha 0; "
+                    + "describe: requests for randomly drawn safety categories)."})
+    String strategy;
+
+    @Option(names = "--lens-texts", defaultValue = "32", paramLabel = "N",
+            description = "describe: the first N --seed-corpus texts the Query Lens reads to add each target's key and "
+                    + "value tokens to its explanation; 0: no lens (default ${DEFAULT-VALUE}; minutes per target "
+                    + "on CPU for models of a billion parameters, and an f32 copy of the model while it reads when "
+                    + "the run is bf16).")
+    long lensTexts;
+
     @Option(names = "--samples-per-feature", defaultValue = "4", paramLabel = "N",
             description = "Kept examples wanted per target (default ${DEFAULT-VALUE}).")
     int samplesPerFeature;
@@ -193,8 +207,15 @@ final class SynthesizeCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--generator must be steer or describe, not '" + generator
                     + "'");
         }
+        boolean random = switch (strategy) {
+            case "feature" -> false;
+            case "random" -> true;
+            default -> throw new IllegalArgumentException("--strategy must be feature or random, not '" + strategy
+                    + "'");
+        };
         return new SynthesisJob(seedCorpus.isEmpty() ? null : dataset.texts(seedCorpus), steer, describe, fromCorpus,
-                maxPrompts, instructModel, responses ? responseTokens : null, contexts, signatureTokens,
+                maxPrompts, instructModel, responses ? responseTokens : null, contexts, signatureTokens, lensTexts,
+                random,
                 samplesPerFeature, maxTries != null ? maxTries : 8 * samplesPerFeature,
                 coverageOptions.settings(dataset.seed()), output, report,
                 OutputPolicy.of(resume, overwrite, Map.of()).existing());

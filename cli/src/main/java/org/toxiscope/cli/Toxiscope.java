@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             SynthesizeCommand.class,
             ExplainFeatureCommand.class,
+            DashboardCommand.class,
             GenerateCommand.class,
             SaeCommand.class,
         })

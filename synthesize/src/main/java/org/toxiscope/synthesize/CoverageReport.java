@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Map;
 import org.toxiscope.common.AtomicWrite;
 import org.toxiscope.eval.BarChart;
+import org.toxiscope.eval.Html;
 import org.toxiscope.eval.LineChart;
 
 /**
  * Coverage of a target inventory as JSON and as an HTML page in the eval style: the corpus's covered, missing and
  * weakly covered targets with its natural-sampling curve, and, for a synthesis run, {@code Cov} of the synthesized
  * set (overall and per generator) against natural sampling at the same budget and the corpus itself, with kept/tried
- * per target.
+ * per target; and, when given, Cov against budget for several sets on one figure (the report's Fig. 14: natural
+ * sampling, random synthesis, feature-driven synthesis), each set's Cov of b examples drawn from it at random.
  */
 public final class CoverageReport {
 
@@ -40,6 +42,7 @@ public final class CoverageReport {
     private final Map<String, FiringSets> synthesized = new LinkedHashMap<>();
     private List<TargetStats> stats;
     private List<FeatureExplanation> explanations;
+    private final Map<String, SamplingCurve> budgetCurves = new LinkedHashMap<>();
 
     public CoverageReport(List<Target> targets, JsonObject provenance, double weakBelow) {
         this.targets = List.copyOf(targets);
@@ -64,6 +67,12 @@ public final class CoverageReport {
     /** Kept and tried per target, in target order. */
     public CoverageReport targetStats(List<TargetStats> perTarget) {
         this.stats = List.copyOf(perTarget);
+        return this;
+    }
+
+    /** One set's Cov-vs-budget curve for the comparison figure, under {@code name}, in the order given. */
+    public CoverageReport budgetCurve(String name, SamplingCurve budgetCurve) {
+        budgetCurves.put(name, budgetCurve);
         return this;
     }
 
@@ -110,6 +119,19 @@ public final class CoverageReport {
                 s.add(e.getKey(), j);
             }
             o.add("synthesized", s);
+        }
+        if (!budgetCurves.isEmpty()) {
+            JsonObject curves = new JsonObject();
+            for (var e : budgetCurves.entrySet()) {
+                SamplingCurve c = e.getValue();
+                JsonObject j = new JsonObject();
+                j.add("budgets", GSON.toJsonTree(c.budgets()));
+                j.add("seeds", GSON.toJsonTree(c.seeds()));
+                j.add("cov", GSON.toJsonTree(c.cov()));
+                j.add("cov_mean", GSON.toJsonTree(c.mean()));
+                curves.add(e.getKey(), j);
+            }
+            o.add("cov_vs_budget", curves);
         }
         JsonArray per = new JsonArray();
         for (int t = 0; t < targets.size(); t++) {
@@ -207,6 +229,9 @@ public final class CoverageReport {
             }
             sb.append(chart.toSvg());
         }
+        if (!budgetCurves.isEmpty()) {
+            sb.append(comparisonChart().toSvg());
+        }
         sb.append("</div><h2>Targets</h2><table><tr><th class=\"l\">target</th><th>corpus support</th>")
                 .append("<th>kept</th><th>tried</th><th class=\"l\">explanation</th></tr>");
         for (int t = 0; t < targets.size(); t++) {
@@ -220,13 +245,28 @@ public final class CoverageReport {
         return sb.toString();
     }
 
+    /** The comparison figure: each set's mean Cov at each budget, its range over the seeds as error bars. */
+    private LineChart comparisonChart() {
+        LineChart chart = new LineChart("Cov vs budget", "examples", "Cov").logX().yRange(0, 1);
+        for (var e : budgetCurves.entrySet()) {
+            SamplingCurve c = e.getValue();
+            double[] x = new double[c.budgets().length];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = c.budgets()[j];
+            }
+            double[][] range = c.range();
+            chart.series(e.getKey(), x, c.mean(), range[0], range[1]);
+        }
+        return chart;
+    }
+
     private static void row(StringBuilder sb, String name, int examples, double cov) {
         sb.append("<tr><td class=\"l\">").append(escape(name)).append("</td><td>").append(examples)
                 .append("</td><td>").append(String.format(java.util.Locale.ROOT, "%.4f", cov)).append("</td></tr>");
     }
 
     private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return Html.escape(s);
     }
 
     /** Writes the JSON to {@code json} and the page beside it ({@code .json} replaced by {@code .html}). */

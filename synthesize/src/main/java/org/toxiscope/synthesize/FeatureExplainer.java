@@ -11,19 +11,20 @@ import org.toxiscope.classify.CorpusPass;
 import org.toxiscope.features.SparseVector;
 import org.toxiscope.features.extract.FeatureSession;
 import org.toxiscope.features.extract.TextFeatures;
+import org.toxiscope.features.extract.TokenCodes;
 import org.toxiscope.features.lens.LensResult;
 import org.toxiscope.features.model.QwenTokenizer;
 
 /**
  * Explains targets: the token signature is the top of {@code unembed(W_dec[:, f])} (logit lens of the raw decoder
  * direction); the contexts are the corpus examples with the largest max-pooled activation, cut to a window of
- * tokens around the argmax token. Feed corpus examples with {@link #add} (or as the sink of a full
- * {@link CorpusPass}), then read {@link #explain}.
+ * tokens around the argmax token (with every window token's activation when the pass carries per-token codes).
+ * Feed corpus examples with {@link #add} (or as the sink of a full {@link CorpusPass}), then read {@link #explain}.
  */
 public final class FeatureExplainer implements CorpusPass.Sink {
 
     /** Snippet half-width in tokens around the firing token. */
-    private static final int WINDOW = 12;
+    public static final int WINDOW = 12;
 
     private final FeatureSession session;
     private final List<Target> targets;
@@ -64,8 +65,11 @@ public final class FeatureExplainer implements CorpusPass.Sink {
             if (queue.size() == topContexts && queue.peek().activation() >= a) {
                 continue;
             }
-            queue.add(new FeatureExplanation.Context(id, snippet(session.tokenizer(), features.tokenIds(),
-                    v.positionOf(target.feature())), a));
+            int position = v.positionOf(target.feature());
+            TokenCodes codes = features.tokens() == null ? null : features.tokens().get(target.layer());
+            queue.add(new FeatureExplanation.Context(id, snippet(session.tokenizer(), features.tokenIds(), position),
+                    a, codes == null ? null : shaded(session.tokenizer(), features.tokenIds(), codes,
+                    target.feature(), position)));
             if (queue.size() > topContexts) {
                 queue.poll();
             }
@@ -180,6 +184,34 @@ public final class FeatureExplainer implements CorpusPass.Sink {
             heap[smallest] = tmp;
             i = smallest;
         }
+    }
+
+    /**
+     * The tokens of the snippet window around {@code position}, each with the feature's activation; a token's text is
+     * what it adds to the decoded prefix, so characters spread over several byte-level tokens stay whole (on the
+     * token that completes them).
+     */
+    static List<FeatureExplanation.TokenActivation> shaded(QwenTokenizer tokenizer, int[] ids, TokenCodes codes,
+                                                           int feature, int position) {
+        int from = Math.max(0, position - WINDOW);
+        int to = Math.min(Math.min(ids.length, codes.indices().length), position + WINDOW + 1);
+        List<FeatureExplanation.TokenActivation> out = new ArrayList<>(to - from);
+        String before = "";
+        for (int p = from; p < to; p++) {
+            String through = tokenizer.decode(Arrays.copyOfRange(ids, from, p + 1));
+            String text = through.startsWith(before) ? through.substring(before.length()) : tokenizer.token(ids[p]);
+            before = through;
+            float a = 0f;
+            int[] kept = codes.indices()[p];
+            for (int j = 0; j < kept.length; j++) {
+                if (kept[j] == feature) {
+                    a = codes.values()[p][j];
+                    break;
+                }
+            }
+            out.add(new FeatureExplanation.TokenActivation(text, a));
+        }
+        return out;
     }
 
     /** The tokens around {@code position}, the token itself marked {@code [[...]]}. */

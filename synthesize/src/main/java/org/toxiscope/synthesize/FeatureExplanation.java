@@ -16,8 +16,16 @@ public record FeatureExplanation(int layer, int feature, List<TokenScore> tokens
     public record TokenScore(int id, String token, float score) {
     }
 
-    /** One top-activating context: the record id, a snippet around the firing token, the pooled activation. */
-    public record Context(String id, String snippet, float activation) {
+    /**
+     * One top-activating context: the record id, a snippet around the firing token, the pooled activation and, when
+     * the corpus pass carried every token's codes, the window's tokens with the feature's activation at each
+     * ({@code null} otherwise).
+     */
+    public record Context(String id, String snippet, float activation, List<TokenActivation> tokens) {
+    }
+
+    /** One token of a context window: its text as decoded in place, the feature's activation there (0: not kept). */
+    public record TokenActivation(String text, float activation) {
     }
 
     /** One side of a lens: its highest-scoring tokens (descending) and its lowest-scoring ones (ascending). */
@@ -40,9 +48,14 @@ public record FeatureExplanation(int layer, int feature, List<TokenScore> tokens
         return new FeatureExplanation(layer, feature, tokens, contexts, reading);
     }
 
-    /** One line: the signature tokens, then the best context when there is one. */
+    /** One line: the signature tokens, the Query Lens key and value tops when read, then the best context if any. */
     public String summary() {
-        String sig = tokens.stream().map(t -> "'" + t.token().strip() + "'").collect(Collectors.joining(" "));
-        return "tokens: " + sig + (contexts.isEmpty() ? "" : "; context: " + contexts.get(0).snippet());
+        return "tokens: " + quoted(tokens) + (queryLens == null ? "" : "; query lens key: "
+                + quoted(queryLens.key().top()) + "; query lens value: " + quoted(queryLens.value().top()))
+                + (contexts.isEmpty() ? "" : "; context: " + contexts.get(0).snippet());
+    }
+
+    private static String quoted(List<TokenScore> list) {
+        return list.stream().map(t -> "'" + t.token().strip() + "'").collect(Collectors.joining(" "));
     }
 }

@@ -97,15 +97,26 @@ public final class SynthesisRun {
             for (Target t : todo) {
                 todoExplained.add(all.get(inventory.indexOf(t)));
             }
+            if (job.describe() != null && !job.random() && job.lensTexts() > 0 && !todo.isEmpty()) {
+                todoExplained = withQueryLens(session, explainer, todo, todoExplained, job);
+                // The report shows each target as its prompts explained it.
+                for (int i = 0; i < todo.size(); i++) {
+                    all.set(inventory.indexOf(todo.get(i)), todoExplained.get(i));
+                }
+            }
             try (InstructModel instruct = InstructModel.open(session, job.needsInstruct() ? job.instructModel() : null)) {
                 Responder responder = job.responseTokens() == null ? null
                         : new Responder(instruct.generator(), job.responseTokens());
                 Map<String, String> records = recordProvenance(provenance, classifier, job.coverage().seed());
                 Synthesizer synthesizer = new Synthesizer(source(session, instruct, job), new Verifier(session, bundle),
-                        responder, new Synthesizer.Settings(job.samplesPerFeature(), job.maxTries(), records));
+                        responder, new Synthesizer.Settings(job.samplesPerFeature(), job.maxTries(), records,
+                        job.random()));
                 // What a resume must match: the records' provenance, the generator, the targets and their budget.
                 Map<String, String> madeBy = new LinkedHashMap<>(new TreeMap<>(records));
                 madeBy.put("generator", job.generator());
+                if (job.random()) {
+                    madeBy.put("strategy", job.strategy());
+                }
                 madeBy.put("targets", todo.toString());
                 madeBy.put("samples per feature", Integer.toString(job.samplesPerFeature()));
                 madeBy.put("max tries", Integer.toString(job.maxTries()));
@@ -119,20 +130,43 @@ public final class SynthesisRun {
         }
     }
 
-    /** The coverage of {@code inventory} by {@code data} (named {@code dataName}), its report written to {@code output}. */
+    /**
+     * The coverage of {@code inventory} by {@code data} (named {@code dataName}), its report written to {@code output};
+     * with {@code synthesized} (a name per synthesis output, in figure order) the report also compares Cov against
+     * budget for natural sampling of the data and each synthesized set, at every set's size among the budgets.
+     */
     public static Coverage coverage(ModelChoice choice, List<Target> inventory, Corpus data, String dataName,
-                                    CoverageSettings settings, Path output) throws IOException {
+                                    Map<String, Path> synthesized, CoverageSettings settings, Path output)
+            throws IOException {
         FiringSets sets = new FiringSets(inventory);
+        Map<String, FiringSets> synthesizedSets = new LinkedHashMap<>();
         JsonObject provenance;
         try (FeatureSession session = FeatureSession.open(choice.spec(inventory), "the targets")) {
             scan("coverage", session, data, sets);
+            for (var e : synthesized.entrySet()) {
+                List<TextRecord> texts = SynthesisRecords.read(e.getValue()).texts(null);
+                System.err.printf("coverage: %s: %,d records of %s%n", e.getKey(), texts.size(), e.getValue());
+                synthesizedSets.put(e.getKey(), firing(session, inventory, texts));
+            }
             provenance = reportProvenance(ExtractionProvenance.of(session));
         }
         provenance.addProperty("data", dataName);
         provenance.addProperty("seed", settings.seed());
-        new CoverageReport(inventory, provenance, settings.weakBelow()).corpus("corpus", sets, SamplingCurve.of(sets,
-                SamplingCurve.defaultBudgets(sets.size()), SamplingCurve.seeds(settings.seed(), settings.curveSeeds())))
-                .write(output);
+        synthesized.forEach((name, file) -> provenance.addProperty(name, file.toString()));
+        int[] sizes = synthesizedSets.values().stream().mapToInt(FiringSets::size).toArray();
+        long[] seeds = SamplingCurve.seeds(settings.seed(), settings.curveSeeds());
+        SamplingCurve natural = SamplingCurve.of(sets, SamplingCurve.defaultBudgets(sets.size(), sizes), seeds);
+        CoverageReport report = new CoverageReport(inventory, provenance, settings.weakBelow())
+                .corpus("corpus", sets, natural);
+        if (!synthesizedSets.isEmpty()) {
+            report.budgetCurve("natural sampling", natural);
+            for (var e : synthesizedSets.entrySet()) {
+                FiringSets s = e.getValue();
+                report.synthesized(e.getKey(), s).budgetCurve(e.getKey(),
+                        SamplingCurve.of(s, SamplingCurve.defaultBudgets(s.size(), sizes), seeds));
+            }
+        }
+        report.write(output);
         return Coverage.of(sets, settings.weakBelow());
     }
 
@@ -146,14 +180,7 @@ public final class SynthesisRun {
         if (queryLens && corpus == null) {
             throw new IllegalArgumentException("--query-lens needs --corpus (the texts the lens reads)");
         }
-        SessionSpec spec = choice.spec(targets);
-        if (queryLens && !ComputeDtype.F32.id().equals(spec.dtype())) {
-            // The lens's Jacobian products are defined in f32 (issue's convention); only an explicit bf16 is news.
-            if (!ComputeDtype.AUTO.equals(spec.dtype())) {
-                System.err.println("explain-feature: --query-lens runs the model in f32, not " + spec.dtype());
-            }
-            spec = spec.withDtype(ComputeDtype.F32.id());
-        }
+        SessionSpec spec = queryLens ? lensSpec(choice.spec(targets), "explain-feature") : choice.spec(targets);
         try (FeatureSession session = FeatureSession.open(spec)) {
             for (Target t : targets) {
                 int dSae = session.sae(t.layer()).dSae();
@@ -170,7 +197,7 @@ public final class SynthesisRun {
             if (!queryLens) {
                 return explained;
             }
-            List<LensResult> readings = queryLens(session, targets, corpus);
+            List<LensResult> readings = queryLens("explain-feature", session, targets, corpus, 0);
             List<FeatureExplanation> out = new ArrayList<>(explained.size());
             for (int i = 0; i < explained.size(); i++) {
                 out.add(explained.get(i).withQueryLens(explainer.reading(readings.get(i), tokens)));
@@ -179,30 +206,36 @@ public final class SynthesisRun {
         }
     }
 
-    /** Each target read by the Query Lens over every text of {@code corpus}, progress on stderr. */
-    private static List<LensResult> queryLens(FeatureSession session, List<Target> targets, Corpus corpus)
-            throws IOException {
+    /**
+     * Each target read by the Query Lens over the first {@code maxTexts} texts of {@code corpus} (0: every text),
+     * progress on stderr under {@code task}; the session must run in f32 ({@link #lensSpec}).
+     */
+    public static List<LensResult> queryLens(String task, FeatureSession session, List<Target> targets,
+                                             Corpus corpus, long maxTexts) throws IOException {
         List<LensFeature> features = new ArrayList<>(targets.size());
         for (Target t : targets) {
             features.add(new LensFeature(t.layer(), session.direction(t.layer(), t.feature(), false),
                     session.sae(t.layer()).encoderRow(t.feature())));
         }
-        long texts = 0;
         try (QueryLens lens = new QueryLens(session.model().sublayers(), features, session.manager());
              RecordStream records = corpus.read()) {
-            RecordProgress progress = RecordProgress.toStderr("explain-feature: query lens", records::progress);
+            long[] read = new long[1];
+            RecordProgress progress = RecordProgress.toStderr(task + ": query lens",
+                    () -> maxTexts > 0 ? (double) read[0] / maxTexts : records.progress());
             List<String> chunk = new ArrayList<>(LENS_TEXTS);
             Iterator<TextRecord> it = records.iterator();
-            while (it.hasNext()) {
+            long texts = 0;
+            while (it.hasNext() && (maxTexts <= 0 || texts < maxTexts)) {
                 chunk.add(it.next().text());
-                if (chunk.size() == LENS_TEXTS || !it.hasNext()) {
+                texts++;
+                if (chunk.size() == LENS_TEXTS || !it.hasNext() || texts == maxTexts) {
                     lens.add(session.tokenIds(chunk));
-                    texts += chunk.size();
                     chunk.clear();
+                    read[0] = texts;
                     progress.stepTo(texts);
                 }
             }
-            progress.done(String.format(Locale.ROOT, "; %,d positions", lens.positions()));
+            progress.done(String.format(Locale.ROOT, "; %,d token positions", lens.positions()));
             if (lens.positions() == 0) {
                 throw new IllegalArgumentException("the corpus " + corpus.files() + " has no tokens for the query "
                         + "lens to read");
@@ -213,6 +246,49 @@ public final class SynthesisRun {
             }
             return out;
         }
+    }
+
+    /**
+     * {@code spec} in f32, the dtype the Query Lens's Jacobian products are defined in (the issue's convention); a
+     * dtype given explicitly otherwise is said on stderr under {@code task}.
+     */
+    public static SessionSpec lensSpec(SessionSpec spec, String task) {
+        if (ComputeDtype.F32.id().equals(spec.dtype())) {
+            return spec;
+        }
+        if (!ComputeDtype.AUTO.equals(spec.dtype())) {
+            System.err.println(task + ": the query lens runs the model in f32, not " + spec.dtype());
+        }
+        return spec.withDtype(ComputeDtype.F32.id());
+    }
+
+    /**
+     * {@code explained} (of {@code todo}) with each one's Query Lens reading over the first {@code job.lensTexts()}
+     * seed-corpus texts, for describe's prompts; unchanged, said on stderr, without a seed corpus. The lens runs in
+     * f32: in the session itself when it is f32, else in an f32 session of its own, open only while the lens reads.
+     */
+    private static List<FeatureExplanation> withQueryLens(FeatureSession session, FeatureExplainer explainer,
+                                                          List<Target> todo, List<FeatureExplanation> explained,
+                                                          SynthesisJob job) throws IOException {
+        if (job.seedCorpus() == null) {
+            System.err.println("synthesize: no --seed-corpus, so describe's explanations have no Query Lens (it reads "
+                    + "corpus texts)");
+            return explained;
+        }
+        List<LensResult> readings;
+        SessionSpec f32 = lensSpec(session.spec(), "synthesize");
+        if (f32 == session.spec()) {
+            readings = queryLens("synthesize", session, todo, job.seedCorpus(), job.lensTexts());
+        } else {
+            try (FeatureSession lensSession = FeatureSession.open(f32, "the targets")) {
+                readings = queryLens("synthesize", lensSession, todo, job.seedCorpus(), job.lensTexts());
+            }
+        }
+        List<FeatureExplanation> out = new ArrayList<>(explained.size());
+        for (int i = 0; i < explained.size(); i++) {
+            out.add(explained.get(i).withQueryLens(explainer.reading(readings.get(i), job.signatureTokens())));
+        }
+        return out;
     }
 
     /** Streams {@code corpus} through {@code session} into {@code sink}; returns the records read. */
@@ -269,10 +345,17 @@ public final class SynthesisRun {
     private static CandidateSource source(FeatureSession session, InstructModel instruct, SynthesisJob job)
             throws IOException {
         if (job.steer() != null) {
-            return new SteerGenerator(session, job.steer(), job.promptsFromCorpus()
+            SteerSettings steer = job.steer();
+            if (job.random()) {
+                // Random synthesis: the same prompts and sampling, steered by nothing.
+                steer = new SteerSettings(new double[] {0}, steer.unitNorm(), steer.generatedOnly(), steer.greedy(),
+                        steer.temperature(), steer.topP(), steer.topK(), steer.seed(), steer.maxNewTokens(),
+                        steer.batch());
+            }
+            return new SteerGenerator(session, steer, job.promptsFromCorpus()
                     ? corpusPrompts(session.tokenizer(), job.seedCorpus(), job.maxPrompts()) : SeedPrompt.TEMPLATES);
         }
-        return new DescribeGenerator(instruct.generator(), job.describe());
+        return new DescribeGenerator(instruct.generator(), job.describe(), job.random());
     }
 
     /** The first {@code max} non-empty texts of {@code corpus}, cut to {@link #PROMPT_TOKENS} tokens. */
@@ -322,6 +405,7 @@ public final class SynthesisRun {
         provenance.addProperty("classifier", classifier);
         provenance.addProperty("output", job.output().toString());
         provenance.addProperty("generator", job.generator());
+        provenance.addProperty("strategy", job.strategy());
         provenance.addProperty("samples_per_feature", job.samplesPerFeature());
         provenance.addProperty("max_tries", job.maxTries());
         provenance.addProperty("seed", job.coverage().seed());

@@ -13,7 +13,9 @@ import org.toxiscope.datasets.CorpusWriter;
  * its target) is labelled, optionally answered, and written as one record with id {@code L<layer>:f<feature>#<k>}.
  * Batches are deterministic, so a resumed run regenerates an unfinished target identically and skips the records
  * already written (record k of target t sits at output position t * samplesPerFeature + k): the output ends
- * byte-identical to an uninterrupted run.
+ * byte-identical to an uninterrupted run. With {@code keepAll} (random synthesis, which targets nothing) every
+ * candidate is kept unverified, so each target slot holds {@code samplesPerFeature} candidates: the budget of a
+ * feature-driven run that fills its targets.
  */
 public final class Synthesizer {
 
@@ -23,7 +25,14 @@ public final class Synthesizer {
             "label", "score", "lang", "attempt", "explanation", "model", "sae", "classifier", "seed", "settings");
 
     /** Provenance shared by every record: model, SAE, classifier and seed, by column name. */
-    public record Settings(int samplesPerFeature, int maxTriesPerFeature, Map<String, String> provenance) {
+    public record Settings(int samplesPerFeature, int maxTriesPerFeature, Map<String, String> provenance,
+                           boolean keepAll) {
+
+        /** Feature-driven: only candidates that fire their target are kept. */
+        public Settings(int samplesPerFeature, int maxTriesPerFeature, Map<String, String> provenance) {
+            this(samplesPerFeature, maxTriesPerFeature, provenance, false);
+        }
+
         public Settings {
             if (samplesPerFeature <= 0 || maxTriesPerFeature <= 0) {
                 throw new IllegalArgumentException("samples per feature and tries per feature must be > 0");
@@ -90,7 +99,7 @@ public final class Synthesizer {
             for (int i = 0; i < candidates.size() && kept + keep.size() < settings.samplesPerFeature()
                     && tried < settings.maxTriesPerFeature(); i++) {
                 tried++;
-                if (verdicts.get(i).fires()) {
+                if (settings.keepAll() || verdicts.get(i).fires()) {
                     keep.add(candidates.get(i));
                     keepVerdicts.add(verdicts.get(i));
                 }
@@ -119,7 +128,8 @@ public final class Synthesizer {
                 Integer.toString(target.layer()), Integer.toString(target.feature()), source.name(), c.style(),
                 Double.isNaN(c.alpha()) ? null : Double.toString(c.alpha()), Float.toString(v.activation()),
                 Integer.toString(v.position()), v.label(), Double.toString(v.score()), c.lang(),
-                Integer.toString(c.attempt()), explanation.summary(), p.get("model"), p.get("sae"),
+                Integer.toString(c.attempt()), settings.keepAll() ? null : explanation.summary(), p.get("model"),
+                p.get("sae"),
                 p.get("classifier"), p.get("seed"), generatorSettings.toString());
     }
 }

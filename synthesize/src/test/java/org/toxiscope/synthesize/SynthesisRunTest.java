@@ -58,7 +58,8 @@ class SynthesisRunTest {
 
     private SynthesisJob job(Corpus seedCorpus) {
         return new SynthesisJob(seedCorpus, new SteerSettings(new double[] {5, 20, 100}, false, false, false, 0.8, 0.95,
-                0, 42, 6, 4), null, false, 0, null, null, 2, 3, 1, 24, new CoverageSettings(WEAK_BELOW, 2, 42),
+                0, 42, 6, 4), null, false, 0, null, null, 2, 3, 0, false, 1, 24,
+                new CoverageSettings(WEAK_BELOW, 2, 42),
                 dir.resolve("synth.jsonl"), null, OutputPolicy.Existing.REFUSE);
     }
 
