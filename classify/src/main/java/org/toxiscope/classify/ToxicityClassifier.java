@@ -20,30 +20,27 @@ public final class ToxicityClassifier implements AutoCloseable {
 
     /**
      * Where the bundle's model and SAE now live (null: as recorded), the device and dtype ({@code auto}: the
-     * bundle's), the padded tokens per forward batch, and whether to load the whole model (generation, logit lens).
+     * bundle's), the token limit (null: the bundle's; another is refused), the padded tokens per forward batch, and
+     * whether to load the whole model (for generation and the logit lens).
      */
-    public record Options(String model, String sae, String device, String dtype, int batchTokens,
+    public record Options(String model, String sae, String device, String dtype, Integer maxTokens, int batchTokens,
                           boolean wholeModel) {
 
         /** The bundle's own model and SAE on the CPU, in the bundle's dtype, default batching, blocks up to the SAEs. */
         public static Options defaults() {
-            return new Options(null, null, "cpu", ComputeDtype.AUTO, SessionSpec.DEFAULT_BATCH_TOKENS, false);
+            return new Options(null, null, "cpu", ComputeDtype.AUTO, null, SessionSpec.DEFAULT_BATCH_TOKENS, false);
         }
 
         public Options withModel(String otherModel, String otherSae) {
-            return new Options(otherModel, otherSae, device, dtype, batchTokens, wholeModel);
+            return new Options(otherModel, otherSae, device, dtype, maxTokens, batchTokens, wholeModel);
         }
 
         public Options withRuntime(String otherDevice, String otherDtype) {
-            return new Options(model, sae, otherDevice, otherDtype, batchTokens, wholeModel);
-        }
-
-        public Options withBatchTokens(int tokens) {
-            return new Options(model, sae, device, dtype, tokens, wholeModel);
+            return new Options(model, sae, otherDevice, otherDtype, maxTokens, batchTokens, wholeModel);
         }
 
         public Options withWholeModel() {
-            return new Options(model, sae, device, dtype, batchTokens, true);
+            return new Options(model, sae, device, dtype, maxTokens, batchTokens, true);
         }
     }
 
@@ -97,7 +94,7 @@ public final class ToxicityClassifier implements AutoCloseable {
         ClassifierBundle loaded = ClassifierBundle.load(bundle);
         String id = bundle.getFileName() + "@" + Digests.sha256(bundle).substring(0, 12);
         return new ToxicityClassifier(BundleSession.open(loaded, options.model(), options.sae(), options.device(),
-                options.dtype(), null, options.batchTokens(), options.wholeModel()), id);
+                options.dtype(), options.maxTokens(), options.batchTokens(), options.wholeModel()), id);
     }
 
     /** The bundle's file name and the first 12 hex digits of its sha256. */

@@ -60,6 +60,7 @@ public final class ScoreServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Javalin app;
     private volatile boolean draining;
+    private boolean stopped;
     private volatile ToxicityClassifier classifier;
     private volatile Batcher batcher;
     private volatile Explorer explorer;
@@ -382,7 +383,11 @@ public final class ScoreServer implements AutoCloseable {
 
     /** Stops accepting (closes the listening socket; requests on open connections get 503), waits for those in flight, stops the batcher and the HTTP server. */
     @Override
-    public void close() throws InterruptedException {
+    public synchronized void close() throws InterruptedException {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
         draining = true;
         for (Connector c : app.jettyServer().server().getConnectors()) {
             if (c instanceof NetworkConnector network) {
