@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.toxiscope.classify.ToxicityClassifier.Scores;
 
 /**
@@ -57,7 +58,8 @@ final class Batcher implements AutoCloseable {
     private final Thread worker;
     private volatile boolean closed;
     /** A job taken from the queue that did not fit the batch before; it opens the next one. */
-    private volatile Job carry;
+    private Job carry;
+    private final AtomicInteger pending = new AtomicInteger();
 
     Batcher(Scorer scorer, TokenCounter counter, ServeSettings settings, Metrics metrics) {
         this.scorer = scorer;
@@ -72,9 +74,9 @@ final class Batcher implements AutoCloseable {
         worker.start();
     }
 
-    /** Requests waiting for a batch (admitted, not yet running). */
+    /** Requests waiting for a batch (admitted, their batch not yet running). */
     long depth() {
-        return waiting.size() + (carry != null ? 1 : 0);
+        return pending.get();
     }
 
     /** The texts' scores, in order, once their batch ran; 429 when the queue is full, 504 past the deadline. */
@@ -91,6 +93,7 @@ final class Batcher implements AutoCloseable {
             tokens += Math.max(1, counter.tokens(t));
         }
         Job job = new Job(texts, tokens, explain, timeoutMs);
+        pending.incrementAndGet();
         waiting.add(job);
         try {
             return job.result.get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -150,6 +153,7 @@ final class Batcher implements AutoCloseable {
     }
 
     private void run(List<Job> jobs) {
+        pending.addAndGet(-jobs.size());
         List<Job> live = new ArrayList<>();
         long now = System.nanoTime();
         for (Job j : jobs) {

@@ -229,7 +229,7 @@ final class Explorer {
      */
     void generate(RequestBody body, Context ctx) throws IOException {
         String prompt = body.string("prompt");
-        int maxTokens = body.integer("max_tokens", 32, 1, limits.maxNewTokens());
+        int maxTokens = body.integer("max_tokens", Math.min(32, limits.maxNewTokens()), 1, limits.maxNewTokens());
         double temperature = body.number("temperature", 0);
         if (temperature < 0) {
             throw ApiException.badRequest("field 'temperature' must be >= 0 (0: greedy), not " + temperature);
