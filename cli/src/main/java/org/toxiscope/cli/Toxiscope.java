@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             LabelCommand.class,
             PredictCommand.class,
+            ServeCommand.class,
             EvalCommand.class,
             SynthesizeCommand.class,
             ExplainFeatureCommand.class,

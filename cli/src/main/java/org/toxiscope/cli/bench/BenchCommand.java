@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Speed and memory benchmarks; each subcommand prints its figures to stdout.",
         subcommands = {BenchForwardCommand.class, BenchDataCommand.class, BenchEvalCommand.class,
             BenchQwen35Command.class, BenchSynthCommand.class, BenchFeaturesCommand.class,
-            BenchLabelCommand.class, BenchQueryLensCommand.class},
+            BenchLabelCommand.class, BenchQueryLensCommand.class, BenchServeCommand.class},
         footer = {"", "Example:", "  toxiscope bench forward --batch 4 --seq 128"})
 public final class BenchCommand implements Runnable {
 
