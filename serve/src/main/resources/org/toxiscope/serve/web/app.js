@@ -5,6 +5,8 @@
   const MAX_DEFAULT_FEATURES = 10;
   const LENS_TOKENS = 5;
   const TOP_AT_TOKEN = 5;
+  // Every active feature of a token (a top-k SAE code has at most k, and the route allows 256), so absent means 0.
+  const ALL_ACTIVE = 256;
   let info = null;
   // "layer:feature" -> Promise of its logit-lens tokens, so a hovered feature is asked for once.
   const lens = new Map();
@@ -226,7 +228,7 @@
     $('encode-score').replaceChildren(box);
   }
 
-  // Activation of each picked feature at each position: 0 where the feature is not among the token's top features.
+  // Activation of each picked feature at each position: 0 where the feature is not active there.
   function activations(features, picked) {
     const n = features.tokens.length;
     const out = picked.map(() => new Float64Array(n));
@@ -291,7 +293,7 @@
       const chosen = chosenFeatures();
       const layers = chosen ? [chosen[0].layer] : info.layers;
       const [score, features] = await Promise.all([call('/v1/score', { texts: [text], explain: true }),
-        call('/v1/features', { text, layers })]);
+        call('/v1/features', { text, layers, k: ALL_ACTIVE })]);
       const result = score.results[0];
       renderScore(result);
       renderTokens(features, chosen || defaultFeatures(result));
