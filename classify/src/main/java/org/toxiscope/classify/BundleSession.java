@@ -33,9 +33,19 @@ public final class BundleSession implements AutoCloseable {
      */
     public static BundleSession open(ClassifierBundle bundle, String model, String sae, String device, String dtype,
                                      Integer maxTokens, int batchTokens) throws IOException {
+        return open(bundle, model, sae, device, dtype, maxTokens, batchTokens, false);
+    }
+
+    /**
+     * {@link #open(ClassifierBundle, String, String, String, String, Integer, int)} with, when {@code wholeModel}, all
+     * blocks and the head loaded (for generation and the logit lens); features still stop at the deepest layer.
+     */
+    public static BundleSession open(ClassifierBundle bundle, String model, String sae, String device, String dtype,
+                                     Integer maxTokens, int batchTokens, boolean wholeModel) throws IOException {
         SessionSpec recorded = bundle.sessionSpec(model, sae, dtype);
         SessionSpec spec = recorded.withDevice(device).withExtraction(recorded.pooling(),
                 maxTokens != null ? maxTokens : recorded.maxTokens(), batchTokens, recorded.maxBatch());
+        spec = wholeModel ? spec.withWholeModel() : spec;
         // the layers are the bundle's, so an SAE that lacks one names the bundle rather than a --layer never passed
         FeatureSession session = FeatureSession.open(spec, bundle.origin());
         try {

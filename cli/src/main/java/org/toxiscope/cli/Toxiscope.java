@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             DiscoverCommand.class,
             TrainCommand.class,
             LabelCommand.class,
+            ServeCommand.class,
             EvalCommand.class,
             SynthesizeCommand.class,
             ExplainFeatureCommand.class,

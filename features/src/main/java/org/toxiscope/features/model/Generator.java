@@ -40,9 +40,23 @@ public final class Generator {
         }
     }
 
+    /** Takes each new token as soon as it is chosen, before the next step runs. */
+    public interface TokenSink {
+        void token(int row, int index, int token);
+    }
+
     /** The new tokens of each prompt (at most {@code maxNewTokens}, fewer where end-of-text came first). */
     public int[][] generate(NDManager manager, int[][] prompts, int maxNewTokens, Sampling sampling, Steering steering,
                             boolean stopAtEos) {
+        return generate(manager, prompts, maxNewTokens, sampling, steering, stopAtEos, (row, index, token) -> { });
+    }
+
+    /**
+     * {@link #generate(NDManager, int[][], int, Sampling, Steering, boolean)}, handing {@code sink} every new token
+     * of every row as it comes (for streaming); an exception of the sink ends the generation.
+     */
+    public int[][] generate(NDManager manager, int[][] prompts, int maxNewTokens, Sampling sampling, Steering steering,
+                            boolean stopAtEos, TokenSink sink) {
         checkLength(model.config(), prompts, maxNewTokens, "max new tokens");
         int batch = prompts.length;
         int vocab = model.config().vocabSize();
@@ -69,6 +83,7 @@ public final class Generator {
                         if (produced[b] == out[b].length) {
                             out[b] = Arrays.copyOf(out[b], (int) Math.min(maxNewTokens, 2L * out[b].length));
                         }
+                        sink.token(b, produced[b], token);
                         out[b][produced[b]++] = token;
                         done[b] = stopAtEos && token == eos;
                     }
