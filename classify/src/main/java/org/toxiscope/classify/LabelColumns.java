@@ -2,8 +2,11 @@ package org.toxiscope.classify;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.toxiscope.datasets.ColumnType;
 
 /**
  * The columns {@code label} appends to every input row, wherever it runs: {@code toxic_score} (in [0, 1]),
@@ -13,13 +16,37 @@ import java.util.Locale;
  */
 public record LabelColumns(List<String> names, List<Kind> kinds, List<String> renamed) {
 
-    /** What a column holds, as {@link #values} gives it: score (Double), 0/1 decision (Integer), top_features (String). */
-    public enum Kind { SCORE, DECISION, EXPLANATION }
+    /**
+     * What a column holds, as {@link #values} gives it: score (Double), 0/1 decision (Integer), top_features (String),
+     * and its type in typed outputs (Parquet): DOUBLE, INTEGER, and a list of the features' texts.
+     */
+    public enum Kind {
+        SCORE(ColumnType.DOUBLE), DECISION(ColumnType.INTEGER), EXPLANATION(ColumnType.TEXT_LIST);
+
+        private final ColumnType type;
+
+        Kind(ColumnType type) {
+            this.type = type;
+        }
+
+        public ColumnType type() {
+            return type;
+        }
+    }
 
     public LabelColumns {
         names = List.copyOf(names);
         kinds = List.copyOf(kinds);
         renamed = List.copyOf(renamed);
+    }
+
+    /** The appended columns' types in typed outputs, by name. */
+    public Map<String, ColumnType> types() {
+        Map<String, ColumnType> out = new LinkedHashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.put(names.get(i), kinds.get(i).type());
+        }
+        return out;
     }
 
     /** The appended columns for {@code labelNames} (primary first) next to an input with {@code inputColumns}. */

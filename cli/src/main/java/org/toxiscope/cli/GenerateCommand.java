@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.toxiscope.features.io.HfCache;
+import org.toxiscope.common.HfCache;
 import org.toxiscope.features.model.ComputeDtype;
 import org.toxiscope.features.model.Generator;
 import org.toxiscope.features.model.LanguageModel;
@@ -21,10 +21,10 @@ import org.toxiscope.features.model.Steering;
 import org.toxiscope.features.sae.FeatureSteer;
 import org.toxiscope.features.sae.SaeResolver;
 import org.toxiscope.features.sae.TopKSae;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code toxiscope generate}: continues prompts (greedy or sampled), optionally steered by SAE decoder directions. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,

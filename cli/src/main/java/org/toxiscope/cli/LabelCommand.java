@@ -149,7 +149,8 @@ final class LabelCommand implements Callable<Integer> {
             madeBy.put("columns", "with raw scores");
         }
         madeBy.putAll(corpus.describe());
-        writer = CorpusWriter.open(output, outColumns, OutputPolicy.of(resume, overwrite, madeBy));
+        writer = CorpusWriter.open(output, outColumns, CorpusWriter.types(first, names.types()),
+                OutputPolicy.of(resume, overwrite, madeBy));
         hint.add(writer);
         if (writer.doneCount() > 0) {
             System.err.printf("label: resuming after %,d records already written%n", writer.doneCount());

@@ -2,8 +2,8 @@ package org.toxiscope.cli;
 
 import java.io.IOException;
 import java.util.List;
+import org.toxiscope.common.HfCache;
 import org.toxiscope.features.extract.LayerSelection;
-import org.toxiscope.features.io.HfCache;
 import org.toxiscope.features.sae.SaeResolver;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;

@@ -49,6 +49,12 @@ final class ChildCli {
      */
     static Result run(Path folder, String xmx, Duration bound, String... args) throws IOException,
             InterruptedException {
+        return run(folder, xmx, bound, Map.of(), args);
+    }
+
+    /** As {@link #run(Path, String, Duration, String...)} with {@code environment} added to the child's. */
+    static Result run(Path folder, String xmx, Duration bound, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         Path home = Files.createDirectories(folder.resolve(".home"));
         Path tmp = Files.createDirectories(folder.resolve(".tmp"));
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
@@ -64,6 +70,7 @@ final class ChildCli {
         env.put("TMPDIR", tmp.toString());
         env.remove("XDG_CACHE_HOME");
         env.remove("TOXISCOPE_DEBUG");
+        env.putAll(environment);
         long start = System.nanoTime();
         Process p = pb.start();
         p.getOutputStream().close();

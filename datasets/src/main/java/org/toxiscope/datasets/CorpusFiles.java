@@ -12,8 +12,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.toxiscope.common.HfCache;
 
-/** Expands corpus inputs (files, folders, globs) into the sorted list of files they name, each with its layout. */
+/**
+ * Expands corpus inputs (files, folders, globs, Hugging Face dataset ids in the local cache: {@link HfDataset}) into
+ * the sorted list of files they name, each with its layout.
+ */
 public final class CorpusFiles {
 
     private CorpusFiles() {
@@ -50,6 +54,10 @@ public final class CorpusFiles {
             }
             return files;
         }
+        if (HfDataset.looksLikeId(input)) {
+            List<String> looked = new ArrayList<>(List.of("the path " + path.toAbsolutePath()));
+            return HfDataset.resolve(input, HfCache.fromEnvironment(), looked);
+        }
         throw new DatasetException(input, 0, null, "no such file or folder");
     }
 
@@ -68,7 +76,8 @@ public final class CorpusFiles {
         return root.toString().isEmpty() ? Path.of(".") : root;
     }
 
-    private static List<CorpusFile> walk(Path root, Predicate<Path> wanted) {
+    /** The files under {@code root} that {@code wanted} takes, hidden ones left out, sorted by relative name. */
+    static List<CorpusFile> walk(Path root, Predicate<Path> wanted) {
         try (Stream<Path> paths = Files.walk(root)) {
             return paths.filter(Files::isRegularFile)
                     .filter(p -> !hidden(root.relativize(p)))

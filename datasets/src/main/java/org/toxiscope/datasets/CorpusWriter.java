@@ -19,9 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -56,6 +54,7 @@ public final class CorpusWriter implements AutoCloseable {
     private final Format format;
     private final Compression compression;
     private final List<String> columns;
+    private final Map<String, ColumnType> types;
     private final RowEncoder encoder;
     private final Path partial;
     private final Path positions;
@@ -75,7 +74,8 @@ public final class CorpusWriter implements AutoCloseable {
     private boolean committed;
     private boolean frozen;
 
-    private CorpusWriter(Path target, List<String> columns, OutputPolicy policy) throws IOException {
+    private CorpusWriter(Path target, List<String> columns, Map<String, ColumnType> types, OutputPolicy policy)
+            throws IOException {
         this.target = target.toAbsolutePath();
         String name = this.target.getFileName().toString();
         this.format = Format.ofName(name);
@@ -88,6 +88,7 @@ public final class CorpusWriter implements AutoCloseable {
             throw new IllegalArgumentException(target + ": Parquet compresses inside the file; drop " + compression.extension());
         }
         this.columns = List.copyOf(columns);
+        this.types = Map.copyOf(types);
         this.encoder = RowEncoder.of(format);
         this.partial = this.target.resolveSibling(name + ".partial");
         this.positions = this.target.resolveSibling(name + ".partial.pos");
@@ -127,7 +128,16 @@ public final class CorpusWriter implements AutoCloseable {
 
     /** An output at {@code target} that treats an earlier run's partial as {@code policy} says. */
     public static CorpusWriter open(Path target, List<String> columns, OutputPolicy policy) throws IOException {
-        return new CorpusWriter(target, columns, policy);
+        return open(target, columns, Map.of(), policy);
+    }
+
+    /**
+     * As {@link #open(Path, List, OutputPolicy)}, {@code types} giving columns their type where the format keeps
+     * types (Parquet); a column without one gets the type its values read as ({@link TypedParquet}).
+     */
+    public static CorpusWriter open(Path target, List<String> columns, Map<String, ColumnType> types,
+                                    OutputPolicy policy) throws IOException {
+        return new CorpusWriter(target, columns, types, policy);
     }
 
     /** A one-off output at {@code target} ({@link OutputPolicy#overwrite()}): any partial an earlier run left goes. */
@@ -144,6 +154,13 @@ public final class CorpusWriter implements AutoCloseable {
             }
             out.add(a);
         }
+        return out;
+    }
+
+    /** The column types for records like {@code first}: its input columns' types, then the {@code appended} ones. */
+    public static Map<String, ColumnType> types(TextRecord first, Map<String, ColumnType> appended) {
+        Map<String, ColumnType> out = new LinkedHashMap<>(first.types());
+        out.putAll(appended);
         return out;
     }
 
@@ -422,18 +439,8 @@ public final class CorpusWriter implements AutoCloseable {
     }
 
     private void toParquet(Path out) throws IOException {
-        StringJoiner types = new StringJoiner(", ", "{", "}");
-        StringJoiner empty = new StringJoiner(", ");
-        for (String c : columns) {
-            types.add(DuckDb.literal(c) + ": 'VARCHAR'");
-            empty.add("CAST(NULL AS VARCHAR) AS \"" + c.replace("\"", "\"\"") + "\"");
-        }
-        String source = written == 0 ? "SELECT " + empty + " WHERE false"
-                : "SELECT * FROM read_json(" + DuckDb.fileLiteral(partial)
-                        + ", format = 'newline_delimited', columns = " + types + ")";
-        try (Connection c = DuckDb.connect(); Statement s = c.createStatement()) {
-            s.execute("SET threads = 1");
-            s.execute("COPY (" + source + ") TO " + DuckDb.literal(out.toString()) + " (FORMAT parquet)");
+        try {
+            TypedParquet.write(partial, written, columns, types, out);
         } catch (SQLException e) {
             throw new IOException("cannot write Parquet " + target + ": " + e.getMessage(), e);
         }

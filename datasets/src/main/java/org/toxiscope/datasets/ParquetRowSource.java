@@ -4,20 +4,22 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 
 /**
  * Parquet rows through an in-process DuckDB (its Parquet reader is built in, no network), streamed in file order;
- * every column becomes its string form, a struct, list or map its JSON text (named in the row's {@code nested}), nulls
- * are left out, "line" is the 1-based row number.
+ * every column becomes its string form (integers and doubles their number, booleans true/false), a struct, list or
+ * map its JSON text (named in the row's {@code nested}), nulls are left out, "line" is the 1-based row number; the
+ * schema's types and the row count in the file's metadata are kept for typed outputs and progress.
  */
 final class ParquetRowSource implements RowSource {
 
@@ -26,6 +28,8 @@ final class ParquetRowSource implements RowSource {
     private final ResultSet rows;
     private final List<String> header;
     private final Set<String> nested;
+    private final Map<String, ColumnType> types;
+    private final long rowCount;
     private long rowNo;
 
     ParquetRowSource(Path file) throws IOException {
@@ -35,14 +39,16 @@ final class ParquetRowSource implements RowSource {
             String source = "FROM read_parquet(" + DuckDb.fileLiteral(file) + ")";
             List<String> names = new ArrayList<>();
             Set<String> nestedNames = new HashSet<>();
+            Map<String, ColumnType> schema = new LinkedHashMap<>();
             StringJoiner select = new StringJoiner(", ");
-            try (ResultSet shape = statement.executeQuery("SELECT * " + source + " LIMIT 0")) {
-                ResultSetMetaData meta = shape.getMetaData();
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    String name = meta.getColumnName(i);
+            try (ResultSet shape = statement.executeQuery("DESCRIBE SELECT * " + source)) {
+                while (shape.next()) {
+                    String name = shape.getString("column_name");
+                    String type = shape.getString("column_type");
                     String quoted = "\"" + name.replace("\"", "\"\"") + "\"";
                     names.add(name);
-                    if (isNested(meta.getColumnTypeName(i))) {
+                    schema.put(name, new ColumnType(type));
+                    if (isNested(type)) {
                         nestedNames.add(name);
                         select.add("CAST(to_json(" + quoted + ") AS VARCHAR) AS " + quoted);
                     } else {
@@ -52,6 +58,12 @@ final class ParquetRowSource implements RowSource {
             }
             header = List.copyOf(names);
             nested = Set.copyOf(nestedNames);
+            types = Collections.unmodifiableMap(schema);
+            try (ResultSet count = statement.executeQuery("SELECT sum(num_rows) FROM parquet_file_metadata("
+                    + DuckDb.fileLiteral(file) + ")")) {
+                count.next();
+                rowCount = count.getLong(1);
+            }
             rows = statement.executeQuery(names.isEmpty() ? "SELECT * " + source : "SELECT " + select + " " + source);
         } catch (SQLException e) {
             throw new IOException("cannot read Parquet: " + e.getMessage(), e);
@@ -66,6 +78,16 @@ final class ParquetRowSource implements RowSource {
     @Override
     public List<String> header() {
         return header;
+    }
+
+    @Override
+    public Map<String, ColumnType> types() {
+        return types;
+    }
+
+    @Override
+    public double rowsRead() {
+        return rowCount == 0 ? 1 : Math.min(1.0, (double) rowNo / rowCount);
     }
 
     @Override

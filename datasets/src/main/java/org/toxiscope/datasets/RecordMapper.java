@@ -23,6 +23,7 @@ final class RecordMapper {
     private final CorpusFile file;
     private final ColumnMapping mapping;
     private final LabelParser labels;
+    private final Map<String, ColumnType> types;
     private String textColumn;
     private List<String> labelColumns;
     private String langColumn;
@@ -31,10 +32,11 @@ final class RecordMapper {
     private final Map<String, FieldPath> paths = new HashMap<>();
     private long recordNo;
 
-    RecordMapper(CorpusFile file, ColumnMapping mapping, List<String> header) {
+    RecordMapper(CorpusFile file, ColumnMapping mapping, List<String> header, Map<String, ColumnType> types) {
         this.file = file;
         this.mapping = mapping;
         this.labels = mapping.labelParser();
+        this.types = types;
         if (header != null) {
             resolve(header, true);
         }
@@ -130,7 +132,7 @@ final class RecordMapper {
             throw new DatasetException(file.display(), row.line(), textColumn, "empty text");
         }
         return new TextRecord(id(row), text, lang(row), labelValues, Collections.unmodifiableMap(fields),
-                file.display(), row.line(), row.nested());
+                file.display(), row.line(), row.nested(), types);
     }
 
     private FieldPath path(String column) {

@@ -27,6 +27,7 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
     private final long totalBytes;
     private int fileIndex;
     private CorpusFile file;
+    private long fileSize;
     private RowSource source;
     private RecordMapper mapper;
     private TextRecord pending;
@@ -92,13 +93,14 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
             return false;
         }
         file = files.get(fileIndex++);
+        fileSize = file.path().toFile().length();
         lastLine = 0;
         try {
             source = RowSource.open(file, mapping.columns(), in -> counting = new CountingInputStream(in));
         } catch (IOException e) {
             throw new DatasetException(file.display(), 0, null, readProblem(e));
         }
-        mapper = new RecordMapper(file, mapping, source.header());
+        mapper = new RecordMapper(file, mapping, source.header(), source.types());
         return true;
     }
 
@@ -119,10 +121,15 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
         return "compressed data cannot be read" + where + " " + kind + (detail == null ? "" : ": " + detail);
     }
 
-    /** The share of input bytes (compressed, as stored) read so far, in [0,1]; Parquet files count once finished. */
+    /**
+     * The share of the input read so far, in [0,1]: bytes as stored (compressed) for text files, a Parquet file's
+     * bytes in proportion to its rows read (its row count is in its metadata).
+     */
     public double progress() {
-        long current = counting == null ? 0 : counting.count();
-        return totalBytes == 0 ? 1 : Math.min(1.0, (double) (finishedBytes + current) / totalBytes);
+        double rows = source == null ? Double.NaN : source.rowsRead();
+        double current = !Double.isNaN(rows) ? rows * fileSize
+                : counting == null ? 0 : counting.count();
+        return totalBytes == 0 ? 1 : Math.min(1.0, (finishedBytes + current) / totalBytes);
     }
 
     @Override
@@ -185,7 +192,7 @@ public final class RecordStream implements Iterator<TextRecord>, Iterable<TextRe
             } finally {
                 source = null;
                 counting = null;
-                finishedBytes += file.path().toFile().length();
+                finishedBytes += fileSize;
             }
         }
     }

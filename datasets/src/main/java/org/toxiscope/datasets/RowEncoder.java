@@ -23,7 +23,7 @@ interface RowEncoder {
             case CSV -> new CsvRowEncoder(',');
             case TSV -> new CsvRowEncoder('\t');
             case JSONL -> new JsonlRowEncoder(true);
-            // Parquet is assembled at commit from an all-string JSON Lines partial
+            // Parquet is assembled at commit, typed, from a JSON Lines partial of strings and nested values
             case PARQUET -> new JsonlRowEncoder(false);
         };
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /** Reads the raw rows of one file in order; a malformed row comes back flagged, a broken file throws. */
@@ -15,6 +16,19 @@ interface RowSource extends Closeable {
 
     /** The next row, or null at the end of the file. */
     RawRow next() throws IOException;
+
+    /** The column types the file declares (Parquet's schema), by column; empty for text formats. */
+    default Map<String, ColumnType> types() {
+        return Map.of();
+    }
+
+    /**
+     * The share of the file's rows read so far, in [0,1], where the file tells its row count (Parquet, in its
+     * metadata); NaN where progress is told by the bytes read instead.
+     */
+    default double rowsRead() {
+        return Double.NaN;
+    }
 
     /**
      * The reader for a file's format and compression; {@code stored} wraps the stream of its bytes as stored (e.g. to

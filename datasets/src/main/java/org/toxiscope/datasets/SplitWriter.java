@@ -61,6 +61,8 @@ public final class SplitWriter {
         }
         List<String> columns = new ArrayList<>(plan.columns());
         columns.addAll(appended);
+        Map<String, ColumnType> types = new LinkedHashMap<>(plan.types());
+        appended.forEach(column -> types.put(column, ColumnType.TEXT));
 
         List<String> names = plan.names();
         Map<String, Path> files = new LinkedHashMap<>();
@@ -72,7 +74,7 @@ public final class SplitWriter {
         try {
             for (String name : names) {
                 Path file = dir.resolve(name + extension);
-                CorpusWriter writer = CorpusWriter.open(file, columns, policy);
+                CorpusWriter writer = CorpusWriter.open(file, columns, types, policy);
                 writers.add(writer);
                 opened.accept(writer);
                 files.put(name, file);

@@ -24,15 +24,17 @@ public final class StratifiedSplit {
     private final Map<String, Stratum> strata;
     private final long duplicates;
     private final List<String> columns;
+    private final Map<String, ColumnType> types;
 
     /** Per stratum: the largest rank key each split admits and how many records it takes. */
     private record Stratum(long[] lastKey, long[] quota) {
     }
 
     private StratifiedSplit(List<String> names, long seed, boolean dedupe, Map<String, Stratum> strata, long duplicates,
-                            List<String> columns) {
+                            Ranks ranks) {
         this.names = names;
-        this.columns = columns;
+        this.columns = ranks.columns;
+        this.types = ranks.types;
         this.seed = seed;
         this.dedupe = dedupe;
         this.strata = strata;
@@ -55,8 +57,7 @@ public final class StratifiedSplit {
                 cumulative[s][i] = quotas[s];
             }
         }
-        return new StratifiedSplit(spec.names(), seed, dedupe, strata(ranks, cumulative), ranks.duplicates,
-                ranks.columns);
+        return new StratifiedSplit(spec.names(), seed, dedupe, strata(ranks, cumulative), ranks.duplicates, ranks);
     }
 
     /** Plans a single stratified subset (one pass) of exactly the asked size, shared out over the strata in proportion. */
@@ -69,8 +70,7 @@ public final class StratifiedSplit {
         for (int s = 0; s < quotas.length; s++) {
             cumulative[s] = new long[] {quotas[s]};
         }
-        return new StratifiedSplit(List.of("sample"), sampling.seed(), false, strata(ranks, cumulative), 0,
-                ranks.columns);
+        return new StratifiedSplit(List.of("sample"), sampling.seed(), false, strata(ranks, cumulative), 0, ranks);
     }
 
     /**
@@ -120,8 +120,9 @@ public final class StratifiedSplit {
         return new Stratum(lastKey, quota);
     }
 
-    /** What the planning pass found: sorted rank keys per stratum, duplicates left out, columns met. */
-    private record Ranks(Map<String, long[]> keys, long duplicates, List<String> columns) {
+    /** What the planning pass found: sorted rank keys per stratum, duplicates left out, columns met, their types. */
+    private record Ranks(Map<String, long[]> keys, long duplicates, List<String> columns,
+                         Map<String, ColumnType> types) {
 
         long[] sizes() {
             return keys.values().stream().mapToLong(k -> k.length).toArray();
@@ -149,9 +150,15 @@ public final class StratifiedSplit {
         Map<String, KeyList> byStratum = new HashMap<>();
         Deduplicator dedup = new Deduplicator();
         Set<String> columns = new LinkedHashSet<>();
+        Map<String, ColumnType> types = new HashMap<>();
+        Map<String, ColumnType> lastTypes = null;
         try (RecordStream records = corpus.read()) {
             for (TextRecord r : records) {
                 columns.addAll(r.fields().keySet());
+                if (r.types() != lastTypes) { // one map per file: merged once per file, not per record
+                    lastTypes = r.types();
+                    lastTypes.forEach(types::putIfAbsent);
+                }
                 if (dedupe && !dedup.firstSeen(r.text())) {
                     continue;
                 }
@@ -164,7 +171,7 @@ public final class StratifiedSplit {
             Arrays.sort(k);
             sorted.put(s, k);
         });
-        return new Ranks(sorted, dedup.duplicates(), List.copyOf(columns));
+        return new Ranks(sorted, dedup.duplicates(), List.copyOf(columns), Map.copyOf(types));
     }
 
     /** The stratum a record belongs to: {@code lang/toxic}, {@code lang/non_toxic} or {@code lang/unlabelled}. */
@@ -189,6 +196,11 @@ public final class StratifiedSplit {
     /** Every column the planning pass met, in first-seen order (files of one corpus may differ). */
     public List<String> columns() {
         return columns;
+    }
+
+    /** The types the input declares for those columns (Parquet's schema; the first file's where files differ). */
+    public Map<String, ColumnType> types() {
+        return types;
     }
 
     /** Duplicates the planning pass left out (0 without dedupe). */

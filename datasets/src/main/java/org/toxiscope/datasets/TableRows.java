@@ -55,10 +55,14 @@ public final class TableRows implements AutoCloseable {
         return nested;
     }
 
-    /** The share of the file's bytes (as stored) read so far, in [0,1]; a Parquet file counts once finished. */
+    /** The share of the file read so far, in [0,1]: its bytes as stored, or a Parquet file's rows. */
     double progress() {
         if (size == 0 || finished) {
             return 1;
+        }
+        double rows = source.rowsRead();
+        if (!Double.isNaN(rows)) {
+            return rows;
         }
         return counting == null ? 0 : Math.min(1.0, (double) counting.count() / size);
     }

@@ -8,9 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.toxiscope.common.Digests;
+import org.toxiscope.common.HfCache;
 import org.toxiscope.common.SmallFile;
 import org.toxiscope.features.io.CheckpointWeights;
-import org.toxiscope.features.io.HfCache;
 import org.toxiscope.features.io.MalformedFileException;
 
 /**

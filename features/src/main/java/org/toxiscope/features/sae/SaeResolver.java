@@ -18,8 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.toxiscope.common.Digests;
+import org.toxiscope.common.HfCache;
 import org.toxiscope.common.SmallFile;
-import org.toxiscope.features.io.HfCache;
 import org.toxiscope.features.io.JsonFields;
 import org.toxiscope.features.io.MalformedFileException;
 

@@ -11,9 +11,9 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.toxiscope.common.HfCache;
 import org.toxiscope.features.Golden;
 import org.toxiscope.features.SharedFixtures;
-import org.toxiscope.features.io.HfCache;
 
 /** Steering terms parse strictly and sum to the golden {@code alpha * W_dec[:, f]}; random SAEs have their shape. */
 class FeatureSteerTest {

@@ -11,9 +11,9 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.toxiscope.common.HfCache;
 import org.toxiscope.features.Golden;
 import org.toxiscope.features.SharedFixtures;
-import org.toxiscope.features.io.HfCache;
 
 class ReconstructionStatsTest {
 

@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.toxiscope.common.HfCache;
 import org.toxiscope.features.SparseVector;
-import org.toxiscope.features.io.HfCache;
 import org.toxiscope.features.io.SafetensorsWriter;
 
 /** SAELens jumprelu / standard / apply_b_dec_to_input on a hand-made 2-in, 3-feature SAE. */

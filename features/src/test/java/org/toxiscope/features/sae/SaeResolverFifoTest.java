@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.toxiscope.features.io.HfCache;
+import org.toxiscope.common.HfCache;
 
 class SaeResolverFifoTest {
 

@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.toxiscope.common.HfCache;
 import org.toxiscope.features.SharedFixtures;
-import org.toxiscope.features.io.HfCache;
 
 class SaeResolverTest {
 

@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.toxiscope.features.io.HfCache;
+import org.toxiscope.common.HfCache;
 import org.toxiscope.features.io.MalformedFileException;
 import org.toxiscope.features.io.SafetensorsWriter;
 import org.toxiscope.features.io.TorchSaveWriter;

@@ -18,10 +18,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.toxiscope.common.HfCache;
 import org.toxiscope.features.Golden;
 import org.toxiscope.features.SharedFixtures;
 import org.toxiscope.features.SparseVector;
-import org.toxiscope.features.io.HfCache;
 
 class TopKSaeGoldenTest {
 

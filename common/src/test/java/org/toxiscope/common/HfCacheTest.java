@@ -1,4 +1,4 @@
-package org.toxiscope.features.io;
+package org.toxiscope.common;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.toxiscope.features.io.HfCache.RepoType;
+import org.toxiscope.common.HfCache.RepoType;
 
 class HfCacheTest {
 

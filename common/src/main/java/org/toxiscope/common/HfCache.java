@@ -1,4 +1,4 @@
-package org.toxiscope.features.io;
+package org.toxiscope.common;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.toxiscope.common.SmallFile;
 
 /**
  * Resolves a model/SAE/dataset argument to a local folder: an existing path as-is, else a Hugging Face repo id
@@ -100,18 +99,33 @@ public final class HfCache {
                     + (literal == null ? "" : " (" + literal.toAbsolutePath() + ")")
                     + " nor a Hugging Face repo id like Org/Name[@revision]");
         }
-        String[] hub = hubDirAndSource();
-        Path repoDir = Path.of(hub[0], type.prefix() + "--" + m.group(1) + "--" + m.group(2));
-        String revision = m.group(3);
         List<String> looked = new ArrayList<>();
         looked.add("the path " + (literal == null ? spec : literal.toAbsolutePath()));
+        Path snapshot = snapshot(m.group(1) + "/" + m.group(2), m.group(3), type, looked);
+        if (snapshot == null) {
+            throw notFound(spec, m, looked);
+        }
+        return snapshot;
+    }
+
+    /**
+     * The snapshot folder of {@code repo} ({@code Org/Name}) at {@code revision} (a ref name or a 40-hex commit; null:
+     * {@code refs/main}, else the only snapshot) in the local cache, or null when it is not there; every place looked
+     * in is added to {@code looked}, for the caller's one-line error.
+     *
+     * @throws FileNotFoundException when the revision is not a ref name, a ref holds no commit, or the snapshot links
+     *     outside the cache
+     */
+    public Path snapshot(String repo, String revision, RepoType type, List<String> looked) throws IOException {
+        String[] hub = hubDirAndSource();
+        Path repoDir = Path.of(hub[0], type.prefix() + "--" + repo.replace("/", "--"));
         looked.add(repoDir + " (from " + hub[1] + ")");
         if (!Files.isDirectory(repoDir)) {
-            throw notFound(spec, m, looked);
+            return null;
         }
         Path snapshot = snapshot(repoDir, revision, looked);
         if (snapshot == null || !Files.isDirectory(snapshot)) {
-            throw notFound(spec, m, looked);
+            return null;
         }
         Path snapshots = repoDir.resolve("snapshots").toRealPath();
         Path real = snapshot.toRealPath();
