@@ -79,8 +79,8 @@ final class DemoBundle {
         }
         LabelClassifier toxic = bundle.classifiers().get(0);
         ClassifierBundle twoLabels = new ClassifierBundle(bundle.method(), List.of(toxic,
-                new LabelClassifier("insult", toxic.scorer(), toxic.thresholds())), bundle.provenance(),
-                bundle.metrics());
+                new LabelClassifier("insult", toxic.scorer(), toxic.thresholds(), toxic.scaling())),
+                bundle.provenance(), bundle.metrics());
         file = dir.resolve("demo.tsc");
         twoLabels.save(file);
         texts = sample;
