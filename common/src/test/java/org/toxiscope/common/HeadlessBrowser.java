@@ -75,6 +75,31 @@ public final class HeadlessBrowser implements AutoCloseable {
         return driver.executeScript(script, args);
     }
 
+    /**
+     * Every SVG {@code <text>} of the page whose rendered box (transforms applied) reaches outside its {@code <svg>}'s
+     * box, as "chart title: 'text' (box) outside (svg box)": the text a reader sees clipped.
+     */
+    @SuppressWarnings("unchecked")
+    public List<String> svgTextOutsideItsSvg() {
+        return (List<String>) script("""
+                const out = [];
+                const box = r => '[' + [r.left, r.top, r.right, r.bottom].map(v => v.toFixed(1)).join(', ') + ']';
+                for (const svg of document.querySelectorAll('svg')) {
+                  const s = svg.getBoundingClientRect();
+                  const title = svg.querySelector('title');
+                  for (const t of svg.querySelectorAll('text')) {
+                    const r = t.getBoundingClientRect();
+                    if (r.width === 0 && r.height === 0) continue;
+                    if (r.left < s.left - 0.5 || r.top < s.top - 0.5 || r.right > s.right + 0.5
+                        || r.bottom > s.bottom + 0.5) {
+                      out.push((title ? title.textContent : 'svg') + ": '" + t.textContent + "' " + box(r)
+                          + ' outside ' + box(s));
+                    }
+                  }
+                }
+                return out;""");
+    }
+
     /** Writes a PNG of the whole page, beyond the window's height, to {@code file} and returns it. */
     public Path screenshot(Path file) throws IOException {
         Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",

@@ -8,6 +8,7 @@ import java.util.List;
 /**
  * Grouped bars: one group per category (e.g. language), one bar per series (e.g. classifier), optional error
  * whiskers per bar and stars on chosen bars. Bars start at 0, so negative values (gains) point down. NaN = no bar.
+ * Past the eight colours a series' bars get a dashed outline of their own.
  */
 public final class BarChart implements Chart {
 
@@ -57,9 +58,16 @@ public final class BarChart implements Chart {
 
     @Override
     public String toSvg() {
-        boolean rotate = categories.size() > 10;
-        double labelSpace = rotate ? 30 : 0;
-        Frame f = new Frame(title, "bar", bars.size(), labelSpace);
+        List<Frame.Entry> legend = new ArrayList<>();
+        for (int s = 0; s < bars.size(); s++) {
+            legend.add(new Frame.Entry(bars.get(s).name(), Frame.Swatch.BOX, Svg.color(s), Svg.dash(s)));
+        }
+        double widest = categories.stream().mapToDouble(c -> Svg.textWidth(c, 11, false)).max().orElse(0);
+        // Category names turn 45 degrees when they would run into each other, and the chart grows to hold them.
+        double group0 = (Frame.plotRight() - Frame.plotLeft()) / Math.max(1, categories.size());
+        boolean rotate = categories.size() > 10 || widest > group0 - 4;
+        double labelSpace = rotate ? Math.max(0, widest * Math.sqrt(0.5) + 8 - 20) : 0;
+        Frame f = new Frame(title, "bar", legend, labelSpace);
         double lo = 0;
         double hi = 0;
         for (Bars b : bars) {
@@ -79,11 +87,10 @@ public final class BarChart implements Chart {
         double zero = y.map(Math.max(y.min, Math.min(y.max, 0)));
         double group = (f.right - f.left) / Math.max(1, categories.size());
         double width = group * 0.8 / Math.max(1, bars.size());
-        List<String> names = new ArrayList<>();
-        List<String> colors = new ArrayList<>();
         for (int s = 0; s < bars.size(); s++) {
             Bars b = bars.get(s);
             String color = Svg.color(s);
+            String outline = Svg.dash(s);
             for (int c = 0; c < categories.size(); c++) {
                 double x = f.left + c * group + group * 0.1 + s * width;
                 double v = b.values()[c];
@@ -97,7 +104,7 @@ public final class BarChart implements Chart {
                 if (whisker) {
                     tip += " [" + Svg.label(b.low()[c]) + ", " + Svg.label(b.high()[c]) + "]";
                 }
-                f.svg.rect(x, Math.min(top, zero), width * 0.92, Math.abs(zero - top), color, tip);
+                f.svg.rect(x, Math.min(top, zero), width * 0.92, Math.abs(zero - top), color, outline, tip);
                 if (whisker) {
                     double cx = x + width * 0.46;
                     double yl = y.map(b.low()[c]);
@@ -107,8 +114,6 @@ public final class BarChart implements Chart {
                     f.svg.line(cx - 3, yh, cx + 3, yh, "#222222", 1.2, false);
                 }
             }
-            names.add(b.name());
-            colors.add(color);
         }
         for (int[] st : stars) {
             double v = bars.get(st[1]).values()[st[0]];
@@ -122,12 +127,12 @@ public final class BarChart implements Chart {
         for (int c = 0; c < categories.size(); c++) {
             double cx = f.left + (c + 0.5) * group;
             if (rotate) {
-                f.svg.text(cx, f.bottom + 12, categories.get(c), "end", 11, "#444444", false, -45);
+                f.svg.text(cx + 4, f.bottom + 12, categories.get(c), "end", 11, "#444444", false, -45);
             } else {
                 f.svg.text(cx, f.bottom + 16, categories.get(c), "middle", 11, "#444444", false);
             }
         }
-        f.legend(names, colors, labelSpace);
+        f.legend();
         return f.svg.close();
     }
 

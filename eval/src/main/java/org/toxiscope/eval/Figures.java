@@ -11,22 +11,23 @@ public final class Figures {
 
     /**
      * Layer-wise held-out F1 (report Fig. 8/10): one series per K (e.g. "K=1" to values per layer, NaN where not run),
-     * each series' best layer starred, and a dashed line at the layer the top1-diff heuristic chose (negative: none).
+     * each series' best layer starred (one legend entry for all stars, the layer in each star's tooltip), and a dashed
+     * line at the layer the top1-diff heuristic chose (negative: none); the layer axis ticks at whole layers.
      */
     public static LineChart layerF1(String title, int[] layers, Map<String, double[]> f1BySeries, int top1DiffLayer) {
         double[] x = new double[layers.length];
         for (int i = 0; i < layers.length; i++) {
             x[i] = layers[i];
         }
-        LineChart chart = new LineChart(title, "layer", "held-out F1").yRange(0, 1);
+        LineChart chart = new LineChart(title, "layer", "held-out F1").yRange(0, 1).integerX();
         for (Map.Entry<String, double[]> e : f1BySeries.entrySet()) {
             chart.series(e.getKey(), x, e.getValue());
         }
         for (Map.Entry<String, double[]> e : f1BySeries.entrySet()) {
             int best = argmax(e.getValue());
             if (best >= 0) {
-                chart.marker("best layer, " + e.getKey() + ": " + layers[best], x[best], e.getValue()[best],
-                        LineChart.Shape.STAR);
+                chart.marker("best layer, " + e.getKey() + ": " + layers[best], "best layer of each K", x[best],
+                        e.getValue()[best], LineChart.Shape.STAR);
             }
         }
         if (top1DiffLayer >= 0) {
@@ -102,12 +103,12 @@ public final class Figures {
         return new BarChart(title, "F1 gain", languages).series("composition gain", gain);
     }
 
-    /** Index of the largest finite value, the first on ties; -1 when none is finite. */
     /** A metric as a chart value: an undefined (null) metric becomes the charts' missing value, NaN. */
     static double chartValue(Double metric) {
         return metric == null ? Double.NaN : metric;
     }
 
+    /** Index of the largest finite value, the first on ties; -1 when none is finite. */
     static int argmax(double[] values) {
         int best = -1;
         for (int i = 0; i < values.length; i++) {

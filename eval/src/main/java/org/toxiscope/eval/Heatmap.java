@@ -80,16 +80,28 @@ public final class Heatmap implements Chart {
         }
         double a = Double.isNaN(min) ? lo : min;
         double b = Double.isNaN(max) ? hi : max;
-        int longestRow = rows.stream().mapToInt(String::length).max().orElse(1);
-        double left = 16 + Math.min(160, Math.max(7 * longestRow, 7 * rowLabel.length() + 14));
-        double cellWidth = Math.max(44, Math.min(72, 560.0 / Math.max(1, columns.size())));
-        double top = 66;
-        double width = left + cellWidth * columns.size() + 16;
+        // Every name is measured: the row names and the corner label set the left margin, the widest column name
+        // the cell width, and the title (wrapped past 680 px) the chart's width.
+        String corner = rowLabel + " \u2193";
+        double rowNames = Math.max(rows.stream().mapToDouble(r -> Svg.textWidth(r, 11, true)).max().orElse(0),
+                Svg.textWidth(corner, 12, false));
+        double left = 16 + rowNames + 6;
+        double widestColumn = columns.stream().mapToDouble(c -> Svg.textWidth(c, 11, true)).max().orElse(0);
+        double cellWidth = Math.max(Math.max(44, widestColumn + 10),
+                Math.min(72, 560.0 / Math.max(1, columns.size())));
+        double cells = cellWidth * columns.size();
+        double columnLabelWidth = Svg.textWidth(columnLabel, 12, false);
+        double columnLabelX = Math.max(left + cells / 2, columnLabelWidth / 2 + 12);
+        double width = Math.max(Math.max(left + cells + 16, columnLabelX + columnLabelWidth / 2 + 12),
+                Math.min(Svg.textWidth(title, 14, true) + 24, 680));
+        List<String> titleLines = Svg.titleLines(title, width);
+        double shift = (titleLines.size() - 1) * Svg.TITLE_LINE;
+        double top = 66 + shift;
         double height = top + CELL_HEIGHT * rows.size() + 16;
-        Svg svg = new Svg(Math.max(width, 260), height, title, "heatmap");
-        svg.text(left + cellWidth * columns.size() / 2, 40, columnLabel, "middle", 12, "#222222", false);
+        Svg svg = new Svg(width, height, title, "heatmap");
+        svg.text(columnLabelX, 40 + shift, columnLabel, "middle", 12, "#222222", false);
         // The row label sits in the corner above the row names: a rotated one would not fit a one-row table.
-        svg.text(left - 6, top - 8, rowLabel + " \u2193", "end", 12, "#222222", false);
+        svg.text(left - 6, top - 8, corner, "end", 12, "#222222", false);
         for (int c = 0; c < columns.size(); c++) {
             svg.text(left + (c + 0.5) * cellWidth, top - 8, columns.get(c), "middle", 11, "#444444", true);
         }

@@ -242,7 +242,8 @@ public final class LayerStudy {
             x[i] = layers[i];
             y[i] = deltas.top1Diff(layers[i]);
         }
-        return new LineChart("top1-diff per layer (discovery data)", "layer", "max delta").series("top1-diff", x, y);
+        return new LineChart("top1-diff per layer (discovery data)", "layer", "max delta").integerX()
+                .series("top1-diff", x, y);
     }
 
     /** Fig. 11: F1 gain of each composition size over the best single layer, per category; null with one layer. */

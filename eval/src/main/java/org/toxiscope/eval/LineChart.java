@@ -3,12 +3,15 @@ package org.toxiscope.eval;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * A line chart of several named series over a numeric x axis (linear or log), each with optional error bars,
- * plus starred or ringed points, vertical/horizontal reference lines and an optional y = x diagonal.
- * NaN values leave a gap. Built fluently: {@code new LineChart("F1 by layer", "layer", "F1").series(...)}.
+ * A line chart of several named series over a numeric x axis (linear, log or integer), each with optional error
+ * bars, plus starred or ringed points, vertical/horizontal reference lines and an optional y = x diagonal. Series
+ * differ in colour and, past the eight colours, in dash pattern. NaN values leave a gap. Built fluently:
+ * {@code new LineChart("F1 by layer", "layer", "F1").series(...)}.
  */
 public final class LineChart implements Chart {
 
@@ -18,11 +21,14 @@ public final class LineChart implements Chart {
     private record Line(String name, double[] x, double[] y, double[] low, double[] high) {
     }
 
-    private record Mark(String label, double x, double y, Shape shape) {
+    /** A highlighted point: its own label (tooltip, report.json) and the legend entry it shares with its kind. */
+    private record Mark(String label, String legend, double x, double y, Shape shape) {
     }
 
     private record Rule(boolean vertical, double at, String label) {
     }
+
+    private static final String STAR_FILL = "#F0E442";
 
     private final String title;
     private final String xLabel;
@@ -35,6 +41,7 @@ public final class LineChart implements Chart {
     private double yMin = Double.NaN;
     private double yMax = Double.NaN;
     private boolean logX;
+    private boolean integerX;
     private boolean diagonal;
 
     public LineChart(String title, String xLabel, String yLabel) {
@@ -61,10 +68,18 @@ public final class LineChart implements Chart {
 
     /** Highlights one point, e.g. the best layer (STAR) or the layer a heuristic picked (RING). */
     public LineChart marker(String label, double x, double y, Shape shape) {
+        return marker(label, label, x, y, shape);
+    }
+
+    /**
+     * Highlights one point labelled {@code label} in its tooltip; markers of one {@code legend} text share one legend
+     * entry (e.g. the best layer of each K under "best layer of each K").
+     */
+    public LineChart marker(String label, String legend, double x, double y, Shape shape) {
         if (!Double.isFinite(x) || !Double.isFinite(y)) {
             throw new IllegalArgumentException("marker " + label + ": needs a finite point, got (" + x + ", " + y + ")");
         }
-        marks.add(new Mark(label, x, y, shape));
+        marks.add(new Mark(label, legend, x, y, shape));
         return this;
     }
 
@@ -98,6 +113,12 @@ public final class LineChart implements Chart {
         return this;
     }
 
+    /** An x axis of whole numbers (layers, counts): ticks at integers only. */
+    public LineChart integerX() {
+        integerX = true;
+        return this;
+    }
+
     /** Draws the y = x reference (chance ROC, perfect calibration). */
     public LineChart diagonal() {
         diagonal = true;
@@ -110,10 +131,21 @@ public final class LineChart implements Chart {
 
     @Override
     public String toSvg() {
-        Frame f = new Frame(title, "line", lines.size() + marks.size(), 0);
+        List<Frame.Entry> legend = new ArrayList<>();
+        for (int s = 0; s < lines.size(); s++) {
+            legend.add(new Frame.Entry(lines.get(s).name(), Frame.Swatch.LINE, Svg.color(s), Svg.dash(s)));
+        }
+        Set<String> markLegends = new LinkedHashSet<>();
+        for (Mark m : marks) {
+            if (markLegends.add(m.legend())) {
+                legend.add(m.shape() == Shape.STAR ? new Frame.Entry(m.legend(), Frame.Swatch.STAR, STAR_FILL, null)
+                        : new Frame.Entry(m.legend(), Frame.Swatch.RING, "#222222", null));
+            }
+        }
+        Frame f = new Frame(title, "line", legend, 0);
         double[] xr = extent(true);
         double[] yr = extent(false);
-        Axis x = Axis.of(xMin, xMax, xr[0], xr[1], logX, f.left, f.right);
+        Axis x = Axis.of(xMin, xMax, xr[0], xr[1], logX, integerX, f.left, f.right);
         Axis y = Axis.of(yMin, yMax, yr[0], yr[1], false, f.bottom, f.top);
         f.yAxis(y, yLabel);
         f.xAxis(x, xLabel);
@@ -124,35 +156,33 @@ public final class LineChart implements Chart {
         }
         for (Rule r : rules) {
             if (r.vertical()) {
-                f.svg.line(x.map(r.at()), f.top, x.map(r.at()), f.bottom, "#666666", 1, true);
-                f.svg.text(x.map(r.at()) + 4, f.top + 12, r.label(), "start", 11, "#444444", false);
+                double px = x.map(r.at());
+                f.svg.line(px, f.top, px, f.bottom, "#666666", 1, true);
+                // The label sits right of the line unless it would leave the plot, then left of it.
+                boolean fitsRight = px + 4 + Svg.textWidth(r.label(), 11, false) <= f.right;
+                f.svg.text(fitsRight ? px + 4 : px - 4, f.top + 12, r.label(), fitsRight ? "start" : "end", 11,
+                        "#444444", false);
             } else {
                 f.svg.line(f.left, y.map(r.at()), f.right, y.map(r.at()), "#666666", 1, true);
                 f.svg.text(f.right - 4, y.map(r.at()) - 4, r.label(), "end", 11, "#444444", false);
             }
         }
-        List<String> names = new ArrayList<>();
-        List<String> colors = new ArrayList<>();
         for (int s = 0; s < lines.size(); s++) {
-            drawLine(f.svg, lines.get(s), x, y, Svg.color(s));
-            names.add(lines.get(s).name());
-            colors.add(Svg.color(s));
+            drawLine(f.svg, lines.get(s), x, y, Svg.color(s), Svg.dash(s));
         }
         for (Mark m : marks) {
             String tip = m.label() + ": (" + Svg.label(m.x()) + ", " + Svg.label(m.y()) + ")";
             if (m.shape() == Shape.STAR) {
-                f.svg.star(x.map(m.x()), y.map(m.y()), 9, "#F0E442", tip);
+                f.svg.star(x.map(m.x()), y.map(m.y()), 9, STAR_FILL, tip);
             } else {
                 f.svg.circle(x.map(m.x()), y.map(m.y()), 8, "none", "#222222", tip);
             }
-            names.add((m.shape() == Shape.STAR ? "\u2605 " : "\u25CB ") + m.label());
-            colors.add(m.shape() == Shape.STAR ? "#F0E442" : "#ffffff");
         }
-        f.legend(names, colors, 0);
+        f.legend();
         return f.svg.close();
     }
 
-    private static void drawLine(Svg svg, Line line, Axis x, Axis y, String color) {
+    private static void drawLine(Svg svg, Line line, Axis x, Axis y, String color, String dash) {
         int n = line.x().length;
         double[] px = new double[n];
         double[] py = new double[n];
@@ -164,7 +194,7 @@ public final class LineChart implements Chart {
         for (int i = 0; i <= n; i++) {
             if (i == n || !usable(line.x()[i], line.y()[i], x.log)) {
                 if (i - start >= 2) {
-                    svg.polyline(px, py, start, i, color, 2, false);
+                    svg.polyline(px, py, start, i, color, 2, dash);
                 }
                 start = i + 1;
             }

@@ -1,6 +1,5 @@
 package org.toxiscope.eval;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +22,8 @@ final class ReportHtml {
             + "padding-bottom:4px;margin-top:36px}h3{font-size:15px}table{border-collapse:collapse;font-size:13px;"
             + "margin:8px 0}th,td{border:1px solid #d8d8d8;padding:3px 8px;text-align:right}th{background:#f2f2f2}"
             + ".l{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}"
-            + ".note{color:#555;font-size:12px}nav ol{columns:3;font-size:14px}svg.chart{border:1px solid #e6e6e6}";
+            + ".note{color:#555;font-size:12px}nav ol{columns:3;font-size:14px}svg.chart{border:1px solid #e6e6e6}"
+            + JsonTable.CSS;
 
     private final String title;
     private final JsonObject provenance;
@@ -313,32 +313,14 @@ final class ReportHtml {
 
     private void provenance() {
         open("provenance", "Provenance and settings");
-        sb.append("<table>");
-        flatten("", provenance);
-        kv("settings.bootstrap_resamples", Integer.toString(config.bootstrapResamples()));
-        kv("settings.seed", Long.toString(config.seed()));
-        kv("settings.confidence", Svg.label(config.confidence()));
-        kv("settings.calibration_bins", Integer.toString(config.calibrationBins()));
-        sb.append("</table></section>");
-    }
-
-    private void flatten(String prefix, JsonElement e) {
-        if (e.isJsonObject()) {
-            for (Map.Entry<String, JsonElement> entry : e.getAsJsonObject().entrySet()) {
-                flatten(prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey(), entry.getValue());
-            }
-        } else if (e.isJsonArray()) {
-            for (int i = 0; i < e.getAsJsonArray().size(); i++) {
-                flatten(prefix + "[" + i + "]", e.getAsJsonArray().get(i));
-            }
-        } else {
-            kv(prefix, e.isJsonNull() ? "null" : e.getAsString());
-        }
-    }
-
-    private void kv(String key, String value) {
-        sb.append("<tr><th class=\"l\">").append(Svg.esc(key)).append("</th><td class=\"l\">").append(Svg.esc(value))
-                .append("</td></tr>");
+        JsonObject all = provenance.deepCopy();
+        JsonObject settings = new JsonObject();
+        settings.addProperty("bootstrap_resamples", config.bootstrapResamples());
+        settings.addProperty("seed", config.seed());
+        settings.addProperty("confidence", config.confidence());
+        settings.addProperty("calibration_bins", config.calibrationBins());
+        all.add("settings", settings);
+        sb.append(JsonTable.html(all)).append("</section>");
     }
 
     private void open(String id, String heading) {

@@ -28,17 +28,28 @@ public record StudyInputs(StudyData data, ExtractionProvenance extraction, JsonO
         FeatureTables.Loaded held = table(session, test, "eval " + command + ": test features", chunk);
         StudyData study = StudyData.of(discovery.table(), held.table());
         ExtractionProvenance extraction = ExtractionProvenance.of(session);
+        return new StudyInputs(study, extraction, provenance(command, study, extraction, trainNames,
+                discovery.dataSha256(), testNames, held.dataSha256(), seed));
+    }
+
+    /**
+     * What report.json records of a study of {@code command} on {@code study}: the tool, the extraction, the label,
+     * both inputs with their digests and row counts, their counts per language and class, and the seed.
+     */
+    public static JsonObject provenance(String command, StudyData study, ExtractionProvenance extraction,
+                                        List<String> trainNames, String trainSha256, List<String> testNames,
+                                        String testSha256, long seed) {
         JsonObject p = new JsonObject();
         p.addProperty("tool", "toxiscope eval " + command);
         p.addProperty("version", Versions.toxiscope());
         p.add("extraction", EvalReport.gson().toJsonTree(extraction));
         p.addProperty("label", study.labelName());
-        p.add("data", files(trainNames, discovery.dataSha256(), study.trainRows().length));
-        p.add("test", files(testNames, held.dataSha256(), study.testRows().length));
-        p.add("data_counts", EvalReport.gson().toJsonTree(discovery.table().counts(0)));
-        p.add("test_counts", EvalReport.gson().toJsonTree(held.table().counts(study.testLabel())));
+        p.add("data", files(trainNames, trainSha256, study.trainRows().length));
+        p.add("test", files(testNames, testSha256, study.testRows().length));
+        p.add("data_counts", EvalReport.gson().toJsonTree(study.train().counts(0)));
+        p.add("test_counts", EvalReport.gson().toJsonTree(study.test().counts(study.testLabel())));
         p.addProperty("seed", seed);
-        return new StudyInputs(study, extraction, p);
+        return p;
     }
 
     private static FeatureTables.Loaded table(FeatureSession session, Corpus corpus, String task, int chunk)
