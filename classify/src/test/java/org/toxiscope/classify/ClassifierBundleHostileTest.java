@@ -12,13 +12,10 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 
 import com.google.protobuf.Any;
@@ -52,24 +49,7 @@ class ClassifierBundleHostileTest {
         Path file = dir.resolve("good.tsc");
         ClassifierTrainer.train(Tables.synthetic(600, 3, "en", "de"), TrainConfig.defaults(Method.LOGREG),
                 ClassifierBundleTest.EXTRACTION, "data-sha", "0.1.0").bundle().save(file);
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            for (ZipEntry e : Collections.list(zip.entries())) {
-                entries.put(e.getName(), zip.getInputStream(e).readAllBytes());
-            }
-        }
-        return entries;
-    }
-
-    private static Path write(Path file, Map<String, byte[]> entries) throws IOException {
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return file;
+        return BundleEntries.read(file);
     }
 
     private static void assertRefused(Path file, String... expected) {
@@ -90,14 +70,14 @@ class ClassifierBundleHostileTest {
         String hostile = TopTripwire.class.getName();
         entries.put(ENTRY, ModelProto.parseFrom(entries.get(ENTRY)).toBuilder().setClassName(hostile).build()
                 .toByteArray());
-        Path file = write(dir.resolve("hostile.tsc"), entries);
+        Path file = BundleEntries.write(dir.resolve("hostile.tsc"), entries);
         IOException e = assertThrows(IOException.class, () -> ClassifierBundle.load(file));
         assertFalse(TOP_INITIALISED.get(), "the named class was initialised");
         assertNamed(e, file, hostile);
 
         entries.put(ENTRY, ModelProto.parseFrom(entries.get(ENTRY)).toBuilder().setClassName("org.duckdb.DuckDBNative")
                 .build().toByteArray());
-        assertRefused(write(dir.resolve("duckdb.tsc"), entries), "org.duckdb.DuckDBNative");
+        assertRefused(BundleEntries.write(dir.resolve("duckdb.tsc"), entries), "org.duckdb.DuckDBNative");
     }
 
     @Test
@@ -109,7 +89,7 @@ class ClassifierBundleHostileTest {
         ClassificationLinearSGDProto bad = payload.toBuilder()
                 .setNormalizer(payload.getNormalizer().toBuilder().setClassName(hostile)).build();
         entries.put(ENTRY, model.toBuilder().setSerializedData(Any.pack(bad)).build().toByteArray());
-        Path file = write(dir.resolve("nested.tsc"), entries);
+        Path file = BundleEntries.write(dir.resolve("nested.tsc"), entries);
         IOException e = assertThrows(IOException.class, () -> ClassifierBundle.load(file));
         assertFalse(NESTED_INITIALISED.get(), "the nested class was initialised");
         assertNamed(e, file, hostile);
@@ -120,7 +100,7 @@ class ClassifierBundleHostileTest {
         Map<String, byte[]> entries = trainedLogregEntries(dir);
         entries.put(ENTRY, ModelProto.parseFrom(entries.get(ENTRY)).toBuilder()
                 .setSerializedData(Any.pack(StringValue.of("x"))).build().toByteArray());
-        assertRefused(write(dir.resolve("any.tsc"), entries), "google.protobuf.StringValue");
+        assertRefused(BundleEntries.write(dir.resolve("any.tsc"), entries), "google.protobuf.StringValue");
     }
 
     @Test

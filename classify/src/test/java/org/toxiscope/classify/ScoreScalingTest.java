@@ -6,16 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,12 +91,13 @@ class ScoreScalingTest {
                 assertEquals(bundle.predictAll(unseen, r), loaded.predictAll(unseen, r));
             }
 
-            Map<String, byte[]> entries = entries(file);
+            Map<String, byte[]> entries = BundleEntries.read(file);
             String json = new String(entries.get("bundle.json"), StandardCharsets.UTF_8);
             assertTrue(json.contains("\"calibration\""), json);
             String old = json.replaceAll("(?s),\\s*\"calibration\": \\{[^}]*\\}", "");
             entries.put("bundle.json", old.getBytes(StandardCharsets.UTF_8));
-            ClassifierBundle before = ClassifierBundle.load(write(dir.resolve(m.id() + "-old.tsc"), entries));
+            Path oldFile = BundleEntries.write(dir.resolve(m.id() + "-old.tsc"), entries);
+            ClassifierBundle before = ClassifierBundle.load(oldFile);
             LabelClassifier c = before.classifiers().get(0);
             assertEquals(c.scorer().defaultScaling(), c.scaling());
             for (int r = 0; r < unseen.size(); r++) {
@@ -119,7 +114,7 @@ class ScoreScalingTest {
 
             entries.put("bundle.json", json.replaceFirst("\"slope\": [0-9.eE+-]+", "\"slope\": -1.0")
                     .getBytes(StandardCharsets.UTF_8));
-            Path bad = write(dir.resolve(m.id() + "-bad.tsc"), entries);
+            Path bad = BundleEntries.write(dir.resolve(m.id() + "-bad.tsc"), entries);
             IOException e = assertThrows(IOException.class, () -> ClassifierBundle.load(bad));
             assertTrue(e.getMessage().contains(bad.toString()) && e.getMessage().contains("slope"), e.getMessage());
         }
@@ -155,26 +150,5 @@ class ScoreScalingTest {
         assertTrue(saturated.slope() > 0);
         assertEquals(1.0, saturated.apply(Double.POSITIVE_INFINITY));
         assertEquals(0.0, saturated.apply(Double.NEGATIVE_INFINITY));
-    }
-
-    private static Map<String, byte[]> entries(Path file) throws IOException {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            for (ZipEntry e : Collections.list(zip.entries())) {
-                entries.put(e.getName(), zip.getInputStream(e).readAllBytes());
-            }
-        }
-        return entries;
-    }
-
-    private static Path write(Path file, Map<String, byte[]> entries) throws IOException {
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
-            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(e.getKey()));
-                zip.write(e.getValue());
-                zip.closeEntry();
-            }
-        }
-        return file;
     }
 }
