@@ -102,7 +102,7 @@ final class BenchFeaturesCommand implements Callable<Integer> {
         Stopwatch load = Stopwatch.start();
         try (LanguageModel model = options.load(config, layer);
              NDManager manager = NDManager.newBaseManager(dev);
-             TopKSae sae = TopKSae.random(hidden, dSae, k, layer, manager)) {
+             TopKSae sae = TopKSae.random(hidden, dSae, k, layer, options.dtype(), manager)) {
             System.out.printf("load (random init, blocks 0..%d + SAE): %.1f s%n", layer, load.seconds());
             // Token ids are given directly, so the extractor never needs a tokenizer.
             FeatureExtractor extractor = new FeatureExtractor(model, null, Map.of(layer, sae), settings, false);

@@ -3,7 +3,6 @@ package org.toxiscope.features.extract;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -78,7 +77,6 @@ public final class FeatureSession implements AutoCloseable {
         Map<Integer, SaeSpec> specs =
                 new SaeResolver(HfCache.fromEnvironment()).resolveLayers(spec.sae(), spec.layers(), spec.k(),
                         spec.relu(), layerSource);
-        List<List<Integer>> groups = group(specs, spec.maxSaeBytes());
         Device device = Devices.parse(spec.device());
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         try {
@@ -89,6 +87,7 @@ public final class FeatureSession implements AutoCloseable {
             QwenTokenizer tokenizer = checkpoint.tokenizer();
             opened.push(tokenizer);
             ComputeDtype.Choice dtype = ComputeDtype.choose(spec.dtype(), device);
+            List<List<Integer>> groups = group(specs, spec.maxSaeBytes(), dtype.dtype());
             LanguageModel model = checkpoint.load(device, dtype.dtype(), spec.wholeModel() ? -1 : spec.deepestLayer());
             opened.push(model);
             NDManager manager = NDManager.newBaseManager(device);
@@ -130,13 +129,14 @@ public final class FeatureSession implements AutoCloseable {
         }
     }
 
-    /** Splits layers into groups whose encoders (about half of each SAE file) fit {@code maxSaeBytes}. */
-    private static List<List<Integer>> group(Map<Integer, SaeSpec> specs, long maxSaeBytes) throws IOException {
+    /** Splits layers into groups whose encoders, as loaded for {@code dtype}, fit {@code maxSaeBytes}. */
+    private static List<List<Integer>> group(Map<Integer, SaeSpec> specs, long maxSaeBytes, ComputeDtype dtype)
+            throws IOException {
         List<List<Integer>> groups = new ArrayList<>();
         List<Integer> current = new ArrayList<>();
         long used = 0;
         for (var e : specs.entrySet()) {
-            long bytes = Files.size(e.getValue().weights()) / 2;
+            long bytes = TopKSae.encoderBytes(e.getValue(), dtype);
             if (!current.isEmpty() && used + bytes > maxSaeBytes) {
                 groups.add(current);
                 current = new ArrayList<>();
@@ -335,7 +335,8 @@ public final class FeatureSession implements AutoCloseable {
         saeManager = manager.newSubManager();
         Map<Integer, TopKSae> saes = new LinkedHashMap<>();
         for (int layer : group) {
-            TopKSae sae = TopKSae.load(specs.get(layer), checkpoint.config().hiddenSize(), saeManager);
+            TopKSae sae = TopKSae.load(specs.get(layer), checkpoint.config().hiddenSize(), model.dtype(),
+                    saeManager);
             saes.put(layer, sae);
             widths.put(layer, sae.dSae());
         }

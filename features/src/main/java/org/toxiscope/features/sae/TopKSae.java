@@ -1,70 +1,97 @@
 package org.toxiscope.features.sae;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.Arrays;
 import org.toxiscope.features.io.FiniteCheck;
 import org.toxiscope.features.io.MalformedFileException;
 import org.toxiscope.features.io.SafetensorsFile;
 import org.toxiscope.features.io.TensorSource;
 import org.toxiscope.features.io.TorchCheckpoint;
+import org.toxiscope.features.model.ComputeDtype;
 
 /**
  * A residual-stream SAE on DJL arrays: {@code encode} gives the sparse code of {@code pre = x @ W_enc.T + b_enc}
  * under the spec's activation; the decoder ({@code x_hat = z @ W_dec.T + b_dec}) is read from disk only when first
  * needed. All arrays live in a sub-manager of the one given to {@link #load}, closed by {@link #close}.
  *
- * <p>Encoding is float32 whatever the model's dtype (a bf16 model's residual arrives widened), chosen by measurement
- * on the three shared fixtures (per-token top-8 sets against the float32 golden, mean Jaccard, qwen3-tiny /
- * qwen3moe-tiny / qwen3_5-tiny): the bf16 model's residual encoded in float32 gives 0.974 / 0.966 / 0.959, encoded in
- * bf16 (input, W_enc and b_enc narrowed, pre-activations bf16, widened for the top-k) 0.964 / 0.975 / 0.958, worse
- * on two of three; bf16 encoding of the exact float32 residual alone already loses 0.021 / 0.017 / 0.014. The price
- * is twice the bf16 memory for the encoder (d_sae x d_model x 4 bytes per layer: 268 MB, not 134 MB, for
- * Qwen3-1.7B W32K) and for the pre-activations of a batch (batch tokens x d_sae x 4 bytes), and the float32 matmul
- * rate for the encode.
+ * <p>Codes are float32 values of float32 pre-activations whatever the model's dtype. A top-k SAE loaded for a bf16
+ * model ({@link #load(SaeSpec, int, ComputeDtype, NDManager)}) finds them in two steps: a bf16 matmul over every
+ * feature picks each token's k + {@link #MARGIN} highest bf16 pre-activations, then those candidates alone are
+ * re-scored exactly in float32 (their W_enc rows gathered, one dot product each) and the top k of the exact values
+ * kept. Chosen by measurement ({@code SaeBf16EncodeTest}, 512 bf16 inputs, 256 x 4096, k 32): a plain bf16 encode
+ * (input, W_enc, b_enc and pre-activations in bf16) keeps the float32 top-k set on 335 rows, the two-step encode
+ * on all 512, with values within 1.3e-6; on the fixtures' bf16 residuals its mean Jaccard against the float32
+ * golden (0.974 / 0.966 / 0.959, qwen3-tiny / qwen3moe-tiny / qwen3_5-tiny) is the float32 encode's. It takes
+ * about half the float32 encode's time (512 tokens, 1024 x 16384, k 50: 99 ms against 138 to 205 ms in the same
+ * process on two threads); the price is a bf16 copy of W_enc beside the float32 one (1.5x the float32 encoder's
+ * bytes). Threshold activations (ReLU, JumpReLU), whose count of active features has no bound to pick candidates
+ * by, encode in float32.
  */
 public final class TopKSae implements AutoCloseable {
+
+    /**
+     * Extra candidates per token in the two-step encode, for the features a bf16 pre-activation ranks below their
+     * float32 rank (bf16 keeps 8 significant bits, so near-ties at the k-th value reorder). Measured on random
+     * encoders of 256x4096 to 2048x32768, k 32 to 100, 1,024 bf16 inputs each: a margin of 8 held every row's float32
+     * top k in all but one row of 4,096 (k 100); 16 held all.
+     */
+    private static final int MARGIN = 16;
+    /** Bytes of gathered encoder rows per block of the float32 re-score. */
+    private static final long RESCORE_BLOCK_BYTES = 4L << 20;
 
     private final SaeSpec spec;
     private final NDManager manager;
     private final int dModel;
     private final int dSae;
-    /** [d_model, d_sae]; for Qwen-Scope a transposed view of W_enc, which matmul consumes without a copy. */
+    /** [d_model, d_sae]; a transposed view of {@link #encoderRows}, which matmul consumes without a copy. */
     private final NDArray encoder;
+    /** [d_sae, d_model] contiguous: row f is W_enc[f, :], gathered per candidate by the two-step encode. */
+    private final NDArray encoderRows;
     private final NDArray encoderBias;
+    /** bf16 copies of the encoder and its bias for the two-step encode's candidate pass; null for a float32 encode. */
+    private final NDArray encoderBf16;
+    private final NDArray encoderBiasBf16;
     private final NDArray threshold;
     private final NDArray inputBias;
     /** [d_sae, d_model], row f = decoder direction of feature f; null until first needed. */
     private NDArray decoderRows;
     private NDArray decoderBias;
 
-    private TopKSae(SaeSpec spec, NDManager manager, NDArray encoder, NDArray encoderBias, NDArray threshold,
-            NDArray inputBias) {
+    private TopKSae(SaeSpec spec, NDManager manager, NDArray encoderRows, NDArray encoderBias, NDArray threshold,
+            NDArray inputBias, ComputeDtype dtype) {
         this.spec = spec;
         this.manager = manager;
-        this.encoder = encoder;
+        this.encoderRows = encoderRows;
+        this.encoder = encoderRows.transpose();
         this.encoderBias = encoderBias;
         this.threshold = threshold;
         this.inputBias = inputBias;
-        this.dModel = Math.toIntExact(encoder.getShape().get(0));
-        this.dSae = Math.toIntExact(encoder.getShape().get(1));
+        this.dSae = Math.toIntExact(encoderRows.getShape().get(0));
+        this.dModel = Math.toIntExact(encoderRows.getShape().get(1));
+        this.encoderBf16 = twoStep(spec, dtype) ? dtype.narrow(encoder) : null;
+        this.encoderBiasBf16 = twoStep(spec, dtype) ? dtype.narrow(encoderBias) : null;
     }
 
     /** Loads the encoder side of {@code spec} (and {@code b_dec} where it is subtracted from the input). */
     public static TopKSae load(SaeSpec spec, NDManager parent) throws IOException {
-        return load(spec, 0, parent);
+        return load(spec, 0, ComputeDtype.F32, parent);
     }
 
     /**
-     * As {@link #load(SaeSpec, NDManager)} for a model whose residual has {@code modelHidden} values (0: any): every
-     * shape is checked (against each other and the model) before anything is read, and the weights checked finite.
+     * As {@link #load(SaeSpec, NDManager)} for a model whose residual has {@code modelHidden} values (0: any) and
+     * is computed in {@code dtype} (bf16: the two-step encode for top-k SAEs): every shape is checked (against each
+     * other and the model) before anything is read, and the weights checked finite.
      */
-    public static TopKSae load(SaeSpec spec, int modelHidden, NDManager parent) throws IOException {
+    public static TopKSae load(SaeSpec spec, int modelHidden, ComputeDtype dtype, NDManager parent)
+            throws IOException {
         NDManager manager = parent.newSubManager();
         try (TensorSource src = open(spec)) {
             boolean qwen = spec.format() == SaeFormat.QWEN_SCOPE_PT;
@@ -97,13 +124,17 @@ public final class TopKSae implements AutoCloseable {
             }
             FiniteCheck finite = new FiniteCheck();
             NDArray wEnc = loadFinite(src, manager, "W_enc", finite);
-            NDArray encoder = qwen ? wEnc.transpose() : wEnc;
+            // SAELens stores W_enc as [d_model, d_sae]: one row-major copy, so each feature's row is contiguous
+            NDArray rows = qwen ? wEnc : wEnc.transpose().flatten().reshape(dSae, dModel);
+            if (rows != wEnc) {
+                wEnc.close();
+            }
             NDArray bEnc = loadFinite(src, manager, "b_enc", finite);
             NDArray threshold = spec.activation() == SaeActivation.JUMPRELU
                     ? loadFinite(src, manager, "threshold", finite) : null;
             NDArray inputBias = spec.subtractDecoderBias() ? loadFinite(src, manager, "b_dec", finite) : null;
             finite.require(spec.weights().toString());
-            return new TopKSae(spec, manager, encoder, bEnc, threshold, inputBias);
+            return new TopKSae(spec, manager, rows, bEnc, threshold, inputBias, dtype);
         } catch (IOException | RuntimeException e) {
             manager.close();
             throw e;
@@ -112,20 +143,34 @@ public final class TopKSae implements AutoCloseable {
 
     /**
      * A top-k SAE of random weights (normal, encoder std {@code 1/sqrt(dModel)}, decoder rows of unit norm, zero
-     * biases) for benchmarks of a release's shape without its file; its spec names no file, so nothing is read.
+     * biases) for benchmarks of a release's shape without its file, encoding as {@link #load} does for {@code dtype};
+     * its spec names no file, so nothing is read.
      */
-    public static TopKSae random(int dModel, int dSae, int k, int layer, NDManager parent) {
+    public static TopKSae random(int dModel, int dSae, int k, int layer, ComputeDtype dtype, NDManager parent) {
         SaeSpec spec = new SaeSpec("random-" + dSae, SaeFormat.QWEN_SCOPE_PT, java.nio.file.Path.of("random"), layer,
                 k, SaeActivation.TOPK, false, "random");
         NDManager manager = parent.newSubManager();
-        NDArray encoder = manager.randomNormal(0f, (float) (1 / Math.sqrt(dModel)), new Shape(dModel, dSae),
+        NDArray encoderRows = manager.randomNormal(0f, (float) (1 / Math.sqrt(dModel)), new Shape(dSae, dModel),
                 DataType.FLOAT32);
         NDArray rows = manager.randomNormal(0f, 1f, new Shape(dSae, dModel), DataType.FLOAT32);
         rows.divi(rows.norm(new int[] {1}, true));
-        TopKSae sae = new TopKSae(spec, manager, encoder, manager.zeros(new Shape(dSae)), null, null);
+        TopKSae sae = new TopKSae(spec, manager, encoderRows, manager.zeros(new Shape(dSae)), null, null, dtype);
         sae.decoderRows = rows;
         sae.decoderBias = manager.zeros(new Shape(dModel));
         return sae;
+    }
+
+    /**
+     * About the bytes {@link #load} holds for {@code spec}'s encoder on a {@code dtype} model: half the file (the
+     * float32 encoder beside the decoder), half as much again for the two-step encode's bf16 copy.
+     */
+    public static long encoderBytes(SaeSpec spec, ComputeDtype dtype) throws IOException {
+        long f32 = Files.size(spec.weights()) / 2;
+        return twoStep(spec, dtype) ? f32 + f32 / 2 : f32;
+    }
+
+    private static boolean twoStep(SaeSpec spec, ComputeDtype dtype) {
+        return dtype == ComputeDtype.BF16 && spec.activation().isTopK();
     }
 
     private static TensorSource open(SaeSpec spec) throws IOException {
@@ -191,20 +236,68 @@ public final class TopKSae implements AutoCloseable {
         try (NDManager scope = owner.newSubManager()) {
             x.tempAttach(scope);
             NDArray in = inputBias == null ? x : x.sub(inputBias);
-            NDArray pre = in.matMul(encoder).addi(encoderBias);
-            NDArray ranked = switch (spec.activation()) {
-                case TOPK -> pre;
-                case TOPK_RELU, RELU -> pre.maximum(0f);
-                case JUMPRELU -> pre.mul(pre.gt(threshold)).maximum(0f);
-            };
-            int m = spec.activation().isTopK() ? spec.k() : maxActive(ranked);
-            NDList top = ranked.topK(m, -1, true, true);
-            NDArray values = top.get(0);
-            NDArray indices = top.get(1);
+            NDArray values;
+            NDArray indices;
+            if (encoderBf16 != null) {
+                NDArray candidates = ComputeDtype.BF16.narrow(in).matMul(encoderBf16).add(encoderBiasBf16)
+                        .topK(candidates(), -1, true, true).get(1);
+                NDArray exact = activate(rescore(scope, in, candidates));
+                NDList top = exact.topK(spec.k(), -1, true, true);
+                values = top.get(0);
+                indices = candidates.gather(top.get(1), 1);
+            } else {
+                NDArray ranked = activate(in.matMul(encoder).addi(encoderBias));
+                int m = spec.activation().isTopK() ? spec.k() : maxActive(ranked);
+                NDList top = ranked.topK(m, -1, true, true);
+                values = top.get(0);
+                indices = top.get(1);
+            }
             values.attach(owner);
             indices.attach(owner);
             return new SaeCodes(indices, values);
         }
+    }
+
+    /** The spec's activation applied to pre-activations (top-k selection follows). */
+    private NDArray activate(NDArray pre) {
+        return switch (spec.activation()) {
+            case TOPK -> pre;
+            case TOPK_RELU, RELU -> pre.maximum(0f);
+            case JUMPRELU -> pre.mul(pre.gt(threshold)).maximum(0f);
+        };
+    }
+
+    /** Candidates per token in the two-step encode: k plus {@link #MARGIN}, at most every feature. */
+    private int candidates() {
+        return Math.min(dSae, spec.k() + MARGIN);
+    }
+
+    /**
+     * The exact float32 pre-activations {@code in . W_enc[c] + b_enc[c]} of each row's candidates {@code c} [N, C],
+     * in {@code scope}. A block of rows at a time, each block's gathered encoder rows freed before the next is
+     * gathered, so the allocator hands the same few megabytes back each time instead of fresh pages.
+     */
+    private NDArray rescore(NDManager scope, NDArray in, NDArray candidates) {
+        long n = candidates.getShape().get(0);
+        long c = candidates.getShape().get(1);
+        NDArray bias = encoderBias.get(scope, new NDIndex("{}", candidates.flatten())).reshape(n, c);
+        if (n == 0) {
+            return bias;
+        }
+        long block = Math.max(1, RESCORE_BLOCK_BYTES / (c * dModel * Float.BYTES));
+        NDList parts = new NDList();
+        for (long from = 0; from < n; from += block) {
+            try (NDManager blockScope = scope.newSubManager()) {
+                String span = from + ":" + Math.min(n, from + block);
+                NDArray picked = candidates.get(blockScope, new NDIndex(span));
+                NDArray gathered = encoderRows.get(blockScope, new NDIndex("{}", picked.flatten()))
+                        .reshape(picked.getShape().get(0), c, dModel);
+                NDArray part = gathered.matMul(in.get(blockScope, new NDIndex(span)).expandDims(-1)).squeeze(-1);
+                part.attach(scope);
+                parts.add(part);
+            }
+        }
+        return NDArrays.concat(parts).addi(bias);
     }
 
     private static int maxActive(NDArray acts) {
@@ -248,8 +341,8 @@ public final class TopKSae implements AutoCloseable {
         if (feature < 0 || feature >= dSae) {
             throw new IllegalArgumentException(spec.weights() + ": feature " + feature + " is outside 0.." + (dSae - 1));
         }
-        try (NDArray column = encoder.get(new NDIndex(":, {}", feature))) {
-            return column.toFloatArray();
+        try (NDArray row = encoderRows.get(feature)) {
+            return row.toFloatArray();
         }
     }
 

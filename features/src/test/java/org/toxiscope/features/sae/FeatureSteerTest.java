@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.toxiscope.common.HfCache;
 import org.toxiscope.features.Golden;
 import org.toxiscope.features.SharedFixtures;
+import org.toxiscope.features.model.ComputeDtype;
 
 /** Steering terms parse strictly and sum to the golden {@code alpha * W_dec[:, f]}; random SAEs have their shape. */
 class FeatureSteerTest {
@@ -54,7 +55,8 @@ class FeatureSteerTest {
 
     @Test
     void randomSaeHasTheAskedShapeAndUnitDecoderRows() throws Exception {
-        try (NDManager manager = NDManager.newBaseManager(); TopKSae sae = TopKSae.random(32, 256, 5, 3, manager)) {
+        try (NDManager manager = NDManager.newBaseManager();
+             TopKSae sae = TopKSae.random(32, 256, 5, 3, ComputeDtype.F32, manager)) {
             assertEquals(32, sae.dModel());
             assertEquals(256, sae.dSae());
             assertEquals(5, sae.k());

@@ -16,6 +16,7 @@ import org.toxiscope.features.io.MalformedFileException;
 import org.toxiscope.features.io.SafetensorsWriter;
 import org.toxiscope.features.io.TorchSaveWriter;
 import org.toxiscope.features.io.TorchSaveWriter.F32Tensor;
+import org.toxiscope.features.model.ComputeDtype;
 
 /** SAE files are checked before use: cfg.json types, tensor shapes against each other and the model, finite values. */
 class SaeValidationTest {
@@ -69,10 +70,11 @@ class SaeValidationTest {
     void anSaeForAnotherHiddenSizeIsRefusedBeforeItsWeightsAreRead() throws IOException {
         SaeSpec spec = qwenScope(Map.of());
         try (NDManager m = NDManager.newBaseManager()) {
-            MalformedFileException e = assertThrows(MalformedFileException.class, () -> TopKSae.load(spec, 8, m));
+            MalformedFileException e = assertThrows(MalformedFileException.class,
+                    () -> TopKSae.load(spec, 8, ComputeDtype.F32, m));
             assertEquals(spec.weights() + ": tensor 'W_enc' has shape [6, 4]: the SAE reads vectors of 4 values but"
                     + " the model's hidden_size is 8", e.getMessage());
-            TopKSae.load(spec, 4, m).close();
+            TopKSae.load(spec, 4, ComputeDtype.F32, m).close();
         }
     }
 
@@ -82,8 +84,9 @@ class SaeValidationTest {
         SaeSpec decoder = qwenScope(Map.of("W_dec", new F32Tensor(new long[] {6, 4}, new float[24])));
         try (NDManager m = NDManager.newBaseManager()) {
             assertEquals(bias.weights() + ": tensor 'b_enc' has shape [], expected [6] (from W_enc)",
-                    assertThrows(MalformedFileException.class, () -> TopKSae.load(bias, 4, m)).getMessage());
-            try (TopKSae sae = TopKSae.load(decoder, 4, m)) {
+                    assertThrows(MalformedFileException.class,
+                            () -> TopKSae.load(bias, 4, ComputeDtype.F32, m)).getMessage());
+            try (TopKSae sae = TopKSae.load(decoder, 4, ComputeDtype.F32, m)) {
                 assertEquals(decoder.weights() + ": tensor 'W_dec' has shape [6, 4], expected [4, 6] (from W_enc)",
                         assertThrows(MalformedFileException.class, sae::loadDecoder).getMessage());
             }
@@ -100,8 +103,9 @@ class SaeValidationTest {
         SaeSpec badDecoder = qwenScope(Map.of("W_dec", new F32Tensor(new long[] {4, 6}, dec)));
         try (NDManager m = NDManager.newBaseManager()) {
             assertEquals(badEncoder.weights() + ": tensor 'W_enc' holds NaN or infinite values",
-                    assertThrows(MalformedFileException.class, () -> TopKSae.load(badEncoder, 4, m)).getMessage());
-            try (TopKSae sae = TopKSae.load(badDecoder, 4, m)) {
+                    assertThrows(MalformedFileException.class,
+                            () -> TopKSae.load(badEncoder, 4, ComputeDtype.F32, m)).getMessage());
+            try (TopKSae sae = TopKSae.load(badDecoder, 4, ComputeDtype.F32, m)) {
                 assertEquals(badDecoder.weights() + ": tensor 'W_dec' holds NaN or infinite values",
                         assertThrows(MalformedFileException.class, sae::loadDecoder).getMessage());
             }
