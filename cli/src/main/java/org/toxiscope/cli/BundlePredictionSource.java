@@ -110,7 +110,9 @@ final class BundlePredictionSource implements PredictionSource {
         if (extraction != null) {
             json.add("extraction", new Gson().toJsonTree(extraction));
         }
-        json.addProperty("data", corpus.files().toString());
+        JsonArray data = new JsonArray();
+        corpus.files().forEach(f -> data.add(f.path().toAbsolutePath().normalize().toString()));
+        json.add("data", data);
         if (multiLabel()) {
             JsonArray scored = new JsonArray();
             labels.heads().forEach(scored::add);

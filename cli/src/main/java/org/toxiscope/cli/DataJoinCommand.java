@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
         description = {"Writes the rows of LEFT and RIGHT that share an id (an inner join), with LEFT's columns and "
                 + "then RIGHT's but its id column; a RIGHT column whose name LEFT has too is prefixed with "
                 + CorpusJoin.CLASH_PREFIX + ". Any format and compression data reads, in and out (the output's by "
-                + "its name). The smaller file is indexed by id in memory, the larger one streamed, and rows come "
+                + "its name); a Parquet output keeps a Parquet input's column types, other columns get the type "
+                + "their values read as. The smaller file is indexed by id in memory, the larger one streamed, and rows come "
                 + "out in the larger file's order. Ids must be unique: a repeated id is refused naming the file, "
                 + "line and id. Progress and a summary (rows joined, ids only in one file) go to stderr, the counts "
                 + "as JSON to stdout.",

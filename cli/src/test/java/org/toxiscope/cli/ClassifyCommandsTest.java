@@ -299,6 +299,10 @@ class ClassifyCommandsTest {
         assertEquals(List.of("toxic", "insult"), List.of(heads.get(0).getAsJsonObject().get("name").getAsString(),
                 heads.get(1).getAsJsonObject().get("name").getAsString()));
         assertEquals("[\"threat\"]", labels.get("missing_labels").toString(), "the label without a gold column");
+        JsonArray data = new JsonArray();
+        data.add(dir.resolve("test2.jsonl").toAbsolutePath().normalize().toString());
+        assertEquals(data, json.getAsJsonObject("provenance").getAsJsonArray("classifiers").get(0).getAsJsonObject()
+                .getAsJsonObject("source").get("data"), "the input files as a JSON array of paths");
         double toxic = heads.get(0).getAsJsonObject().getAsJsonObject("overall").get("auroc").getAsDouble();
         double insult = heads.get(1).getAsJsonObject().getAsJsonObject("overall").get("auroc").getAsDouble();
         assertEquals((toxic + insult) / 2, labels.get("mean_auroc").getAsDouble(), 1e-12);

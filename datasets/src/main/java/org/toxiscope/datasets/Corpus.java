@@ -40,6 +40,11 @@ public final class Corpus {
         return files;
     }
 
+    /** The files as users gave them, comma-separated, for messages. */
+    public String display() {
+        return String.join(", ", files.stream().map(CorpusFile::display).toList());
+    }
+
     public ColumnMapping mapping() {
         return mapping;
     }

@@ -20,7 +20,8 @@ import org.toxiscope.common.Snippet;
  * Joins two tables on an id column or dotted path (an inner join): the smaller file (in bytes) is indexed by id in
  * memory, within a byte budget, and the larger one is streamed, each of its rows whose id the index holds written in
  * its order with the indexed row's values. Output columns: the left file's in order, then the right file's but the id
- * column, a right column whose name is taken getting the prefix {@value #CLASH_PREFIX}. A JSON Lines file's columns
+ * column, a right column whose name is taken getting the prefix {@value #CLASH_PREFIX}; each keeps the type its file
+ * declares (a Parquet input's schema), for a typed output (Parquet). A JSON Lines file's columns
  * are those its rows hold (the streamed file's: its first row's, a later row with another field is refused). Ids are
  * unique: a repeat in the indexed file, or a second streamed row with the id of one indexed row, is refused naming
  * the file, line and id. Written and resumed like every {@link CorpusWriter} output, by streamed row position.
@@ -118,11 +119,13 @@ public final class CorpusJoin {
                 rightColumns.remove(on); // the same id as the left's: written once
             }
             Layout layout = Layout.of(leftColumns, rightColumns);
+            Map<String, ColumnType> types = layout.types(indexLeft ? index.types : rows.types(),
+                    indexLeft ? rows.types() : index.types);
             long joined = 0;
             long resumed;
             long streamedOnly = 0;
             List<String> streamedExamples = new ArrayList<>();
-            try (CorpusWriter out = CorpusWriter.open(output, layout.columns, withState)) {
+            try (CorpusWriter out = CorpusWriter.open(output, layout.columns, types, withState)) {
                 opened.accept(out);
                 resumed = out.doneCount();
                 long position = -1;
@@ -215,7 +218,7 @@ public final class CorpusJoin {
         return value;
     }
 
-    /** The indexed file: its columns in the order met, and its rows by id in file order. */
+    /** The indexed file: its columns in the order met, the types it declares, and its rows by id in file order. */
     private static final class Index {
 
         /** The rows' values by column index; a row shorter than the columns lacks the later ones. */
@@ -236,11 +239,13 @@ public final class CorpusJoin {
         final List<String> columns = new ArrayList<>();
         final Map<String, Integer> at = new HashMap<>();
         final Map<String, Entry> byId = new LinkedHashMap<>();
+        Map<String, ColumnType> types = Map.of();
 
         static Index read(CorpusFile file, FieldPath id, long budget, DoubleConsumer onRow) {
             Index index = new Index();
             long bytes = 0;
             try (TableRows rows = TableRows.open(file)) {
+                index.types = rows.types();
                 if (rows.header() != null) {
                     rows.header().forEach(index::column);
                 }
@@ -316,6 +321,14 @@ public final class CorpusJoin {
                 columns.add(name);
             }
             return new Layout(List.copyOf(columns), List.copyOf(left), List.copyOf(right), names);
+        }
+
+        /** The declared types of both files' columns under their output names; a column without one has none. */
+        Map<String, ColumnType> types(Map<String, ColumnType> left, Map<String, ColumnType> right) {
+            Map<String, ColumnType> out = new HashMap<>();
+            leftColumns.stream().filter(left::containsKey).forEach(c -> out.put(c, left.get(c)));
+            rightColumns.stream().filter(right::containsKey).forEach(c -> out.put(rightNames.get(c), right.get(c)));
+            return out;
         }
 
         List<String> values(Map<String, String> left, Map<String, String> right) {

@@ -45,6 +45,11 @@ public final class TableRows implements AutoCloseable {
         return source.header();
     }
 
+    /** The column types the file declares (Parquet's schema), by column; empty for text formats. */
+    Map<String, ColumnType> types() {
+        return source.types();
+    }
+
     /** The file, for messages. */
     String display() {
         return file.display();

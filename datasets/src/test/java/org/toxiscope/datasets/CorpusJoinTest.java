@@ -10,12 +10,16 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Joins on an id: matching, unmatched counts, repeated ids, clashing names, nested ids, the memory bound, resume. */
+/**
+ * Joins on an id: matching, unmatched counts, repeated ids, clashing names, nested ids, the memory bound, resume, and
+ * a Parquet input's column types kept in a Parquet output.
+ */
 class CorpusJoinTest {
 
     @TempDir
@@ -166,6 +170,67 @@ class CorpusJoinTest {
                 OutputPolicy.of(true, false, Map.of()), BUDGET, w -> { }, f -> { });
         assertTrue(r.resumed() > 0 && r.resumed() < r.joined(), r.toJson());
         assertEquals(3333, r.joined());
+        assertEquals(-1L, Files.mismatch(whole, out));
+    }
+
+    @Test
+    void aParquetOutputKeepsTheParquetInputsTypesStreamedOrIndexedAndResumed() throws Exception {
+        // 1,000 rows, ids id3, id6, ... id3000; zip codes (text) and votes (int32) would read as BIGINT from their
+        // values alone.
+        Path typed = dir.resolve("typed.parquet");
+        TypedParquetTest.sql("COPY (SELECT 'id' || (3 * i) AS id, i::BIGINT AS n, (i / 4.0)::DOUBLE AS score, "
+                + "(10000 + i)::VARCHAR AS zip, (i % 7)::INTEGER AS votes, 'parquet text ' || i AS text "
+                + "FROM range(1, 1001) t(i)) TO " + DuckDb.literal(typed.toString()) + " (FORMAT parquet)");
+        Map<String, String> parquetTypes = Map.of("id", "VARCHAR", "n", "BIGINT", "score", "DOUBLE", "zip",
+                "VARCHAR", "votes", "INTEGER", "text", "VARCHAR");
+
+        // The CSV is smaller: the Parquet file is streamed, on the left; the CSV's column reads as its values do.
+        Path labels = Files.writeString(dir.resolve("labels.csv"), "id,toxic\nid3,1\nid6,0\n");
+        Path streamed = dir.resolve("streamed.parquet");
+        assertEquals(2, join(typed, labels, "id", streamed).joined());
+        Map<String, String> expected = new LinkedHashMap<>();
+        List.of("id", "n", "score", "zip", "votes", "text").forEach(c -> expected.put(c, parquetTypes.get(c)));
+        expected.put("toxic", "BIGINT");
+        assertEquals(expected, TypedParquetTest.schema(streamed));
+        assertEquals(Map.of("id", "id3", "n", "1", "score", "0.25", "zip", "10001", "votes", "1", "text",
+                "parquet text 1", "toxic", "1"), rows(streamed).get(0));
+
+        // The CSV is larger: the Parquet file is indexed, on the right, its clashing zip and text renamed.
+        StringBuilder big = new StringBuilder("id,text,zip\n");
+        for (int i = 1; i <= 3000; i++) {
+            big.append("id").append(i).append(",csv text ").append(i).append(" with some padding,").append(i)
+                    .append('\n');
+        }
+        Path texts = Files.writeString(dir.resolve("texts.csv"), big);
+        Path whole = dir.resolve("whole.parquet");
+        CorpusJoin.Result r = join(texts, typed, "id", whole);
+        assertEquals(1000, r.joined());
+        Map<String, String> right = new LinkedHashMap<>();
+        right.put("id", "VARCHAR");
+        right.put("text", "VARCHAR");
+        right.put("zip", "BIGINT"); // the CSV's own column: its values are integers
+        right.put("n", "BIGINT");
+        right.put("score", "DOUBLE");
+        right.put(CorpusJoin.CLASH_PREFIX + "zip", "VARCHAR");
+        right.put("votes", "INTEGER");
+        right.put(CorpusJoin.CLASH_PREFIX + "text", "VARCHAR");
+        assertEquals(right, TypedParquetTest.schema(whole));
+        assertEquals("10001", rows(whole).get(0).get(CorpusJoin.CLASH_PREFIX + "zip"));
+
+        // Interrupted half-way through the streamed rows and resumed: the same schema, rows and bytes.
+        Path out = dir.resolve("resumed.parquet");
+        long[] calls = {0};
+        assertThrows(Killed.class, () -> CorpusJoin.join(texts.toString(), typed.toString(), "id", out,
+                OutputPolicy.of(false, false, Map.of()), BUDGET, w -> { }, f -> {
+                    if (++calls[0] == 1000 + 1500) {
+                        throw new Killed();
+                    }
+                }));
+        CorpusJoin.Result resumed = CorpusJoin.join(texts.toString(), typed.toString(), "id", out,
+                OutputPolicy.of(true, false, Map.of()), BUDGET, w -> { }, f -> { });
+        assertTrue(resumed.resumed() > 0 && resumed.resumed() < resumed.joined(), resumed.toJson());
+        assertEquals(right, TypedParquetTest.schema(out));
+        assertEquals(rows(whole), rows(out));
         assertEquals(-1L, Files.mismatch(whole, out));
     }
 }

@@ -29,7 +29,10 @@ class ParquetInputTest {
         ColumnMapping skip = ColumnMapping.defaults().withOnError(OnError.SKIP, dir.resolve("rejects.jsonl"));
         List<TextRecord> records;
         long rejected;
-        try (RecordStream s = Corpus.of(data, skip).read()) {
+        Corpus corpus = Corpus.of(data, skip);
+        assertEquals(data.resolve("de-00000-of-00001.parquet") + ", " + data.resolve("uk-00000-of-00001.parquet"),
+                corpus.display(), "the files as given, for messages");
+        try (RecordStream s = corpus.read()) {
             records = s.stream().toList();
             rejected = s.rejected();
         }

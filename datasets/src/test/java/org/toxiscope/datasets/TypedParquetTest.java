@@ -22,7 +22,7 @@ class TypedParquetTest {
     @TempDir
     Path dir;
 
-    private static void sql(String statement) throws Exception {
+    static void sql(String statement) throws Exception {
         try (Connection c = DuckDb.connect(); Statement s = c.createStatement()) {
             s.execute(statement);
         }

@@ -75,7 +75,7 @@ public final class SynthesisRun {
                     explainer.accept(chunk);
                 });
                 if (n == 0) {
-                    throw new IllegalArgumentException("the seed corpus " + job.seedCorpus().files()
+                    throw new IllegalArgumentException("the seed corpus " + job.seedCorpus().display()
                             + " has no records");
                 }
                 Coverage seed = Coverage.of(seedSets, job.coverage().weakBelow());
@@ -237,7 +237,7 @@ public final class SynthesisRun {
             }
             progress.done(String.format(Locale.ROOT, "; %,d token positions", lens.positions()));
             if (lens.positions() == 0) {
-                throw new IllegalArgumentException("the corpus " + corpus.files() + " has no tokens for the query "
+                throw new IllegalArgumentException("the corpus " + corpus.display() + " has no tokens for the query "
                         + "lens to read");
             }
             List<LensResult> out = new ArrayList<>(targets.size());

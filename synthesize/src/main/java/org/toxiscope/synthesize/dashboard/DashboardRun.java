@@ -64,7 +64,7 @@ public final class DashboardRun {
                 }).records();
             }
             if (records == 0) {
-                throw new IllegalArgumentException("the corpus " + corpus.files() + " has no records");
+                throw new IllegalArgumentException("the corpus " + corpus.display() + " has no records");
             }
             List<FeatureExplanation> explained = explainer.explain(settings.tokens());
             List<LensResult> lens = SynthesisRun.queryLens(TASK, session, targets, corpus, settings.lensTexts());
