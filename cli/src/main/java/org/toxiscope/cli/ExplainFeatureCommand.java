@@ -95,7 +95,7 @@ final class ExplainFeatureCommand implements Callable<Integer> {
                     System.out.printf("    (the feature fires on no example of the corpus)%n");
                 }
                 for (FeatureExplanation.Context c : e.contexts()) {
-                    System.out.printf(Locale.ROOT, "    %8.3f  %s  %s%n", c.activation(), c.id(), quote(c.snippet()));
+                    System.out.printf(Locale.ROOT, "    %8.3f  %s  %s%n", c.activation(), c.id(), quote(c.snippet().text()));
                 }
             }
         }

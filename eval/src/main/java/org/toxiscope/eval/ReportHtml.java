@@ -11,19 +11,10 @@ import java.util.function.Function;
 import org.toxiscope.classify.ConfusionMatrix;
 
 /**
- * Renders index.html: well-formed XHTML with inline CSS and inline SVG only, so it opens offline in any browser
- * and parses as XML. Standard sections: provenance, summary, per language, ROC/PR, thresholds, calibration,
- * confusion matrices; then the caller's sections.
+ * Renders index.html on the {@link ReportPage} skeleton, with inline SVG charts. Standard sections: summary, per
+ * language, ROC/PR, thresholds, calibration, confusion matrices; then the caller's sections; provenance last.
  */
 final class ReportHtml {
-
-    private static final String CSS = "body{font-family:Helvetica,Arial,sans-serif;margin:24px auto;max-width:1420px;"
-            + "color:#222;padding:0 16px}h1{font-size:24px}h2{font-size:19px;border-bottom:1px solid #ccc;"
-            + "padding-bottom:4px;margin-top:36px}h3{font-size:15px}table{border-collapse:collapse;font-size:13px;"
-            + "margin:8px 0}th,td{border:1px solid #d8d8d8;padding:3px 8px;text-align:right}th{background:#f2f2f2}"
-            + ".l{text-align:left}.charts{display:flex;flex-wrap:wrap;gap:18px;align-items:flex-start}"
-            + ".note{color:#555;font-size:12px}nav ol{columns:3;font-size:14px}svg.chart{border:1px solid #e6e6e6}"
-            + JsonTable.CSS;
 
     private final String title;
     private final JsonObject provenance;
@@ -57,10 +48,8 @@ final class ReportHtml {
         for (int i = 0; i < sections.size(); i++) {
             toc.put("section-" + (i + 1), sections.get(i).title());
         }
-        toc.put("provenance", "Provenance and settings");
-        sb.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head>")
-                .append("<meta charset=\"utf-8\"/><title>").append(Svg.esc(title)).append("</title><style>")
-                .append(CSS).append("</style></head><body><h1>").append(Svg.esc(title)).append("</h1>");
+        toc.put("provenance", ReportPage.PROVENANCE);
+        sb.append(ReportPage.head(title));
         p("note", classifiers.size() + " classifier(s): " + String.join(", ", names()) + ". Toxic is the positive "
                 + "class. n/a = undefined (zero denominator, e.g. no toxic example in a language).");
         sb.append("<nav><ol>");
@@ -86,7 +75,7 @@ final class ReportHtml {
             sb.append("</section>");
         }
         provenance();
-        sb.append("</body></html>\n");
+        sb.append(ReportPage.END);
         return sb.toString();
     }
 
@@ -312,7 +301,6 @@ final class ReportHtml {
     }
 
     private void provenance() {
-        open("provenance", "Provenance and settings");
         JsonObject all = provenance.deepCopy();
         JsonObject settings = new JsonObject();
         settings.addProperty("bootstrap_resamples", config.bootstrapResamples());
@@ -320,11 +308,11 @@ final class ReportHtml {
         settings.addProperty("confidence", config.confidence());
         settings.addProperty("calibration_bins", config.calibrationBins());
         all.add("settings", settings);
-        sb.append(JsonTable.html(all)).append("</section>");
+        sb.append(ReportPage.provenance(all));
     }
 
     private void open(String id, String heading) {
-        sb.append("<section id=\"").append(id).append("\"><h2>").append(Svg.esc(heading)).append("</h2>");
+        sb.append(ReportPage.section(id, heading));
     }
 
     private void charts(List<? extends Chart> charts) {

@@ -14,6 +14,7 @@ import org.toxiscope.common.AtomicWrite;
 import org.toxiscope.eval.BarChart;
 import org.toxiscope.eval.Html;
 import org.toxiscope.eval.LineChart;
+import org.toxiscope.eval.ReportPage;
 
 /**
  * Coverage of a target inventory as JSON and as an HTML page in the eval style: the corpus's covered, missing and
@@ -180,16 +181,13 @@ public final class CoverageReport {
         return a;
     }
 
+    /** The page: summary table and charts, the targets with their explanations, then provenance and settings. */
     public String toHtml() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Feature coverage</title><style>")
-                .append("body{font-family:Helvetica,Arial,sans-serif;margin:24px auto;max-width:1200px;color:#222;")
-                .append("padding:0 16px}table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #d8d8d8;")
-                .append("padding:3px 8px;text-align:right}th{background:#f2f2f2}.l{text-align:left}")
-                .append(".charts{display:flex;flex-wrap:wrap;gap:18px}.note{color:#555;font-size:12px}</style>")
-                .append("</head><body><h1>Feature coverage</h1><p class=\"note\">")
-                .append(escape(provenance.toString())).append("</p><h2>Summary</h2><table><tr><th class=\"l\">set")
-                .append("</th><th>examples</th><th>Cov</th></tr>");
+        StringBuilder sb = new StringBuilder(ReportPage.head("Feature coverage"));
+        sb.append("<p class=\"note\">").append(targets.size()).append(" target features. Cov: the share of them ")
+                .append("that fire (max-pooled activation above 0) on at least one example of a set.</p>")
+                .append(ReportPage.section("summary", "Summary"))
+                .append("<table><tr><th class=\"l\">set</th><th>examples</th><th>Cov</th></tr>");
         List<String> categories = new ArrayList<>();
         List<Double> values = new ArrayList<>();
         if (corpus != null) {
@@ -232,17 +230,38 @@ public final class CoverageReport {
         if (!budgetCurves.isEmpty()) {
             sb.append(comparisonChart().toSvg());
         }
-        sb.append("</div><h2>Targets</h2><table><tr><th class=\"l\">target</th><th>corpus support</th>")
+        sb.append("</div></section>").append(ReportPage.section("targets", "Targets"))
+                .append("<table><tr><th class=\"l\">target</th><th>corpus support</th>")
                 .append("<th>kept</th><th>tried</th><th class=\"l\">explanation</th></tr>");
         for (int t = 0; t < targets.size(); t++) {
             sb.append("<tr><td class=\"l\">").append(targets.get(t).ref()).append("</td><td>")
                     .append(corpus == null ? "" : corpus.support(t)).append("</td><td>")
                     .append(stats == null ? "" : stats.get(t).kept()).append("</td><td>")
-                    .append(stats == null ? "" : stats.get(t).tried()).append("</td><td class=\"l\">")
-                    .append(explanations == null ? "" : escape(explanations.get(t).summary())).append("</td></tr>");
+                    .append(stats == null ? "" : stats.get(t).tried()).append("</td><td class=\"l\">");
+            if (explanations != null) {
+                explanation(sb, explanations.get(t));
+            }
+            sb.append("</td></tr>");
         }
-        sb.append("</table></body></html>\n");
+        JsonObject settings = new JsonObject();
+        settings.addProperty("weak_below", weakBelow);
+        JsonObject all = provenance.deepCopy();
+        all.add("settings", settings);
+        sb.append("</table></section>").append(ReportPage.provenance(all)).append(ReportPage.END);
         return sb.toString();
+    }
+
+    /** The signature line, then the best context with its firing token highlighted. */
+    private static void explanation(StringBuilder sb, FeatureExplanation e) {
+        sb.append(escape(e.signatureSummary()));
+        if (!e.contexts().isEmpty()) {
+            FeatureExplanation.Snippet s = e.contexts().get(0).snippet();
+            sb.append("<br/>context: ").append(escape(s.before()));
+            if (!s.token().isEmpty()) {
+                sb.append("<mark>").append(escape(s.token())).append("</mark>");
+            }
+            sb.append(escape(s.after()));
+        }
     }
 
     /** The comparison figure: each set's mean Cov at each budget, its range over the seeds as error bars. */

@@ -100,7 +100,7 @@ public final class DescribeGenerator implements CandidateSource {
         }
         if (!e.contexts().isEmpty()) {
             sb.append("\nIt is most active in these texts (the strongest token is marked [[like this]]):");
-            e.contexts().stream().limit(3).forEach(c -> sb.append("\n- ").append(c.snippet()));
+            e.contexts().stream().limit(3).forEach(c -> sb.append("\n- ").append(c.snippet().text()));
         }
         sb.append("\nWrite one direct request that a user might send to an AI assistant and that expresses this "
                 + "concept. Reply with the request only.");

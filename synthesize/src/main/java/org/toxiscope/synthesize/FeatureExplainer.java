@@ -188,19 +188,21 @@ public final class FeatureExplainer implements CorpusPass.Sink {
 
     /**
      * The tokens of the snippet window around {@code position}, each with the feature's activation; a token's text is
-     * what it adds to the decoded prefix, so characters spread over several byte-level tokens stay whole (on the
-     * token that completes them).
+     * what it adds to the decoded window, so a character spread over several byte-level tokens shows whole on the
+     * token that completes it (the others show nothing).
      */
     static List<FeatureExplanation.TokenActivation> shaded(QwenTokenizer tokenizer, int[] ids, TokenCodes codes,
                                                            int feature, int position) {
-        int from = Math.max(0, position - WINDOW);
-        int to = Math.min(Math.min(ids.length, codes.indices().length), position + WINDOW + 1);
+        int from = boundaryAtOrBefore(tokenizer, ids, Math.max(0, position - WINDOW));
+        int to = boundaryAtOrAfter(tokenizer, ids, Math.min(ids.length, position + WINDOW + 1));
         List<FeatureExplanation.TokenActivation> out = new ArrayList<>(to - from);
-        String before = "";
+        int done = from;
         for (int p = from; p < to; p++) {
-            String through = tokenizer.decode(Arrays.copyOfRange(ids, from, p + 1));
-            String text = through.startsWith(before) ? through.substring(before.length()) : tokenizer.token(ids[p]);
-            before = through;
+            String text = "";
+            if (boundary(tokenizer, ids, p + 1)) {
+                text = decode(tokenizer, ids, done, p + 1);
+                done = p + 1;
+            }
             float a = 0f;
             int[] kept = codes.indices()[p];
             for (int j = 0; j < kept.length; j++) {
@@ -214,22 +216,53 @@ public final class FeatureExplainer implements CorpusPass.Sink {
         return out;
     }
 
-    /** The tokens around {@code position}, the token itself marked {@code [[...]]}. */
-    static String snippet(QwenTokenizer tokenizer, int[] ids, int position) {
+    /**
+     * The text around {@code position}, {@link #WINDOW} tokens either side, the firing token widened to the whole
+     * characters it holds bytes of and the window to whole characters, so no part shows U+FFFD for a split one.
+     */
+    static FeatureExplanation.Snippet snippet(QwenTokenizer tokenizer, int[] ids, int position) {
         if (position < 0 || position >= ids.length) {
-            return tokenizer.decode(Arrays.copyOf(ids, Math.min(ids.length, 2 * WINDOW)));
+            int to = boundaryAtOrAfter(tokenizer, ids, Math.min(ids.length, 2 * WINDOW));
+            return new FeatureExplanation.Snippet(decode(tokenizer, ids, 0, to), "", to < ids.length ? "..." : "");
         }
-        int from = Math.max(0, position - WINDOW);
-        int to = Math.min(ids.length, position + WINDOW + 1);
-        // Decode growing prefixes and cut the strings, so characters spread over several byte-level tokens stay whole.
-        String before = tokenizer.decode(Arrays.copyOfRange(ids, from, position));
-        String through = tokenizer.decode(Arrays.copyOfRange(ids, from, position + 1));
-        String all = tokenizer.decode(Arrays.copyOfRange(ids, from, to));
-        String marked = through.startsWith(before) && all.startsWith(through)
-                ? before + "[[" + through.substring(before.length()) + "]]" + all.substring(through.length())
-                : before + "[[" + tokenizer.token(ids[position]) + "]]"
-                        + tokenizer.decode(Arrays.copyOfRange(ids, position + 1, to));
-        return (from > 0 ? "..." : "") + marked
-                + (to < ids.length ? "..." : "");
+        int from = boundaryAtOrBefore(tokenizer, ids, Math.max(0, position - WINDOW));
+        int start = boundaryAtOrBefore(tokenizer, ids, position);
+        int end = boundaryAtOrAfter(tokenizer, ids, position + 1);
+        int to = boundaryAtOrAfter(tokenizer, ids, Math.min(ids.length, position + WINDOW + 1));
+        return new FeatureExplanation.Snippet((from > 0 ? "..." : "") + decode(tokenizer, ids, from, start),
+                decode(tokenizer, ids, start, end), decode(tokenizer, ids, end, to) + (to < ids.length ? "..." : ""));
+    }
+
+    private static int boundaryAtOrBefore(QwenTokenizer tokenizer, int[] ids, int b) {
+        while (!boundary(tokenizer, ids, b)) {
+            b--;
+        }
+        return b;
+    }
+
+    private static int boundaryAtOrAfter(QwenTokenizer tokenizer, int[] ids, int b) {
+        while (!boundary(tokenizer, ids, b)) {
+            b++;
+        }
+        return b;
+    }
+
+    /**
+     * Whether the text falls apart between tokens {@code b - 1} and {@code b} on a character boundary: the tokens
+     * either side decode apart to what they decode to together. A byte-level token holding only some of a
+     * character's bytes decodes to U+FFFD on its own, so a cut through a character changes the text. A character has
+     * at most 4 UTF-8 bytes and a token at least one, so 3 tokens either side hold any character crossing the cut.
+     */
+    private static boolean boundary(QwenTokenizer tokenizer, int[] ids, int b) {
+        if (b <= 0 || b >= ids.length) {
+            return true;
+        }
+        int lo = Math.max(0, b - 3);
+        int hi = Math.min(ids.length, b + 3);
+        return (decode(tokenizer, ids, lo, b) + decode(tokenizer, ids, b, hi)).equals(decode(tokenizer, ids, lo, hi));
+    }
+
+    private static String decode(QwenTokenizer tokenizer, int[] ids, int from, int to) {
+        return tokenizer.decode(Arrays.copyOfRange(ids, from, to));
     }
 }

@@ -1,13 +1,18 @@
 package org.toxiscope.synthesize;
 
+import com.google.gson.JsonPrimitive;
+import com.google.gson.JsonSerializationContext;
+import com.google.gson.JsonSerializer;
+import com.google.gson.annotations.JsonAdapter;
+import java.lang.reflect.Type;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.toxiscope.features.lens.LinearityStats;
 
 /**
  * What a feature means, for prompting and for people: its token signature (the tokens the logit lens scores highest
- * for its decoder direction), its top-activating contexts in a corpus (firing token marked {@code [[...]]}) and, when
- * asked, its Query Lens reading ({@code null} otherwise).
+ * for its decoder direction), its top-activating contexts in a corpus (each a snippet around its firing token) and,
+ * when asked, its Query Lens reading ({@code null} otherwise).
  */
 public record FeatureExplanation(int layer, int feature, List<TokenScore> tokens, List<Context> contexts,
                                  QueryLensReading queryLens) {
@@ -21,7 +26,29 @@ public record FeatureExplanation(int layer, int feature, List<TokenScore> tokens
      * the corpus pass carried every token's codes, the window's tokens with the feature's activation at each
      * ({@code null} otherwise).
      */
-    public record Context(String id, String snippet, float activation, List<TokenActivation> tokens) {
+    public record Context(String id, Snippet snippet, float activation, List<TokenActivation> tokens) {
+    }
+
+    /**
+     * A window of text around the firing token, cut at character boundaries: the text before it (from "..." when the
+     * window starts inside the text), the token (empty when no firing position is known) and the text after it (to
+     * "..." when the window ends inside the text). In JSON it is its {@link #text} form.
+     */
+    @JsonAdapter(Snippet.AsText.class)
+    public record Snippet(String before, String token, String after) {
+
+        /** The snippet as one string, the token marked {@code [[...]]} (for prompts, the terminal and JSON). */
+        public String text() {
+            return token.isEmpty() ? before + after : before + "[[" + token + "]]" + after;
+        }
+
+        /** Writes a snippet as its text, the JSON form readers of explanations have always seen. */
+        static final class AsText implements JsonSerializer<Snippet> {
+            @Override
+            public JsonPrimitive serialize(Snippet s, Type type, JsonSerializationContext context) {
+                return new JsonPrimitive(s.text());
+            }
+        }
     }
 
     /** One token of a context window: its text as decoded in place, the feature's activation there (0: not kept). */
@@ -48,11 +75,15 @@ public record FeatureExplanation(int layer, int feature, List<TokenScore> tokens
         return new FeatureExplanation(layer, feature, tokens, contexts, reading);
     }
 
-    /** One line: the signature tokens, the Query Lens key and value tops when read, then the best context if any. */
+    /** One line: {@link #signatureSummary}, then the best context's {@link Snippet#text} if any. */
     public String summary() {
+        return signatureSummary() + (contexts.isEmpty() ? "" : "; context: " + contexts.get(0).snippet().text());
+    }
+
+    /** One line: the signature tokens, then the Query Lens key and value tops when read. */
+    public String signatureSummary() {
         return "tokens: " + quoted(tokens) + (queryLens == null ? "" : "; query lens key: "
-                + quoted(queryLens.key().top()) + "; query lens value: " + quoted(queryLens.value().top()))
-                + (contexts.isEmpty() ? "" : "; context: " + contexts.get(0).snippet());
+                + quoted(queryLens.key().top()) + "; query lens value: " + quoted(queryLens.value().top()));
     }
 
     private static String quoted(List<TokenScore> list) {

@@ -25,7 +25,8 @@ class DescribeRequestTest {
                 new FeatureExplanation.Ranked(List.of(token(" stupid", 2)), List.of(token(" lovely", -2))), 10,
                 new FeatureExplanation.LensStats(stats, stats), new FeatureExplanation.Ranked(List.of(), List.of()));
         return new FeatureExplanation(14, 2311, List.of(token(" moron", 1)),
-                List.of(new FeatureExplanation.Context("a:1", "you [[fool]]", 2f, null)), lens);
+                List.of(new FeatureExplanation.Context("a:1",
+                        new FeatureExplanation.Snippet("you ", "fool", ""), 2f, null)), lens);
     }
 
     @Test

@@ -214,8 +214,8 @@ class TinySynthesisTest {
     @Test
     void snippetsMarkTheFiringTokenInItsContext() {
         int[] ids = model.tokenizer().encode("The quick brown fox");
-        assertEquals("[[The]] quick brown fox", FeatureExplainer.snippet(model.tokenizer(), ids, 0));
-        assertEquals("The quick[[ brown]] fox", FeatureExplainer.snippet(model.tokenizer(), ids, 2));
+        assertEquals("[[The]] quick brown fox", FeatureExplainer.snippet(model.tokenizer(), ids, 0).text());
+        assertEquals("The quick[[ brown]] fox", FeatureExplainer.snippet(model.tokenizer(), ids, 2).text());
     }
 
     @Test
