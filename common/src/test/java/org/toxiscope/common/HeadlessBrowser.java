@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -33,6 +34,9 @@ public final class HeadlessBrowser implements AutoCloseable {
 
     /** Held so the level sticks: Selenium warns that it has no CDP binding for this exact Chromium, which is unused. */
     private static final Logger SELENIUM = Logger.getLogger("org.openqa.selenium");
+
+    /** Tries of one screenshot (see {@link #screenshot}). */
+    private static final int CAPTURE_ATTEMPTS = 4;
 
     private final ChromeDriver driver;
 
@@ -100,10 +104,30 @@ public final class HeadlessBrowser implements AutoCloseable {
                 return out;""");
     }
 
-    /** Writes a PNG of the whole page, beyond the window's height, to {@code file} and returns it. */
+    /**
+     * Writes a PNG of the whole page, beyond the window's height, to {@code file} and returns it. Chromium now and
+     * then answers a capture sent just after a load with "Not attached to an active page" (its frame target is still
+     * being swapped), so a failed capture is retried a few times before it counts.
+     */
     public Path screenshot(Path file) throws IOException {
-        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot",
-                Map.of("format", "png", "captureBeyondViewport", true));
+        Map<String, Object> shot = null;
+        for (int attempt = 1; shot == null; attempt++) {
+            try {
+                script("return document.readyState");
+                shot = driver.executeCdpCommand("Page.captureScreenshot",
+                        Map.of("format", "png", "captureBeyondViewport", true));
+            } catch (WebDriverException e) {
+                if (attempt == CAPTURE_ATTEMPTS) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(250L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.write(file, Base64.getDecoder().decode((String) shot.get("data")));
         return file;
