@@ -301,14 +301,12 @@ final class ReportHtml {
     }
 
     private void provenance() {
-        JsonObject all = provenance.deepCopy();
         JsonObject settings = new JsonObject();
         settings.addProperty("bootstrap_resamples", config.bootstrapResamples());
         settings.addProperty("seed", config.seed());
         settings.addProperty("confidence", config.confidence());
         settings.addProperty("calibration_bins", config.calibrationBins());
-        all.add("settings", settings);
-        sb.append(ReportPage.provenance(all));
+        sb.append(ReportPage.provenance(provenance, settings));
     }
 
     private void open(String id, String heading) {

@@ -39,8 +39,13 @@ public final class ReportPage {
         return "<section id=\"" + id + "\"><h2>" + Svg.esc(heading) + "</h2>";
     }
 
-    /** The section {@code provenance}: {@code tree} (provenance and settings) as nested tables ({@link JsonTable}). */
-    public static String provenance(JsonObject tree) {
+    /**
+     * The section {@code provenance}: {@code provenance} with the page's {@code settings} under "settings", as nested
+     * tables ({@link JsonTable}); neither argument is changed.
+     */
+    public static String provenance(JsonObject provenance, JsonObject settings) {
+        JsonObject tree = provenance.deepCopy();
+        tree.add("settings", settings.deepCopy());
         return section("provenance", PROVENANCE) + JsonTable.html(tree) + "</section>";
     }
 }

@@ -245,9 +245,7 @@ public final class CoverageReport {
         }
         JsonObject settings = new JsonObject();
         settings.addProperty("weak_below", weakBelow);
-        JsonObject all = provenance.deepCopy();
-        all.add("settings", settings);
-        sb.append("</table></section>").append(ReportPage.provenance(all)).append(ReportPage.END);
+        sb.append("</table></section>").append(ReportPage.provenance(provenance, settings)).append(ReportPage.END);
         return sb.toString();
     }
 

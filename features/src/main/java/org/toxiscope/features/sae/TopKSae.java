@@ -239,7 +239,7 @@ public final class TopKSae implements AutoCloseable {
             NDArray values;
             NDArray indices;
             if (encoderBf16 != null) {
-                NDArray candidates = ComputeDtype.BF16.narrow(in).matMul(encoderBf16).add(encoderBiasBf16)
+                NDArray candidates = ComputeDtype.BF16.narrow(in).matMul(encoderBf16).addi(encoderBiasBf16)
                         .topK(candidates(), -1, true, true).get(1);
                 NDArray exact = activate(rescore(scope, in, candidates));
                 NDList top = exact.topK(spec.k(), -1, true, true);
