@@ -36,6 +36,23 @@ class CorpusJoinTest {
                 BUDGET, w -> { }, f -> { });
     }
 
+    /** Joins {@code left} and {@code right} on "id" into {@code out}, killed at the {@code calls}-th progress call. */
+    private static void killedAfter(Path left, Path right, Path out, long calls) {
+        long[] seen = {0};
+        assertThrows(Killed.class, () -> CorpusJoin.join(left.toString(), right.toString(), "id", out,
+                OutputPolicy.of(false, false, Map.of()), BUDGET, w -> { }, f -> {
+                    if (++seen[0] == calls) {
+                        throw new Killed();
+                    }
+                }));
+    }
+
+    /** Continues the interrupted join of {@code left} and {@code right} on "id" into {@code out}. */
+    private static CorpusJoin.Result resume(Path left, Path right, Path out) throws IOException {
+        return CorpusJoin.join(left.toString(), right.toString(), "id", out, OutputPolicy.of(true, false, Map.of()),
+                BUDGET, w -> { }, f -> { });
+    }
+
     private static List<Map<String, String>> rows(Path file) {
         List<Map<String, String>> out = new ArrayList<>();
         try (TableRows t = TableRows.open(file)) {
@@ -155,19 +172,12 @@ class CorpusJoinTest {
         Path whole = dir.resolve("whole.csv");
         join(texts, labels, "id", whole);
         Path out = dir.resolve("resumed.csv");
-        long[] rows = {0};
-        assertThrows(Killed.class, () -> CorpusJoin.join(texts.toString(), labels.toString(), "id", out,
-                OutputPolicy.of(false, false, Map.of()), BUDGET, w -> { }, f -> {
-                    if (++rows[0] == 3333 + 4000) {
-                        throw new Killed();
-                    }
-                }));
+        killedAfter(texts, labels, out, 3333 + 4000);
         assertTrue(Files.exists(dir.resolve("resumed.csv.partial")));
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
                 () -> join(texts, labels, "id", out));
         assertTrue(refused.getMessage().contains("--resume"), refused.getMessage());
-        CorpusJoin.Result r = CorpusJoin.join(texts.toString(), labels.toString(), "id", out,
-                OutputPolicy.of(true, false, Map.of()), BUDGET, w -> { }, f -> { });
+        CorpusJoin.Result r = resume(texts, labels, out);
         assertTrue(r.resumed() > 0 && r.resumed() < r.joined(), r.toJson());
         assertEquals(3333, r.joined());
         assertEquals(-1L, Files.mismatch(whole, out));
@@ -219,15 +229,8 @@ class CorpusJoinTest {
 
         // Interrupted half-way through the streamed rows and resumed: the same schema, rows and bytes.
         Path out = dir.resolve("resumed.parquet");
-        long[] calls = {0};
-        assertThrows(Killed.class, () -> CorpusJoin.join(texts.toString(), typed.toString(), "id", out,
-                OutputPolicy.of(false, false, Map.of()), BUDGET, w -> { }, f -> {
-                    if (++calls[0] == 1000 + 1500) {
-                        throw new Killed();
-                    }
-                }));
-        CorpusJoin.Result resumed = CorpusJoin.join(texts.toString(), typed.toString(), "id", out,
-                OutputPolicy.of(true, false, Map.of()), BUDGET, w -> { }, f -> { });
+        killedAfter(texts, typed, out, 1000 + 1500);
+        CorpusJoin.Result resumed = resume(texts, typed, out);
         assertTrue(resumed.resumed() > 0 && resumed.resumed() < resumed.joined(), resumed.toJson());
         assertEquals(right, TypedParquetTest.schema(out));
         assertEquals(rows(whole), rows(out));
