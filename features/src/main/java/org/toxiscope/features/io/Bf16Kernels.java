@@ -10,9 +10,10 @@ import ai.djl.pytorch.jni.IValueUtils;
 import java.nio.file.Path;
 
 /**
- * The bfloat16 operations DJL's JNI cannot express (it aborts the JVM when asked to create or cast to bf16), run as
- * a tiny TorchScript module ({@link ScriptModules}) loaded once per process: narrowing any tensor to bf16,
- * mapping a file's bytes as a bf16 tensor without copying them, and moving a bf16 tensor to another device. Every
+ * The operations of the bfloat16 runtime DJL's JNI cannot express (it aborts the JVM when asked to create or cast to
+ * bf16) or runs as a loop of many calls, run as a tiny TorchScript module ({@link ScriptModules}) loaded once per
+ * process: narrowing any tensor to bf16, mapping a file's bytes as a bf16 tensor without copying them, moving a bf16
+ * tensor to another device, and the two-step SAE encode's float32 re-score of each row's own candidates. Every
  * other operation (matmul, add, softmax, indexing, {@code toType(FLOAT32)}) runs on bf16 tensors through DJL as is;
  * DJL reports their dtype as {@code UNKNOWN}.
  */
@@ -35,6 +36,33 @@ public final class Bf16Kernels {
                 path: str,
                 numel: int) -> Tensor:
                 return torch.from_file(path, False, numel, dtype=15)
+              def candidate_dots(self: __torch__.Kernels,
+                x: Tensor,
+                rows: Tensor,
+                candidates: Tensor,
+                block: int) -> Tensor:
+                n = torch.size(candidates, 0)
+                half = torch.floordiv(n, 2)
+                first = fork(self.dots, x, rows, candidates, 0, half, block)
+                second = self.dots(x, rows, candidates, half, n, block)
+                return torch.cat([torch.wait(first), second])
+              def dots(self: __torch__.Kernels,
+                x: Tensor,
+                rows: Tensor,
+                candidates: Tensor,
+                start: int,
+                end: int,
+                block: int) -> Tensor:
+                c = torch.size(candidates, 1)
+                d = torch.size(rows, 1)
+                parts = [torch.new_zeros(x, [0, c])]
+                for i in range(start, end, block):
+                  j = min(torch.add(i, block), end)
+                  picked = torch.reshape(torch.slice(candidates, 0, i, j), [-1])
+                  gathered = torch.reshape(torch.index_select(rows, 0, picked), [-1, c, d])
+                  column = torch.unsqueeze(torch.slice(x, 0, i, j), -1)
+                  parts.append(torch.squeeze(torch.bmm(gathered, column), -1))
+                return torch.cat(parts)
             """;
 
     private static volatile Bf16Kernels instance;
@@ -76,6 +104,17 @@ public final class Bf16Kernels {
      */
     public NDArray mapFile(Path file, long numel, NDManager manager) {
         return run(manager, "map_file", IValue.from(file.toAbsolutePath().toString()), IValue.from(numel));
+    }
+
+    /**
+     * {@code out[n, j] = x[n] . rows[candidates[n, j]]} for {@code x} [N, D], {@code rows} [R, D] and int64
+     * {@code candidates} [N, C], in {@code x}'s manager and dtype. {@code block} rows of {@code x} at a time gather
+     * their candidates' rows (so a small block's rows are still in cache when multiplied); the two halves of
+     * {@code x} run in parallel, as two single-threaded loops of small products.
+     */
+    public NDArray candidateDots(NDArray x, NDArray rows, NDArray candidates, long block) {
+        return run(x.getManager(), "candidate_dots", IValue.from((PtNDArray) x), IValue.from((PtNDArray) rows),
+                IValue.from((PtNDArray) candidates), IValue.from(block));
     }
 
     private NDArray run(NDManager manager, String method, IValue... inputs) {

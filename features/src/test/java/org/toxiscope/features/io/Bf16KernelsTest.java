@@ -142,4 +142,48 @@ class Bf16KernelsTest {
             }
         }
     }
+
+    /**
+     * Each row's dot products with its own candidate rows, against the same sums in double, for every block size from
+     * one row to more than all of them, and for one row (an empty first half) as well as several.
+     */
+    @Test
+    void candidateDotsAreEachRowsDotProductsWithItsOwnCandidates() {
+        SplittableRandom random = new SplittableRandom(3);
+        int d = 24;
+        int r = 40;
+        int c = 5;
+        float[] rows = new float[r * d];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = (float) random.nextDouble(-1, 1);
+        }
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray rowArray = manager.create(rows, new Shape(r, d));
+            for (int n : new int[] {1, 2, 7}) {
+                float[] x = new float[n * d];
+                long[] candidates = new long[n * c];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) random.nextDouble(-1, 1);
+                }
+                for (int i = 0; i < candidates.length; i++) {
+                    candidates[i] = random.nextInt(r);
+                }
+                for (long block : new long[] {1, 2, 3, 64}) {
+                    float[] got = Bf16Kernels.get().candidateDots(manager.create(x, new Shape(n, d)), rowArray,
+                            manager.create(candidates, new Shape(n, c)), block).toFloatArray();
+                    assertEquals(n * c, got.length);
+                    for (int t = 0; t < n; t++) {
+                        for (int j = 0; j < c; j++) {
+                            double want = 0;
+                            for (int k = 0; k < d; k++) {
+                                want += (double) x[t * d + k] * rows[(int) candidates[t * c + j] * d + k];
+                            }
+                            assertEquals(want, got[t * c + j], 1e-5, "row " + t + " candidate " + j + " of " + n
+                                    + " rows, blocks of " + block);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
