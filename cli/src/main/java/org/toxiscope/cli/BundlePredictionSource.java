@@ -110,9 +110,7 @@ final class BundlePredictionSource implements PredictionSource {
         if (extraction != null) {
             json.add("extraction", new Gson().toJsonTree(extraction));
         }
-        JsonArray data = new JsonArray();
-        corpus.files().forEach(f -> data.add(f.path().toAbsolutePath().normalize().toString()));
-        json.add("data", data);
+        json.add("data", corpus.provenancePaths());
         if (multiLabel()) {
             JsonArray scored = new JsonArray();
             labels.heads().forEach(scored::add);

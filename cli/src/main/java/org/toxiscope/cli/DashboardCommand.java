@@ -116,7 +116,7 @@ final class DashboardCommand implements Callable<Integer> {
             }
         }
         Path index = DashboardRun.run(modelOptions.choice(), bundle, targets, dataset.texts(corpus),
-                String.join(",", corpus), new DashboardSettings(contexts, tokens, lensTexts, prefixes, alphas,
+                new DashboardSettings(contexts, tokens, lensTexts, prefixes, alphas,
                         previewTokens, bins), output, overwrite);
         System.err.printf("dashboard: %d feature pages; open %s%n", targets.size(), index);
         return 0;

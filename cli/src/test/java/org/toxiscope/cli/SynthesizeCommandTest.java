@@ -45,6 +45,9 @@ class SynthesizeCommandTest {
         assertEquals(corpus.getAsJsonArray("covered").size() / 2.0, corpus.get("cov").getAsDouble(), 1e-12);
         assertEquals(2, corpus.getAsJsonArray("covered").size() + corpus.getAsJsonArray("missing").size());
         assertTrue(summary.startsWith("Cov "), summary);
+        JsonArray files = new JsonArray();
+        files.add(data.toAbsolutePath().normalize().toString());
+        assertEquals(files, cov.getAsJsonObject("provenance").get("data"), "the input files as a JSON array of paths");
         assertTrue(Files.exists(dir.resolve("cov.html")));
 
         String json = CliRunner.stdout("explain-feature", "--model", model, "--sae", sae, "--k", "8", "--layer", "1",

@@ -1,5 +1,6 @@
 package org.toxiscope.datasets;
 
+import com.google.gson.JsonArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,6 +39,13 @@ public final class Corpus {
 
     public List<CorpusFile> files() {
         return files;
+    }
+
+    /** The files' absolute, normalized paths as a JSON array, in order: how provenance names the data. */
+    public JsonArray provenancePaths() {
+        JsonArray paths = new JsonArray();
+        files.forEach(f -> paths.add(f.path().toAbsolutePath().normalize().toString()));
+        return paths;
     }
 
     /** The files as users gave them, comma-separated, for messages. */

@@ -131,11 +131,11 @@ public final class SynthesisRun {
     }
 
     /**
-     * The coverage of {@code inventory} by {@code data} (named {@code dataName}), its report written to {@code output};
+     * The coverage of {@code inventory} by {@code data}, its report written to {@code output};
      * with {@code synthesized} (a name per synthesis output, in figure order) the report also compares Cov against
      * budget for natural sampling of the data and each synthesized set, at every set's size among the budgets.
      */
-    public static Coverage coverage(ModelChoice choice, List<Target> inventory, Corpus data, String dataName,
+    public static Coverage coverage(ModelChoice choice, List<Target> inventory, Corpus data,
                                     Map<String, Path> synthesized, CoverageSettings settings, Path output)
             throws IOException {
         FiringSets sets = new FiringSets(inventory);
@@ -150,7 +150,7 @@ public final class SynthesisRun {
             }
             provenance = reportProvenance(ExtractionProvenance.of(session));
         }
-        provenance.addProperty("data", dataName);
+        provenance.add("data", data.provenancePaths());
         provenance.addProperty("seed", settings.seed());
         synthesized.forEach((name, file) -> provenance.addProperty(name, file.toString()));
         int[] sizes = synthesizedSets.values().stream().mapToInt(FiringSets::size).toArray();

@@ -38,11 +38,11 @@ public final class DashboardRun {
     }
 
     /**
-     * The dashboard of {@code targets} over {@code corpus} (named {@code corpusName}) written to {@code output};
+     * The dashboard of {@code targets} over {@code corpus} written to {@code output};
      * {@code bundle} (or null) gives the session's recorded settings where the targets came from it.
      */
     public static Path run(ModelChoice choice, ClassifierBundle bundle, List<Target> targets, Corpus corpus,
-                           String corpusName, DashboardSettings settings, Path output, boolean overwrite)
+                           DashboardSettings settings, Path output, boolean overwrite)
             throws IOException {
         DashboardSite.checkOutput(output, overwrite);
         SessionSpec spec = SynthesisRun.lensSpec(bundle == null ? choice.spec(targets) : choice.spec(bundle, targets),
@@ -82,7 +82,7 @@ public final class DashboardRun {
             provenance.addProperty("model", p.modelId());
             provenance.addProperty("sae", p.saeId());
             provenance.addProperty("dtype", p.computeDtype());
-            provenance.addProperty("corpus", corpusName);
+            provenance.add("corpus", corpus.provenancePaths());
             if (bundle != null) {
                 provenance.addProperty("classifier", bundle.origin());
             }

@@ -250,8 +250,12 @@ public final class DashboardSite {
         sb.append("<p class=\"note\">");
         boolean first = true;
         for (var e : provenance.entrySet()) {
-            sb.append(first ? "" : "; ").append(esc(e.getKey())).append(": ")
-                    .append(esc(e.getValue().isJsonPrimitive() ? e.getValue().getAsString() : e.getValue().toString()));
+            JsonElement v = e.getValue();
+            // An array of paths (the corpus files) reads as a list, not as JSON.
+            String shown = v.isJsonPrimitive() ? v.getAsString() : v.isJsonArray() ? String.join(", ",
+                    v.getAsJsonArray().asList().stream().map(x -> x.isJsonPrimitive() ? x.getAsString() : x.toString())
+                            .toList()) : v.toString();
+            sb.append(first ? "" : "; ").append(esc(e.getKey())).append(": ").append(esc(shown));
             first = false;
         }
         sb.append("</p>");
