@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.toxiscope.common.Snippet;
 import org.toxiscope.datasets.RecordProgress;
 import org.toxiscope.datasets.RecordStream;
 import org.toxiscope.datasets.TextRecord;
@@ -214,7 +215,7 @@ public final class CorpusPass {
             TextRecord r = batch.get(positions[i]);
             sb.append(i == 0 ? "" : ", ").append(r.file()).append(" line ").append(r.line());
             if (r.id() != null && !r.id().isEmpty()) {
-                sb.append(" (id ").append(r.id().length() > 40 ? r.id().substring(0, 40) + "..." : r.id()).append(')');
+                sb.append(" (id ").append(Snippet.of(r.id())).append(')');
             }
         }
         if (positions.length > 5) {

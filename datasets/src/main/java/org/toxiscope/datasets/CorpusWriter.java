@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.StringJoiner;
 import org.toxiscope.common.AtomicWrite;
 import org.toxiscope.common.ExclusiveLock;
+import org.toxiscope.common.Snippet;
 
 /**
  * Writes a corpus in the format and compression its file name announces, with fixed columns (normally the input's
@@ -292,7 +293,7 @@ public final class CorpusWriter implements AutoCloseable {
         if (v == null) {
             return "none";
         }
-        return v.length() <= 120 ? v : v.substring(0, 117) + "...";
+        return Snippet.of(v);
     }
 
     private IllegalArgumentException otherColumns() {

@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.toxiscope.common.Snippet;
 import org.toxiscope.datasets.ColumnMapping;
 import org.toxiscope.datasets.LabelParser;
 
@@ -48,7 +49,7 @@ public record PredictionColumns(String gold, String score, String predicted, Str
             try {
                 scoreValue = Double.parseDouble(text.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(where + ": column " + score + ": '" + clip(text)
+                throw new IllegalArgumentException(where + ": column " + score + ": '" + Snippet.of(text)
                         + "' is not a number");
             }
             if (!Double.isFinite(scoreValue)) {
@@ -95,7 +96,7 @@ public record PredictionColumns(String gold, String score, String predicted, Str
             case "false", "0", "0.0", "no", "f", "n", "clean":
                 return false;
             default:
-                throw new IllegalArgumentException(where + ": column " + column + ": cannot read '" + clip(text)
+                throw new IllegalArgumentException(where + ": column " + column + ": cannot read '" + Snippet.of(text)
                         + "' as a label (expected true/false, 1/0, yes/no or toxic/clean)");
         }
     }
@@ -104,7 +105,4 @@ public record PredictionColumns(String gold, String score, String predicted, Str
         return s == null || s.isBlank();
     }
 
-    private static String clip(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
-    }
 }

@@ -7,6 +7,7 @@ import com.google.gson.JsonPrimitive;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import org.toxiscope.common.Snippet;
 
 /**
  * Typed, range-checked reads of one JSON object's fields (config.json, a SAELens cfg.json): a value of the wrong
@@ -139,9 +140,9 @@ public final class JsonFields {
         throw bad(key, "is " + shortly(e) + ", expected a number");
     }
 
-    /** The value as JSON, cut to 40 characters: a hostile file's value may be huge. */
+    /** The value as JSON, cut by {@link Snippet}: a hostile file's value may be huge. */
     private static String shortly(JsonElement e) {
         String s = e.isJsonObject() ? "an object" : e.isJsonArray() ? "an array" : e.toString();
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return Snippet.of(s);
     }
 }
