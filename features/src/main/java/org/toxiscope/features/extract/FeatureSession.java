@@ -86,6 +86,10 @@ public final class FeatureSession implements AutoCloseable {
             // The tokenizer before the weights: a tokenizer that does not fit the model is refused before the load.
             QwenTokenizer tokenizer = checkpoint.tokenizer();
             opened.push(tokenizer);
+            // And every SAE's header: a bad or hostile SAE file is refused before the model's load, not minutes after.
+            for (SaeSpec sae : specs.values()) {
+                TopKSae.check(sae, checkpoint.config().hiddenSize());
+            }
             ComputeDtype.Choice dtype = ComputeDtype.choose(spec.dtype(), device);
             List<List<Integer>> groups = group(specs, spec.maxSaeBytes(), dtype.dtype());
             LanguageModel model = checkpoint.load(device, dtype.dtype(), spec.wholeModel() ? -1 : spec.deepestLayer());

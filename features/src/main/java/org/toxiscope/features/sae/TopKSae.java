@@ -97,33 +97,9 @@ public final class TopKSae implements AutoCloseable {
         NDManager manager = parent.newSubManager();
         try (TensorSource src = open(spec)) {
             boolean qwen = spec.format() == SaeFormat.QWEN_SCOPE_PT;
-            long[] encShape = present(src, spec, "W_enc");
-            if (encShape.length != 2 || encShape[0] == 0 || encShape[1] == 0) {
-                throw new MalformedFileException(spec.weights() + ": tensor 'W_enc' has shape "
-                        + Arrays.toString(encShape) + ", expected " + (qwen ? "[d_sae, d_model]" : "[d_model, d_sae]"));
-            }
-            long dSae = qwen ? encShape[0] : encShape[1];
-            long dModel = qwen ? encShape[1] : encShape[0];
-            if (modelHidden > 0 && dModel != modelHidden) {
-                throw new MalformedFileException(spec.weights() + ": tensor 'W_enc' has shape "
-                        + Arrays.toString(encShape) + ": the SAE reads vectors of " + dModel
-                        + " values but the model's hidden_size is " + modelHidden);
-            }
-            if (dSae > Integer.MAX_VALUE || dModel > Integer.MAX_VALUE) {
-                throw new MalformedFileException(spec.weights() + ": tensor 'W_enc' has shape "
-                        + Arrays.toString(encShape) + ", wider than this reader supports");
-            }
-            if (spec.activation().isTopK() && spec.k() > dSae) {
-                throw new IllegalArgumentException(spec.weights() + ": k " + spec.k() + " exceeds the SAE width "
-                        + dSae);
-            }
-            requireShape(src, spec, "b_enc", dSae);
-            if (spec.activation() == SaeActivation.JUMPRELU) {
-                requireShape(src, spec, "threshold", dSae);
-            }
-            if (spec.subtractDecoderBias()) {
-                requireShape(src, spec, "b_dec", dModel);
-            }
+            long[] widths = checkShapes(src, spec, modelHidden);
+            long dSae = widths[0];
+            long dModel = widths[1];
             FiniteCheck finite = new FiniteCheck();
             NDArray wEnc = loadFinite(src, manager, "W_enc", finite);
             // SAELens stores W_enc as [d_model, d_sae]: one row-major copy, so each feature's row is contiguous
@@ -160,6 +136,50 @@ public final class TopKSae implements AutoCloseable {
         sae.decoderRows = rows;
         sae.decoderBias = manager.zeros(new Shape(dModel));
         return sae;
+    }
+
+    /**
+     * Refuses {@code spec}'s file before any weight is read: opens only its header (for a {@code .pt}, its pickle
+     * through the safe unpickler) and checks every shape against each other and {@code modelHidden} (0: any), so a
+     * session finds a bad SAE before it spends the model's load.
+     */
+    public static void check(SaeSpec spec, int modelHidden) throws IOException {
+        try (TensorSource src = open(spec)) {
+            checkShapes(src, spec, modelHidden);
+        }
+    }
+
+    /** {@code {d_sae, d_model}} of {@code src}, once every tensor the spec needs is present with its shape. */
+    private static long[] checkShapes(TensorSource src, SaeSpec spec, int modelHidden) throws IOException {
+        boolean qwen = spec.format() == SaeFormat.QWEN_SCOPE_PT;
+        long[] encShape = present(src, spec, "W_enc");
+        if (encShape.length != 2 || encShape[0] == 0 || encShape[1] == 0) {
+            throw new MalformedFileException(spec.weights() + ": tensor 'W_enc' has shape "
+                    + Arrays.toString(encShape) + ", expected " + (qwen ? "[d_sae, d_model]" : "[d_model, d_sae]"));
+        }
+        long dSae = qwen ? encShape[0] : encShape[1];
+        long dModel = qwen ? encShape[1] : encShape[0];
+        if (modelHidden > 0 && dModel != modelHidden) {
+            throw new MalformedFileException(spec.weights() + ": tensor 'W_enc' has shape "
+                    + Arrays.toString(encShape) + ": the SAE reads vectors of " + dModel
+                    + " values but the model's hidden_size is " + modelHidden);
+        }
+        if (dSae > Integer.MAX_VALUE || dModel > Integer.MAX_VALUE) {
+            throw new MalformedFileException(spec.weights() + ": tensor 'W_enc' has shape "
+                    + Arrays.toString(encShape) + ", wider than this reader supports");
+        }
+        if (spec.activation().isTopK() && spec.k() > dSae) {
+            throw new IllegalArgumentException(spec.weights() + ": k " + spec.k() + " exceeds the SAE width "
+                    + dSae);
+        }
+        requireShape(src, spec, "b_enc", dSae);
+        if (spec.activation() == SaeActivation.JUMPRELU) {
+            requireShape(src, spec, "threshold", dSae);
+        }
+        if (spec.subtractDecoderBias()) {
+            requireShape(src, spec, "b_dec", dModel);
+        }
+        return new long[] {dSae, dModel};
     }
 
     /**
