@@ -55,22 +55,7 @@ final class ChildCli {
     /** As {@link #run(Path, String, Duration, String...)} with {@code environment} added to the child's. */
     static Result run(Path folder, String xmx, Duration bound, Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
-        Path home = Files.createDirectories(folder.resolve(".home"));
-        Path tmp = Files.createDirectories(folder.resolve(".tmp"));
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xmx" + xmx, "-XX:+UseParallelGC", "-XX:-UsePerfData",
-                "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + home, "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"), Toxiscope.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(folder.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("DJL_CACHE_DIR", djlCache());
-        env.put("DJL_OFFLINE", "true");
-        env.put("HOME", home.toString());
-        env.put("TMPDIR", tmp.toString());
-        env.remove("XDG_CACHE_HOME");
-        env.remove("TOXISCOPE_DEBUG");
-        env.putAll(environment);
+        ProcessBuilder pb = command(folder, xmx, environment, args);
         long start = System.nanoTime();
         Process p = pb.start();
         p.getOutputStream().close();
@@ -98,6 +83,31 @@ final class ChildCli {
     private static String djlCache() {
         String env = System.getenv("DJL_CACHE_DIR");
         return env != null ? env : Path.of(System.getProperty("user.home"), ".djl.ai").toString();
+    }
+
+    /**
+     * The child {@link #run} starts, not yet started: for a caller that talks to it while it runs (a server), then
+     * stops it itself.
+     */
+    static ProcessBuilder command(Path folder, String xmx, Map<String, String> environment, String... args)
+            throws IOException {
+        Path home = Files.createDirectories(folder.resolve(".home"));
+        Path tmp = Files.createDirectories(folder.resolve(".tmp"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-Xmx" + xmx, "-XX:+UseParallelGC", "-XX:-UsePerfData",
+                "-Djava.io.tmpdir=" + tmp, "-Duser.home=" + home, "-Dai.djl.offline=true",
+                "-cp", System.getProperty("java.class.path"), Toxiscope.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(folder.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("DJL_CACHE_DIR", djlCache());
+        env.put("DJL_OFFLINE", "true");
+        env.put("HOME", home.toString());
+        env.put("TMPDIR", tmp.toString());
+        env.remove("XDG_CACHE_HOME");
+        env.remove("TOXISCOPE_DEBUG");
+        env.putAll(environment);
+        return pb;
     }
 
     /** Reads a stream to its end on its own thread (on 2 cores the common pool has one: stdout would starve stderr). */
