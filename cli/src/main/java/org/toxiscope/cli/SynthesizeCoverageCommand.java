@@ -65,7 +65,8 @@ final class SynthesizeCoverageCommand implements Callable<Integer> {
         if (synthesized != null) {
             sets.put("feature-driven synthesis", synthesized);
         }
-        Coverage c = SynthesisRun.coverage(modelOptions.choice(), targetOptions.inventory(null), dataset.texts(data), sets, coverageOptions.settings(dataset.seed()), output);
+        Coverage c = SynthesisRun.coverage(modelOptions.choice(), targetOptions.inventory(null), dataset.texts(data),
+                sets, coverageOptions.settings(dataset.seed()), output);
         System.out.printf("Cov %.4f: %d of %d targets covered, %d missing, %d weak, over %,d examples%n", c.cov(),
                 c.covered().size(), c.targets(), c.missing().size(), c.weak().size(), c.examples());
         return 0;

@@ -67,7 +67,8 @@ class DashboardCommandTest {
         assertEquals("toxiscope-dashboard/1", data.get("format").getAsString());
         JsonArray files = new JsonArray();
         files.add(corpus.toAbsolutePath().normalize().toString());
-        assertEquals(files, data.getAsJsonObject("provenance").get("corpus"), "the corpus files as a JSON array of paths");
+        assertEquals(files, data.getAsJsonObject("provenance").get("corpus"),
+                "the corpus files as a JSON array of paths");
         assertTrue(Files.readString(site.resolve("index.html")).contains("corpus: " + files.get(0).getAsString() + ";"),
                 "the page lists the files, not their JSON");
         JsonArray features = data.getAsJsonArray("features");

@@ -250,15 +250,18 @@ public final class DashboardSite {
         sb.append("<p class=\"note\">");
         boolean first = true;
         for (var e : provenance.entrySet()) {
-            JsonElement v = e.getValue();
-            // An array of paths (the corpus files) reads as a list, not as JSON.
-            String shown = v.isJsonPrimitive() ? v.getAsString() : v.isJsonArray() ? String.join(", ",
-                    v.getAsJsonArray().asList().stream().map(x -> x.isJsonPrimitive() ? x.getAsString() : x.toString())
-                            .toList()) : v.toString();
-            sb.append(first ? "" : "; ").append(esc(e.getKey())).append(": ").append(esc(shown));
+            sb.append(first ? "" : "; ").append(esc(e.getKey())).append(": ").append(esc(shown(e.getValue())));
             first = false;
         }
         sb.append("</p>");
+    }
+
+    /** A provenance value as the note shows it: a string as is, an array (the corpus files) as a list, else JSON. */
+    private static String shown(JsonElement v) {
+        if (v.isJsonArray()) {
+            return String.join(", ", v.getAsJsonArray().asList().stream().map(DashboardSite::shown).toList());
+        }
+        return v.isJsonPrimitive() ? v.getAsString() : v.toString();
     }
 
     /** Line breaks and tabs shown as symbols, so a token stays on its line. */
