@@ -52,6 +52,8 @@ public final class ScoreServer implements AutoCloseable {
             "/v1alpha1/comments:analyze", "/v1/features", "/v1/explain", "/v1/generate", "/v1/compare");
     static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final long DRAIN_MS = 60_000;
+    /** The most of an over-limit body read and dropped so its 413 arrives; a larger body's connection is cut. */
+    private static final long DISCARD_BYTES = 16L << 20;
 
     private final ServeSettings settings;
     private final byte[] keyDigest;
@@ -371,6 +373,9 @@ public final class ScoreServer implements AutoCloseable {
 
     private void error(Context ctx, ApiException e) {
         ctx.status(e.status());
+        if (e.status() == 413) {
+            discardUnreadBody(ctx);
+        }
         if (e.status() == 429) {
             ctx.header("Retry-After", Long.toString(Math.max(1, TimeUnit.MILLISECONDS.toSeconds(
                     settings.maxWaitMs() + 999))));
@@ -379,6 +384,23 @@ public final class ScoreServer implements AutoCloseable {
             ctx.header("WWW-Authenticate", "Bearer");
         }
         json(ctx, e.body());
+    }
+
+    /**
+     * Reads and drops what is left of an over-limit body, up to {@link #DISCARD_BYTES}: closing a connection with
+     * unread bytes in its receive buffer makes TCP send a reset, which can destroy the 413 before the client reads it.
+     */
+    private static void discardUnreadBody(Context ctx) {
+        byte[] sink = new byte[64 << 10];
+        long left = DISCARD_BYTES;
+        try {
+            InputStream in = ctx.req().getInputStream();
+            for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
+                left -= n;
+            }
+        } catch (IOException | IllegalStateException ignored) {
+            // The client went away or the body was already taken as a reader; the 413 is still the answer.
+        }
     }
 
     /** Stops accepting (closes the listening socket; requests on open connections get 503), waits for those in flight, stops the batcher and the HTTP server. */

@@ -61,8 +61,11 @@ class LimitsAndBatchingTest {
                 "'texts' has 65 texts; the limit is 64");
         error(http.post("/v1/score", "{\"texts\":[\"ok\",\"" + "x".repeat(201) + "\"]}"), 413, "INVALID_ARGUMENT",
                 "'texts[1]' has 201 characters; the limit is 200");
-        error(http.post("/v1/score", "{\"texts\":[\"" + "x".repeat(70_000) + "\"]}"), 413, "INVALID_ARGUMENT",
-                "the limit is 65536");
+        // Repeated because an unread body used to reset the connection under the 413 about one time in twenty.
+        for (int i = 0; i < 40; i++) {
+            error(http.post("/v1/score", "{\"texts\":[\"" + "x".repeat(70_000 + 997 * i) + "\"]}"), 413,
+                    "INVALID_ARGUMENT", "the limit is 65536");
+        }
         error(http.post("/v1/generate", "{\"prompt\":\"hi\",\"max_tokens\":17}"), 400, "INVALID_ARGUMENT",
                 "'max_tokens' must be in 1..16");
     }
