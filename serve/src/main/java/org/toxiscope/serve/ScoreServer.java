@@ -52,7 +52,7 @@ public final class ScoreServer implements AutoCloseable {
             "/v1alpha1/comments:analyze", "/v1/features", "/v1/explain", "/v1/generate", "/v1/compare");
     static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     private static final long DRAIN_MS = 60_000;
-    /** The most of an over-limit body read and dropped so its 413 arrives; a larger body's connection is cut. */
+    /** The most of an unread body read and dropped so an error's answer arrives; a larger body's connection is cut. */
     private static final long DISCARD_BYTES = 16L << 20;
 
     private final ServeSettings settings;
@@ -373,9 +373,7 @@ public final class ScoreServer implements AutoCloseable {
 
     private void error(Context ctx, ApiException e) {
         ctx.status(e.status());
-        if (e.status() == 413) {
-            discardUnreadBody(ctx);
-        }
+        discardUnreadBody(ctx);
         if (e.status() == 429) {
             ctx.header("Retry-After", Long.toString(Math.max(1, TimeUnit.MILLISECONDS.toSeconds(
                     settings.maxWaitMs() + 999))));
@@ -387,8 +385,9 @@ public final class ScoreServer implements AutoCloseable {
     }
 
     /**
-     * Reads and drops what is left of an over-limit body, up to {@link #DISCARD_BYTES}: closing a connection with
-     * unread bytes in its receive buffer makes TCP send a reset, which can destroy the 413 before the client reads it.
+     * Reads and drops what an error left unread of the request body (an over-limit one, or any refused before it was
+     * read), up to {@link #DISCARD_BYTES}: closing a connection with unread bytes in its receive buffer makes TCP send
+     * a reset, which can destroy the error before the client reads it.
      */
     private static void discardUnreadBody(Context ctx) {
         byte[] sink = new byte[64 << 10];
@@ -399,7 +398,7 @@ public final class ScoreServer implements AutoCloseable {
                 left -= n;
             }
         } catch (IOException | IllegalStateException ignored) {
-            // The client went away or the body was already taken as a reader; the 413 is still the answer.
+            // The client went away or the body was already taken as a reader; the error is still the answer.
         }
     }
 
