@@ -42,22 +42,11 @@ public final class Bf16Kernels {
                 candidates: Tensor,
                 block: int) -> Tensor:
                 n = torch.size(candidates, 0)
-                half = torch.floordiv(n, 2)
-                first = fork(self.dots, x, rows, candidates, 0, half, block)
-                second = self.dots(x, rows, candidates, half, n, block)
-                return torch.cat([torch.wait(first), second])
-              def dots(self: __torch__.Kernels,
-                x: Tensor,
-                rows: Tensor,
-                candidates: Tensor,
-                start: int,
-                end: int,
-                block: int) -> Tensor:
                 c = torch.size(candidates, 1)
                 d = torch.size(rows, 1)
                 parts = [torch.new_zeros(x, [0, c])]
-                for i in range(start, end, block):
-                  j = min(torch.add(i, block), end)
+                for i in range(0, n, block):
+                  j = min(torch.add(i, block), n)
                   picked = torch.reshape(torch.slice(candidates, 0, i, j), [-1])
                   gathered = torch.reshape(torch.index_select(rows, 0, picked), [-1, c, d])
                   column = torch.unsqueeze(torch.slice(x, 0, i, j), -1)
@@ -109,8 +98,10 @@ public final class Bf16Kernels {
     /**
      * {@code out[n, j] = x[n] . rows[candidates[n, j]]} for {@code x} [N, D], {@code rows} [R, D] and int64
      * {@code candidates} [N, C], in {@code x}'s manager and dtype. {@code block} rows of {@code x} at a time gather
-     * their candidates' rows (so a small block's rows are still in cache when multiplied); the two halves of
-     * {@code x} run in parallel, as two single-threaded loops of small products.
+     * their candidates' rows (so a small block's rows are still in cache when multiplied), in one loop on the
+     * calling thread: a TorchScript {@code fork} would run on another thread, whose own OpenMP team makes libgomp
+     * (more of its threads than CPUs) stop spinning between parallel regions in every team, which cost the whole
+     * bf16 features pass about 10%.
      */
     public NDArray candidateDots(NDArray x, NDArray rows, NDArray candidates, long block) {
         return run(x.getManager(), "candidate_dots", IValue.from((PtNDArray) x), IValue.from((PtNDArray) rows),
