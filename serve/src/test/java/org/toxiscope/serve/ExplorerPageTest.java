@@ -16,6 +16,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.toxiscope.common.HeadlessBrowser;
 
 /**
@@ -116,6 +117,11 @@ class ExplorerPageTest {
             String tip = text("token-tip");
             return tip.startsWith("Token 1") && tip.contains("\"") && !tip.contains("\u2026");
         });
+        new Actions(driver).moveToElement(tokens.get(3)).perform();
+        until("the hovered token's details", () -> text("token-tip").startsWith("Token 3"));
+        new Actions(driver).moveToElement(box).perform();
+        until("the focused token's details once the mouse left the tokens",
+                () -> text("token-tip").startsWith("Token 1"));
         browser.screenshot(SHOTS.resolve("encode.png"));
         noSevereMessages();
     }

@@ -320,8 +320,11 @@
   $('encode-tokens').addEventListener('focusin', (e) => showTip(e.target.closest('.tok')));
   $('encode-tokens').addEventListener('mouseover', (e) => showTip(e.target.closest('.tok')));
   $('encode-tokens').addEventListener('focusout', hideTip);
+  // Leaving the strip gives the details back to the focused token, if any.
   $('encode-tokens').addEventListener('mouseleave', () => {
-    if (!$('encode-tokens').contains(document.activeElement)) hideTip();
+    const focused = document.activeElement && document.activeElement.closest('#encode-tokens .tok');
+    if (focused) showTip(focused);
+    else hideTip();
   });
 
   let tipFor = null;
