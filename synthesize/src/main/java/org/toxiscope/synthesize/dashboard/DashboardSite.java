@@ -208,11 +208,13 @@ public final class DashboardSite {
             }
             sb.append("<li><p class=\"note\">").append(esc(c.id())).append(", max activation ")
                     .append(number(c.activation())).append("</p><div class=\"ctx\">");
-            for (FeatureExplanation.TokenActivation t : c.tokens()) {
+            for (Shown t : shown(c.tokens())) {
                 double shade = max > 0 && t.activation() > 0 ? t.activation() / max : 0;
                 sb.append("<span class=\"tok\" style=\"background:rgba(213,94,0,")
                         .append(String.format(Locale.ROOT, "%.2f", 0.85 * shade)).append(")\" title=\"")
-                        .append(number(t.activation())).append("\">").append(esc(visible(t.text())));
+                        .append(number(t.activation())).append(t.tokens() > 1
+                                ? " (strongest of the " + t.tokens() + " byte-level tokens of this character)" : "")
+                        .append("\">").append(esc(visible(t.text())));
                 if (t.activation() > 0) {
                     sb.append("<sub>").append(number(t.activation())).append("</sub>");
                 }
@@ -221,6 +223,31 @@ public final class DashboardSite {
             sb.append("</div></li>");
         }
         sb.append("</ol></section>");
+    }
+
+    /** A piece of a context as shown: its text, the strongest activation over its tokens and how many they are. */
+    record Shown(String text, float activation, int tokens) {
+    }
+
+    /**
+     * The context's tokens as shown: a token with no text of its own (bytes of a character that a later token
+     * completes) is shown with the token that completes it, so no empty shaded box stands for it.
+     */
+    static List<Shown> shown(List<FeatureExplanation.TokenActivation> tokens) {
+        List<Shown> out = new ArrayList<>();
+        float strongest = Float.NEGATIVE_INFINITY;
+        int count = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            FeatureExplanation.TokenActivation t = tokens.get(i);
+            strongest = Math.max(strongest, t.activation());
+            count++;
+            if (!t.text().isEmpty() || i == tokens.size() - 1) {
+                out.add(new Shown(t.text(), strongest, count));
+                strongest = Float.NEGATIVE_INFINITY;
+                count = 0;
+            }
+        }
+        return out;
     }
 
     private static String tokenTable(String title, List<FeatureExplanation.TokenScore> tokens) {
