@@ -69,6 +69,10 @@ final class Batcher implements AutoCloseable {
         this.queueSize = settings.queue();
         this.admitted = new Semaphore(settings.queue());
         this.metrics = metrics;
+        // The model runs on this thread though it was loaded on another, so libtorch's OpenMP keeps two worker teams
+        // and libgomp sleeps between parallel ops instead of spinning. Moving load and scoring onto one engine thread
+        // was measured slower (bench serve, demo bundle, 2 CPUs, 16 clients: 181-195 texts/s against 247-275): the
+        // spinning workers take the CPUs that the request threads need.
         this.worker = new Thread(this::work, "toxiscope-batcher");
         worker.setDaemon(true);
         worker.start();
