@@ -213,7 +213,7 @@ public final class DashboardSite {
                 sb.append("<span class=\"tok\" style=\"background:rgba(213,94,0,")
                         .append(String.format(Locale.ROOT, "%.2f", 0.85 * shade)).append(")\" title=\"")
                         .append(number(t.activation())).append(t.tokens() > 1
-                                ? " (strongest of the " + t.tokens() + " byte-level tokens of this character)" : "")
+                                ? " (the strongest of the " + t.tokens() + " byte-level tokens this text spans)" : "")
                         .append("\">").append(esc(visible(t.text())));
                 if (t.activation() > 0) {
                     sb.append("<sub>").append(number(t.activation())).append("</sub>");
