@@ -1,5 +1,6 @@
 package org.toxiscope.features.io;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -13,8 +14,9 @@ import java.nio.file.Path;
  * The operations of the bfloat16 runtime DJL's JNI cannot express (it aborts the JVM when asked to create or cast to
  * bf16) or runs as a loop of many calls, run as a tiny TorchScript module ({@link ScriptModules}) loaded once per
  * process: narrowing any tensor to bf16, mapping a file's bytes as a bf16 tensor without copying them, moving a bf16
- * tensor to another device, and the two-step SAE encode's float32 re-score of each row's own candidates. Every
- * other operation (matmul, add, softmax, indexing, {@code toType(FLOAT32)}) runs on bf16 tensors through DJL as is;
+ * tensor to another device, the two-step SAE encode's float32 re-score of each row's own candidates, and oneDNN's
+ * linear layer on weights reordered once into its blocked layout (a second module, since a libtorch built without
+ * oneDNN lacks those ops and must still run the rest). Every other operation (matmul, add, softmax, indexing, {@code toType(FLOAT32)}) runs on bf16 tensors through DJL as is;
  * DJL reports their dtype as {@code UNKNOWN}.
  */
 public final class Bf16Kernels {
@@ -54,12 +56,34 @@ public final class Bf16Kernels {
                 return torch.cat(parts)
             """;
 
+    /**
+     * oneDNN's linear on a prepacked weight, as torch.compile's CPU freezing pass uses it; the empty scalars list is
+     * typed as the op's schema ({@code Scalar?[]}) needs.
+     */
+    private static final String PACKED_CODE = """
+            class Packed(Module):
+              __parameters__ = []
+              __buffers__ = []
+              training : bool
+              def forward(self: __torch__.Packed,
+                x: Tensor,
+                weight: Tensor) -> Tensor:
+                return ops.mkldnn._linear_pointwise(x, weight, None, "none", annotate(List[Optional[number]], []), None)
+              def pack(self: __torch__.Packed,
+                weight: Tensor,
+                rows: int) -> Tensor:
+                return ops.mkldnn._reorder_linear_weight(weight, rows)
+            """;
+
     private static volatile Bf16Kernels instance;
 
     private final PtSymbolBlock module;
+    /** The packed-linear module, or null where this libtorch has no oneDNN linear ops. */
+    private final PtSymbolBlock packed;
 
-    private Bf16Kernels(PtSymbolBlock module) {
+    private Bf16Kernels(PtSymbolBlock module, PtSymbolBlock packed) {
         this.module = module;
+        this.packed = packed;
     }
 
     /** The process's kernels, loaded on first use and kept (like the engine itself) until the JVM exits. */
@@ -69,12 +93,39 @@ public final class Bf16Kernels {
             synchronized (Bf16Kernels.class) {
                 k = instance;
                 if (k == null) {
-                    k = new Bf16Kernels(ScriptModules.load("Kernels", CODE));
+                    k = new Bf16Kernels(ScriptModules.load("Kernels", CODE), packedModule());
                     instance = k;
                 }
             }
         }
         return k;
+    }
+
+    private static PtSymbolBlock packedModule() {
+        try {
+            return ScriptModules.load("Packed", PACKED_CODE);
+        } catch (EngineException e) {
+            return null;
+        }
+    }
+
+    /** Whether {@link #pack} and {@link #linear} can run: this libtorch has oneDNN's linear ops. */
+    public boolean canPack() {
+        return packed != null;
+    }
+
+    /**
+     * A CPU bf16 Linear weight [out, in] reordered into oneDNN's blocked layout for inputs of about {@code rows} rows,
+     * a new array in {@code manager} that only {@link #linear} reads (any other op may fail on it); its shape is still
+     * [out, in].
+     */
+    public NDArray pack(NDArray weight, long rows, NDManager manager) {
+        return run(packed, manager, "pack", IValue.from((PtNDArray) weight), IValue.from(rows));
+    }
+
+    /** {@code x @ W^T} for bf16 {@code x} [..., in] and a weight {@link #pack}ed, in {@code x}'s manager. */
+    public NDArray linear(NDArray x, NDArray packedWeight) {
+        return run(packed, x.getManager(), "forward", IValue.from((PtNDArray) x), IValue.from((PtNDArray) packedWeight));
     }
 
     /** {@code x} as bfloat16 (rounded to nearest even), a new array in {@code x}'s manager; x itself if already bf16. */
@@ -109,7 +160,11 @@ public final class Bf16Kernels {
     }
 
     private NDArray run(NDManager manager, String method, IValue... inputs) {
-        try (IValue out = IValueUtils.runMethod(module, method, inputs)) {
+        return run(module, manager, method, inputs);
+    }
+
+    private static NDArray run(PtSymbolBlock on, NDManager manager, String method, IValue... inputs) {
+        try (IValue out = IValueUtils.runMethod(on, method, inputs)) {
             return out.toTensor((PtNDManager) manager);
         } finally {
             for (IValue in : inputs) {

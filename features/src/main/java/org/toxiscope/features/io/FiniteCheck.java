@@ -3,6 +3,7 @@ package org.toxiscope.features.io;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,14 +17,32 @@ public final class FiniteCheck {
 
     private final List<String> names = new ArrayList<>();
     private final NDList extremes = new NDList();
+    /** Where the reductions live: null for each tensor's own manager. */
+    private final NDManager owner;
+
+    /** Reductions owned by each tensor's manager. */
+    public FiniteCheck() {
+        this(null);
+    }
+
+    /** Reductions owned by {@code owner}, for tensors read through managers that close before {@link #require}. */
+    public FiniteCheck(NDManager owner) {
+        this.owner = owner;
+    }
 
     /** Queues {@code array}'s reductions under {@code name}; an empty tensor has nothing to check. */
     public void add(String name, NDArray array) {
         if (array.size() > 0) {
             names.add(name);
             // As float32, so that bf16 weights stack with the rest and read back (a bf16 max or min is exact in f32).
-            extremes.add(array.max().toType(DataType.FLOAT32, false));
-            extremes.add(array.min().toType(DataType.FLOAT32, false));
+            NDArray max = array.max().toType(DataType.FLOAT32, false);
+            NDArray min = array.min().toType(DataType.FLOAT32, false);
+            if (owner != null) {
+                max.attach(owner);
+                min.attach(owner);
+            }
+            extremes.add(max);
+            extremes.add(min);
         }
     }
 

@@ -53,7 +53,11 @@ public final class SafetensorsFile implements TensorSource {
     private final long dataStart;
     private final Map<String, TensorInfo> tensors;
     private final Map<String, String> metadata;
-    /** The whole file as bf16 values, owned by the manager of the last {@link #loadBf16}. */
+    /**
+     * The whole file as bf16 values, owned by the manager of the first {@link #loadBf16} (a model's); a load into
+     * another manager gets a mapping of its own, released with that manager (a layer reordered at load reads its
+     * weight so, and must not leave the pages it read resident in the model's mapping).
+     */
     private NDArray mapped;
 
     private SafetensorsFile(Path path, FileChannel channel, long dataStart, Map<String, TensorInfo> tensors,
@@ -329,14 +333,21 @@ public final class SafetensorsFile implements TensorSource {
     /** Tensor {@code t} (at file offset {@code start}) as a bf16 view of this file's mapping owned by {@code manager}. */
     private NDArray view(NDManager manager, TensorInfo t, long start) throws IOException {
         NDArray whole;
+        boolean own;
         synchronized (this) {
-            if (mapped == null || mapped.isReleased() || mapped.getManager() != manager) {
+            if (mapped == null || mapped.isReleased()) {
                 mapped = Bf16Kernels.get().mapFile(path, channel.size() / 2, manager);
             }
-            whole = mapped;
+            own = mapped.getManager() != manager;
+            whole = own ? Bf16Kernels.get().mapFile(path, channel.size() / 2, manager) : mapped;
         }
+        // An own mapping lives as long as the view: the view shares its storage.
         try (NDArray flat = whole.get(new NDIndex("{}:{}", start / 2, start / 2 + t.numel()))) {
             return flat.reshape(new Shape(t.shape()));
+        } finally {
+            if (own) {
+                whole.close();
+            }
         }
     }
 

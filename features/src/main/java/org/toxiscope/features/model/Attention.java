@@ -10,13 +10,13 @@ import ai.djl.nn.Activation;
 
 /**
  * Qwen3 grouped-query self-attention: q/k/v projections, per-head RMSNorm of q and k, rotary embedding, scaled
- * dot-product over the cached and new keys with the additive mask, output projection. Weights held transposed.
+ * dot-product over the cached and new keys with the additive mask, output projection.
  * With {@code outputGate} (Qwen3.5) q_proj yields per head a query and a gate, and the attention output is multiplied
  * by {@code sigmoid(gate)} before the output projection. Queries are processed in blocks whose scores fit
  * {@code scoreBudget} bytes, so a long text costs memory linear in its length. Products run in the model's dtype;
  * the mask and softmax in float32, as Hugging Face upcasts them.
  */
-record Attention(int index, NDArray qT, NDArray kT, NDArray vT, NDArray oT, RmsNorm qNorm, RmsNorm kNorm,
+record Attention(int index, Linear qProj, Linear kProj, Linear vProj, Linear oProj, RmsNorm qNorm, RmsNorm kNorm,
                  int heads, int kvHeads, int headDim, RotaryEmbedding rope, boolean outputGate, long scoreBudget,
                  ComputeDtype dtype) implements TokenMixer {
 
@@ -30,7 +30,7 @@ record Attention(int index, NDArray qT, NDArray kT, NDArray vT, NDArray oT, RmsN
     public NDArray apply(NDArray x, BatchLayout layout, DecodeState state) {
         int b = layout.batch();
         int t = layout.width();
-        NDArray projected = x.matMul(qT);
+        NDArray projected = qProj.apply(x);
         NDArray gate = null;
         if (outputGate) {
             // Per head: headDim query values, then headDim gate values.
@@ -39,15 +39,15 @@ record Attention(int index, NDArray qT, NDArray kT, NDArray vT, NDArray oT, RmsN
             gate = perHead.get(new NDIndex("..., {}:", headDim)).reshape(b, t, (long) heads * headDim);
         }
         NDArray q = heads(qNorm.apply(projected.reshape(b, t, heads, headDim)), layout);
-        NDArray k = heads(kNorm.apply(x.matMul(kT).reshape(b, t, kvHeads, headDim)), layout);
-        NDArray v = x.matMul(vT).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
+        NDArray k = heads(kNorm.apply(kProj.apply(x).reshape(b, t, kvHeads, headDim)), layout);
+        NDArray v = vProj.apply(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
         NDArray[] cache = state.append(index, k, v);
         // Query head h reads kv head h / groups: view the queries as [B, kvHeads, groups, T, d].
         NDArray grouped = q.reshape(b, kvHeads, heads / kvHeads, t, headDim);
         NDArray context = attend(grouped, cache[0].transpose(0, 1, 3, 2), cache[1], layout);
         NDArray merged = context.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3)
                 .reshape(b, t, (long) heads * headDim);
-        return (gate == null ? merged : merged.mul(Activation.sigmoid(gate))).matMul(oT);
+        return oProj.apply(gate == null ? merged : merged.mul(Activation.sigmoid(gate)));
     }
 
     /**

@@ -18,12 +18,14 @@ final class CheckedWeights implements Weights {
     private final Weights weights;
     private final TensorShapes shapes;
     private final String source;
-    private final FiniteCheck finite = new FiniteCheck();
+    private final FiniteCheck finite;
 
-    CheckedWeights(ModelConfig config, Weights weights, String source) {
+    /** {@code checks} owns the finiteness reductions: a packed layer's source tensor is freed before they are read. */
+    CheckedWeights(ModelConfig config, Weights weights, String source, NDManager checks) {
         this.weights = weights;
         this.shapes = new TensorShapes(config);
         this.source = source;
+        this.finite = new FiniteCheck(checks);
     }
 
     /**

@@ -12,12 +12,12 @@ import ai.djl.nn.Activation;
  * value heads; {@code beta = sigmoid(x W_b)}, {@code g = -exp(A_log) * softplus(x W_a + dt_bias)}; the gated delta
  * rule over them; then per value head {@code RMSNorm(o) * silu(x W_z)} and the output projection. The conv window and
  * the recurrent state carry over between steps in the {@link DecodeState}; padding positions change neither.
- * Weights held transposed; {@code convWeight} is [kernel, channels], {@code negA = -exp(A_log)}. Projections and the
+ * {@code convWeight} is [kernel, channels], {@code negA = -exp(A_log)}. Projections and the
  * conv run in the model's dtype; the decay ({@code dtBias}, {@code negA} held float32), q/k normalisation and the
  * delta rule with its recurrent state in float32, as Hugging Face's torch path computes them.
  */
-record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT, NDArray convWeight,
-                     NDArray dtBias, NDArray negA, RmsNorm norm, NDArray outT, int keyHeads, int valueHeads,
+record GatedDeltaNet(int index, Linear qkvProj, Linear zProj, Linear bProj, Linear aProj, NDArray convWeight,
+                     NDArray dtBias, NDArray negA, RmsNorm norm, Linear outProj, int keyHeads, int valueHeads,
                      int keyDim, int valueDim, ComputeDtype dtype) implements TokenMixer {
 
     private static final float L2_EPS = 1e-6f;
@@ -35,7 +35,7 @@ record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT
         long channels = convWeight.getShape().get(1);
         NDArray window = previous != null ? previous[0]
                 : dtype.narrow(manager.zeros(new Shape(b, kernel - 1, channels)));
-        NDArray extended = alignAfterWindow(window.concat(input.matMul(qkvT), 1), layout, kernel);
+        NDArray extended = alignAfterWindow(window.concat(qkvProj.apply(input), 1), layout, kernel);
         NDArray conv = causalConv(extended, t);
         NDArray mixed = ComputeDtype.widen(conv.mul(Activation.sigmoid(conv)));
         long keyWidth = (long) keyHeads * keyDim;
@@ -44,8 +44,8 @@ record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT
         NDArray k = l2Normalize(perValueHead(mixed.get(new NDIndex("..., {}:{}", keyWidth, 2 * keyWidth)), b, t));
         NDArray v = mixed.get(new NDIndex("..., {}:", 2 * keyWidth)).reshape(b, t, valueHeads, valueDim)
                 .transpose(0, 2, 1, 3);
-        NDArray beta = ComputeDtype.widen(Activation.sigmoid(input.matMul(bT))).transpose(0, 2, 1);
-        NDArray g = softplus(ComputeDtype.widen(input.matMul(aT)).add(dtBias)).mul(negA).transpose(0, 2, 1);
+        NDArray beta = ComputeDtype.widen(Activation.sigmoid(bProj.apply(input))).transpose(0, 2, 1);
+        NDArray g = softplus(ComputeDtype.widen(aProj.apply(input)).add(dtBias)).mul(negA).transpose(0, 2, 1);
         if (real != null) {
             beta = beta.mul(real.expandDims(1));
             g = g.mul(real.expandDims(1));
@@ -57,9 +57,9 @@ record GatedDeltaNet(int index, NDArray qkvT, NDArray zT, NDArray bT, NDArray aT
                 : GatedDeltaRule.chunked(q, k, v, g, beta, s);
         // A copy, so the state does not keep this whole step's conv input alive.
         state.setLinearState(index, extended.get(new NDIndex(":, {}:", t)).duplicate(), r.state());
-        NDArray z = input.matMul(zT).reshape(b, t, valueHeads, valueDim);
+        NDArray z = zProj.apply(input).reshape(b, t, valueHeads, valueDim);
         NDArray o = norm.apply(r.output().transpose(0, 2, 1, 3)).mul(z.mul(Activation.sigmoid(z)));
-        return o.reshape(b, t, (long) valueHeads * valueDim).matMul(outT);
+        return outProj.apply(o.reshape(b, t, (long) valueHeads * valueDim));
     }
 
     /** Depthwise causal conv: output t is {@code sum_j w[j] * extended[t + j]} over the K taps, [B, T, C]. */

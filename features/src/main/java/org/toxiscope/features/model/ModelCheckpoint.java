@@ -127,15 +127,17 @@ public final class ModelCheckpoint implements Weights, AutoCloseable {
      * tensor's shape is checked against config.json before it is allocated, and the loaded ones checked finite.
      */
     public LanguageModel load(Device device, ComputeDtype dtype, int lastBlock) {
-        CheckedWeights checked = new CheckedWeights(config, this, dir.toString());
-        LanguageModel model = LanguageModel.load(config, checked, device, dtype, lastBlock);
-        try {
-            checked.requireFinite();
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
+        try (NDManager checks = NDManager.newBaseManager(device)) {
+            CheckedWeights checked = new CheckedWeights(config, this, dir.toString(), checks);
+            LanguageModel model = LanguageModel.load(config, checked, device, dtype, lastBlock);
+            try {
+                checked.requireFinite();
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+            return model;
         }
-        return model;
     }
 
     @Override

@@ -71,39 +71,41 @@ public final class Qwen35Model {
         // conv1d.weight is [channels, 1, kernel]: keep it as [kernel, channels] so tap j scales a [B, T, C] slice.
         NDArray conv = weights.load(p + "conv1d.weight", manager, dtype);
         NDArray convWeight = conv.reshape(conv.getShape().get(0), conv.getShape().get(2)).transpose();
-        NDArray[] in = weights.has(p + "in_proj_qkvz.weight") ? groupedProjections(h, weights, p, manager, dtype)
-                : new NDArray[] {Qwen3Model.linear(weights, p + "in_proj_qkv", manager, dtype),
-                    Qwen3Model.linear(weights, p + "in_proj_z", manager, dtype),
-                    Qwen3Model.linear(weights, p + "in_proj_b", manager, dtype),
-                    Qwen3Model.linear(weights, p + "in_proj_a", manager, dtype)};
+        Linear[] in = weights.has(p + "in_proj_qkvz.weight") ? groupedProjections(h, weights, p, manager, dtype)
+                : new Linear[] {Linear.load(weights, p + "in_proj_qkv", manager, dtype),
+                    Linear.load(weights, p + "in_proj_z", manager, dtype),
+                    Linear.load(weights, p + "in_proj_b", manager, dtype),
+                    Linear.load(weights, p + "in_proj_a", manager, dtype)};
         return new GatedDeltaNet(index, in[0], in[1], in[2], in[3], convWeight,
                 weights.load(p + "dt_bias", manager), weights.load(p + "A_log", manager).exp().neg(),
                 Qwen3Model.norm(weights, p + "norm.weight", manager, eps, dtype),
-                Qwen3Model.linear(weights, p + "out_proj", manager, dtype), h.linearKeyHeads(), h.linearValueHeads(),
+                Linear.load(weights, p + "out_proj", manager, dtype), h.linearKeyHeads(), h.linearValueHeads(),
                 h.linearKeyDim(), h.linearValueDim(), dtype);
     }
 
     /**
      * Qwen3-Next's fused in_proj_qkvz / in_proj_ba, whose rows are grouped per key head ({@code [q, k, v, z]} with
-     * {@code r = valueHeads / keyHeads} value heads per group, and {@code [b, a]}), as the transposed qkv, z, b and a
+     * {@code r = valueHeads / keyHeads} value heads per group, and {@code [b, a]}), as the qkv, z, b and a
      * projections of the split layout.
      */
-    private static NDArray[] groupedProjections(HybridConfig h, Weights weights, String p, NDManager manager,
-                                                ComputeDtype dtype) {
+    private static Linear[] groupedProjections(HybridConfig h, Weights weights, String p, NDManager manager,
+                                               ComputeDtype dtype) {
         long keys = h.linearKeyHeads();
         long dk = h.linearKeyDim();
         long r = h.linearValueHeads() / h.linearKeyHeads();
         long values = r * h.linearValueDim();
-        NDArray qkvz = weights.load(p + "in_proj_qkvz.weight", manager, dtype);
-        long hidden = qkvz.getShape().get(1);
-        NDArray grouped = qkvz.reshape(keys, 2 * dk + 2 * values, hidden);
-        NDArray q = rows(grouped, 0, dk);
-        NDArray k = rows(grouped, dk, 2 * dk);
-        NDArray v = rows(grouped, 2 * dk, 2 * dk + values);
-        NDArray z = rows(grouped, 2 * dk + values, 2 * dk + 2 * values);
-        NDArray ba = weights.load(p + "in_proj_ba.weight", manager, dtype).reshape(keys, 2 * r, hidden);
-        return new NDArray[] {q.concat(k, 0).concat(v, 0).transpose(), z.transpose(), rows(ba, 0, r).transpose(),
-            rows(ba, r, 2 * r).transpose()};
+        return Linear.read(manager, dtype, source -> {
+            NDArray qkvz = weights.load(p + "in_proj_qkvz.weight", source, dtype);
+            long hidden = qkvz.getShape().get(1);
+            NDArray grouped = qkvz.reshape(keys, 2 * dk + 2 * values, hidden);
+            NDArray q = rows(grouped, 0, dk);
+            NDArray k = rows(grouped, dk, 2 * dk);
+            NDArray v = rows(grouped, 2 * dk, 2 * dk + values);
+            NDArray z = rows(grouped, 2 * dk + values, 2 * dk + 2 * values);
+            NDArray ba = weights.load(p + "in_proj_ba.weight", source, dtype).reshape(keys, 2 * r, hidden);
+            return new Linear[] {Linear.of(q.concat(k, 0).concat(v, 0), manager, dtype), Linear.of(z, manager, dtype),
+                Linear.of(rows(ba, 0, r), manager, dtype), Linear.of(rows(ba, r, 2 * r), manager, dtype)};
+        });
     }
 
     /** Rows {@code from..to} of every group of [groups, rows, H], stacked group after group as [groups * n, H]. */
@@ -113,10 +115,10 @@ public final class Qwen35Model {
 
     private static Attention attention(int index, ModelConfig c, HybridConfig h, Weights weights, String p,
                                        NDManager manager, RotaryEmbedding rope, float eps, ComputeDtype dtype) {
-        return new Attention(index, Qwen3Model.linear(weights, p + "q_proj", manager, dtype),
-                Qwen3Model.linear(weights, p + "k_proj", manager, dtype),
-                Qwen3Model.linear(weights, p + "v_proj", manager, dtype),
-                Qwen3Model.linear(weights, p + "o_proj", manager, dtype), norm(weights, p + "q_norm", manager, eps, dtype),
+        return new Attention(index, Linear.load(weights, p + "q_proj", manager, dtype),
+                Linear.load(weights, p + "k_proj", manager, dtype),
+                Linear.load(weights, p + "v_proj", manager, dtype),
+                Linear.load(weights, p + "o_proj", manager, dtype), norm(weights, p + "q_norm", manager, eps, dtype),
                 norm(weights, p + "k_norm", manager, eps, dtype), c.numHeads(), c.numKvHeads(), c.headDim(), rope,
                 h.attentionOutputGate(), Attention.SCORE_BUDGET, dtype);
     }
@@ -131,6 +133,6 @@ public final class Qwen35Model {
             return routed;
         }
         return new SharedExpertMoe(routed, Qwen3Model.swiGlu(weights, p + "shared_expert.", manager, dtype),
-                Qwen3Model.linear(weights, p + "shared_expert_gate", manager, dtype));
+                Linear.load(weights, p + "shared_expert_gate", manager, dtype));
     }
 }

@@ -63,10 +63,10 @@ public final class Qwen3Model implements LanguageModel {
             DecoderBlock[] blocks = new DecoderBlock[n];
             for (int i = 0; i < n; i++) {
                 String p = "model.layers." + i + ".";
-                Attention attention = new Attention(i, linear(weights, p + "self_attn.q_proj", manager, dtype),
-                        linear(weights, p + "self_attn.k_proj", manager, dtype),
-                        linear(weights, p + "self_attn.v_proj", manager, dtype),
-                        linear(weights, p + "self_attn.o_proj", manager, dtype),
+                Attention attention = new Attention(i, Linear.load(weights, p + "self_attn.q_proj", manager, dtype),
+                        Linear.load(weights, p + "self_attn.k_proj", manager, dtype),
+                        Linear.load(weights, p + "self_attn.v_proj", manager, dtype),
+                        Linear.load(weights, p + "self_attn.o_proj", manager, dtype),
                         norm(weights, p + "self_attn.q_norm.weight", manager, eps, dtype),
                         norm(weights, p + "self_attn.k_norm.weight", manager, eps, dtype),
                         config.numHeads(), config.numKvHeads(), config.headDim(), rope, false, scoreBudget, dtype);
@@ -88,11 +88,6 @@ public final class Qwen3Model implements LanguageModel {
         }
     }
 
-    static NDArray linear(Weights weights, String name, NDManager manager, ComputeDtype dtype) {
-        // HF stores Linear weights as [out, in]; keep the transposed view so every projection is x @ W.
-        return weights.load(name + ".weight", manager, dtype).transpose();
-    }
-
     /** An RMSNorm of weight {@code name}: the weight stays float32 in every dtype (norms compute in float32). */
     static RmsNorm norm(Weights weights, String name, NDManager manager, float eps, ComputeDtype dtype) {
         return new RmsNorm(weights.load(name, manager), eps, dtype);
@@ -106,8 +101,9 @@ public final class Qwen3Model implements LanguageModel {
     }
 
     static SwiGlu swiGlu(Weights weights, String prefix, NDManager manager, ComputeDtype dtype) {
-        return new SwiGlu(linear(weights, prefix + "gate_proj", manager, dtype),
-                linear(weights, prefix + "up_proj", manager, dtype), linear(weights, prefix + "down_proj", manager, dtype));
+        return new SwiGlu(Linear.load(weights, prefix + "gate_proj", manager, dtype),
+                Linear.load(weights, prefix + "up_proj", manager, dtype),
+                Linear.load(weights, prefix + "down_proj", manager, dtype));
     }
 
     static SparseMoe sparseMoe(ModelConfig config, Weights weights, String prefix, NDManager manager,
@@ -115,20 +111,24 @@ public final class Qwen3Model implements LanguageModel {
         SwiGlu[] experts = new SwiGlu[config.moe().numExperts()];
         if (weights.has(prefix + "experts.gate_up_proj")) {
             // Fused layout (Qwen3.5-MoE): gate_up_proj [E, 2I, H] (gate rows first), down_proj [E, H, I].
-            NDArray gateUp = weights.load(prefix + "experts.gate_up_proj", manager, dtype);
-            NDArray down = weights.load(prefix + "experts.down_proj", manager, dtype);
-            long inter = gateUp.getShape().get(1) / 2;
-            for (int e = 0; e < experts.length; e++) {
-                NDArray w = gateUp.get(e);
-                experts[e] = new SwiGlu(w.get(new NDIndex(":{}", inter)).transpose(),
-                        w.get(new NDIndex("{}:", inter)).transpose(), down.get(e).transpose());
-            }
+            Linear.read(manager, dtype, source -> {
+                NDArray gateUp = weights.load(prefix + "experts.gate_up_proj", source, dtype);
+                NDArray down = weights.load(prefix + "experts.down_proj", source, dtype);
+                long inter = gateUp.getShape().get(1) / 2;
+                for (int e = 0; e < experts.length; e++) {
+                    NDArray w = gateUp.get(e);
+                    experts[e] = new SwiGlu(Linear.of(w.get(new NDIndex(":{}", inter)), manager, dtype),
+                            Linear.of(w.get(new NDIndex("{}:", inter)), manager, dtype),
+                            Linear.of(down.get(e), manager, dtype));
+                }
+                return experts;
+            });
         } else {
             for (int e = 0; e < experts.length; e++) {
                 experts[e] = swiGlu(weights, prefix + "experts." + e + ".", manager, dtype);
             }
         }
-        return new SparseMoe(linear(weights, prefix + "gate", manager, dtype), experts, config.moe().expertsPerToken(),
+        return new SparseMoe(Linear.load(weights, prefix + "gate", manager, dtype), experts, config.moe().expertsPerToken(),
                 config.moe().normTopkProb(), dtype);
     }
 

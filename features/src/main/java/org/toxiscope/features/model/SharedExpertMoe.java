@@ -7,10 +7,10 @@ import ai.djl.nn.Activation;
  * The MoE block of Qwen3.5-MoE / Qwen3-Next: the routed experts plus an always-on shared expert scaled by a learned
  * per-token gate, {@code routed(x) + sigmoid(x W_g) * shared(x)}.
  */
-record SharedExpertMoe(SparseMoe routed, SwiGlu shared, NDArray sharedGateT) implements Mlp {
+record SharedExpertMoe(SparseMoe routed, SwiGlu shared, Linear sharedGate) implements Mlp {
 
     @Override
     public NDArray apply(NDArray x) {
-        return routed.apply(x).add(shared.apply(x).mul(Activation.sigmoid(x.matMul(sharedGateT))));
+        return routed.apply(x).add(shared.apply(x).mul(Activation.sigmoid(sharedGate.apply(x))));
     }
 }

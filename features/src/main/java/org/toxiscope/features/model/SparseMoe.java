@@ -13,7 +13,7 @@ import java.util.Arrays;
  * weights. Tokens are grouped by expert so each expert
  * runs one matmul over just its tokens.
  */
-record SparseMoe(NDArray routerT, SwiGlu[] experts, int topK, boolean normalize, ComputeDtype dtype) implements Mlp {
+record SparseMoe(Linear router, SwiGlu[] experts, int topK, boolean normalize, ComputeDtype dtype) implements Mlp {
 
     @Override
     public NDArray apply(NDArray x) {
@@ -21,7 +21,7 @@ record SparseMoe(NDArray routerT, SwiGlu[] experts, int topK, boolean normalize,
         long hidden = shape.get(shape.dimension() - 1);
         NDArray flat = x.reshape(-1, hidden);
         int tokens = (int) flat.getShape().get(0);
-        NDList top = ComputeDtype.widen(flat.matMul(routerT)).softmax(-1).topK(topK, -1, true, true);
+        NDList top = ComputeDtype.widen(router.apply(flat)).softmax(-1).topK(topK, -1, true, true);
         NDArray weights = top.get(0);
         if (normalize) {
             weights = weights.div(weights.sum(new int[] {-1}, true));

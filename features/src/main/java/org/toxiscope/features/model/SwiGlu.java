@@ -3,13 +3,13 @@ package org.toxiscope.features.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
-/** The SwiGLU MLP: {@code down(silu(gate(x)) * up(x))}; weights held transposed ([in, out]) for {@code x @ W}. */
-record SwiGlu(NDArray gateT, NDArray upT, NDArray downT) implements Mlp {
+/** The SwiGLU MLP: {@code down(silu(gate(x)) * up(x))}. */
+record SwiGlu(Linear gateProj, Linear upProj, Linear downProj) implements Mlp {
 
     @Override
     public NDArray apply(NDArray x) {
-        NDArray gate = x.matMul(gateT);
+        NDArray gate = gateProj.apply(x);
         NDArray silu = gate.mul(Activation.sigmoid(gate));
-        return silu.mul(x.matMul(upT)).matMul(downT);
+        return downProj.apply(silu.mul(upProj.apply(x)));
     }
 }

@@ -2,6 +2,7 @@ package org.toxiscope.features.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -113,6 +114,55 @@ class Bf16KernelsTest {
                 assertEquals(new Shape(shape), a.getShape(), name);
                 assertBitsEqual(expected, ComputeDtype.widen(a).toFloatArray(), name);
             }
+        }
+    }
+
+    /** Resident bytes of this process's mappings of {@code file}, from /proc/self/smaps. */
+    private static long residentBytesOf(Path file) throws Exception {
+        long kib = 0;
+        boolean inFile = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                inFile = line.endsWith(" " + file.toAbsolutePath());
+            } else if (inFile && line.startsWith("Rss:")) {
+                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return kib << 10;
+    }
+
+    /**
+     * A tensor read into another manager than the first one's (a layer packed at load reads its weight so) has a
+     * mapping of its own: its pages stop being resident when that manager closes, and the first manager's tensors
+     * and later loads into it keep their values.
+     */
+    @Test
+    void aLoadIntoAnotherManagerLeavesNoPagesResidentOnceClosed() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/smaps")), "no /proc/self/smaps here");
+        float[] small = samples();
+        float[] big = new float[4 << 20];
+        SplittableRandom random = new SplittableRandom(17);
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (float) random.nextDouble(-1, 1);
+        }
+        Path file = temp.resolve("big.safetensors");
+        new SafetensorsWriter().addBf16("small", new long[] {small.length}, small)
+                .addBf16("big", new long[] {big.length}, big).write(file);
+        try (SafetensorsFile f = SafetensorsFile.open(file); NDManager manager = NDManager.newBaseManager()) {
+            NDArray first = f.loadBf16(manager, "small");
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray read = f.loadBf16(scope, "big");
+                assertEquals(bf16(big[big.length - 1]), ComputeDtype.widen(read).toFloatArray()[big.length - 1]);
+                assertTrue(residentBytesOf(file) >= 2L * big.length, "the big tensor's pages were read");
+            }
+            long resident = residentBytesOf(file);
+            assertTrue(resident < 1 << 20, "still resident after its manager closed: " + resident + " bytes");
+            float[] expected = new float[small.length];
+            for (int i = 0; i < small.length; i++) {
+                expected[i] = bf16(small[i]);
+            }
+            assertBitsEqual(expected, ComputeDtype.widen(first).toFloatArray(), "first manager's tensor");
+            assertEquals(bf16(big[3]), ComputeDtype.widen(f.loadBf16(manager, "big")).toFloatArray()[3]);
         }
     }
 
