@@ -1,8 +1,10 @@
 package org.toxiscope.features.io;
 
+import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -16,8 +18,8 @@ import java.nio.file.Path;
  * process: narrowing any tensor to bf16, mapping a file's bytes as a bf16 tensor without copying them, moving a bf16
  * tensor to another device, the two-step SAE encode's float32 re-score of each row's own candidates, and oneDNN's
  * linear layer on weights reordered once into its blocked layout (a second module, since a libtorch built without
- * oneDNN lacks those ops and must still run the rest). Every other operation (matmul, add, softmax, indexing, {@code toType(FLOAT32)}) runs on bf16 tensors through DJL as is;
- * DJL reports their dtype as {@code UNKNOWN}.
+ * oneDNN lacks those ops and must still run the rest). Every other operation (matmul, add, softmax, indexing,
+ * {@code toType(FLOAT32)}) runs on bf16 tensors through DJL as is; DJL reports their dtype as {@code UNKNOWN}.
  */
 public final class Bf16Kernels {
 
@@ -93,7 +95,8 @@ public final class Bf16Kernels {
             synchronized (Bf16Kernels.class) {
                 k = instance;
                 if (k == null) {
-                    k = new Bf16Kernels(ScriptModules.load("Kernels", CODE), packedModule());
+                    PtSymbolBlock main = ScriptModules.load("Kernels", CODE);
+                    k = new Bf16Kernels(main, packedModule(main));
                     instance = k;
                 }
             }
@@ -101,15 +104,24 @@ public final class Bf16Kernels {
         return k;
     }
 
-    private static PtSymbolBlock packedModule() {
-        try {
-            return ScriptModules.load("Packed", PACKED_CODE);
+    /**
+     * The packed-linear module where one tiny layer packs and multiplies: this libtorch has the ops and oneDNN runs
+     * bf16 on this CPU (it refuses one without AVX-512 BW/VL/DQ, where matmul still multiplies bf16); else null.
+     */
+    private static PtSymbolBlock packedModule(PtSymbolBlock main) {
+        try (NDManager probe = NDManager.newBaseManager(Device.cpu())) {
+            PtSymbolBlock packed = ScriptModules.load("Packed", PACKED_CODE);
+            NDArray weight = run(main, probe, "forward", IValue.from((PtNDArray) probe.ones(new Shape(4, 8))));
+            NDArray x = run(main, probe, "forward", IValue.from((PtNDArray) probe.ones(new Shape(2, 8))));
+            NDArray w = run(packed, probe, "pack", IValue.from((PtNDArray) weight), IValue.from(2L));
+            run(packed, probe, "forward", IValue.from((PtNDArray) x), IValue.from((PtNDArray) w));
+            return packed;
         } catch (EngineException e) {
             return null;
         }
     }
 
-    /** Whether {@link #pack} and {@link #linear} can run: this libtorch has oneDNN's linear ops. */
+    /** Whether {@link #pack} and {@link #linear} can run: see {@link #packedModule}. */
     public boolean canPack() {
         return packed != null;
     }
