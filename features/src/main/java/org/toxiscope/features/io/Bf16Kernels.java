@@ -137,7 +137,8 @@ public final class Bf16Kernels {
 
     /** {@code x @ W^T} for bf16 {@code x} [..., in] and a weight {@link #pack}ed, in {@code x}'s manager. */
     public NDArray linear(NDArray x, NDArray packedWeight) {
-        return run(packed, x.getManager(), "forward", IValue.from((PtNDArray) x), IValue.from((PtNDArray) packedWeight));
+        return run(packed, x.getManager(), "forward", IValue.from((PtNDArray) x),
+                IValue.from((PtNDArray) packedWeight));
     }
 
     /** {@code x} as bfloat16 (rounded to nearest even), a new array in {@code x}'s manager; x itself if already bf16. */
