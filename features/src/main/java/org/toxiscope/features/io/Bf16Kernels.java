@@ -80,12 +80,14 @@ public final class Bf16Kernels {
     private static volatile Bf16Kernels instance;
 
     private final PtSymbolBlock module;
-    /** The packed-linear module, or null where this libtorch has no oneDNN linear ops. */
-    private final PtSymbolBlock packed;
 
-    private Bf16Kernels(PtSymbolBlock module, PtSymbolBlock packed) {
+    private Bf16Kernels(PtSymbolBlock module) {
         this.module = module;
-        this.packed = packed;
+    }
+
+    /** The packed-linear module, loaded and probed on the first packed layer only (f32 and GPU runs never need it). */
+    private static final class Packed {
+        static final PtSymbolBlock MODULE = packedModule(get().module);
     }
 
     /** The process's kernels, loaded on first use and kept (like the engine itself) until the JVM exits. */
@@ -95,8 +97,7 @@ public final class Bf16Kernels {
             synchronized (Bf16Kernels.class) {
                 k = instance;
                 if (k == null) {
-                    PtSymbolBlock main = ScriptModules.load("Kernels", CODE);
-                    k = new Bf16Kernels(main, packedModule(main));
+                    k = new Bf16Kernels(ScriptModules.load("Kernels", CODE));
                     instance = k;
                 }
             }
@@ -123,7 +124,7 @@ public final class Bf16Kernels {
 
     /** Whether {@link #pack} and {@link #linear} can run: see {@link #packedModule}. */
     public boolean canPack() {
-        return packed != null;
+        return Packed.MODULE != null;
     }
 
     /**
@@ -132,12 +133,12 @@ public final class Bf16Kernels {
      * [out, in].
      */
     public NDArray pack(NDArray weight, long rows, NDManager manager) {
-        return run(packed, manager, "pack", IValue.from((PtNDArray) weight), IValue.from(rows));
+        return run(Packed.MODULE, manager, "pack", IValue.from((PtNDArray) weight), IValue.from(rows));
     }
 
     /** {@code x @ W^T} for bf16 {@code x} [..., in] and a weight {@link #pack}ed, in {@code x}'s manager. */
     public NDArray linear(NDArray x, NDArray packedWeight) {
-        return run(packed, x.getManager(), "forward", IValue.from((PtNDArray) x),
+        return run(Packed.MODULE, x.getManager(), "forward", IValue.from((PtNDArray) x),
                 IValue.from((PtNDArray) packedWeight));
     }
 

@@ -108,28 +108,31 @@ public final class Qwen3Model implements LanguageModel {
 
     static SparseMoe sparseMoe(ModelConfig config, Weights weights, String prefix, NDManager manager,
                                ComputeDtype dtype) {
-        SwiGlu[] experts = new SwiGlu[config.moe().numExperts()];
+        int count = config.moe().numExperts();
+        SwiGlu[] experts;
         if (weights.has(prefix + "experts.gate_up_proj")) {
             // Fused layout (Qwen3.5-MoE): gate_up_proj [E, 2I, H] (gate rows first), down_proj [E, H, I].
-            Linear.read(manager, dtype, source -> {
+            experts = Linear.read(manager, dtype, source -> {
                 NDArray gateUp = weights.load(prefix + "experts.gate_up_proj", source, dtype);
                 NDArray down = weights.load(prefix + "experts.down_proj", source, dtype);
                 long inter = gateUp.getShape().get(1) / 2;
-                for (int e = 0; e < experts.length; e++) {
+                SwiGlu[] fused = new SwiGlu[count];
+                for (int e = 0; e < count; e++) {
                     NDArray w = gateUp.get(e);
-                    experts[e] = new SwiGlu(Linear.of(w.get(new NDIndex(":{}", inter)), manager, dtype),
+                    fused[e] = new SwiGlu(Linear.of(w.get(new NDIndex(":{}", inter)), manager, dtype),
                             Linear.of(w.get(new NDIndex("{}:", inter)), manager, dtype),
                             Linear.of(down.get(e), manager, dtype));
                 }
-                return experts;
+                return fused;
             });
         } else {
-            for (int e = 0; e < experts.length; e++) {
+            experts = new SwiGlu[count];
+            for (int e = 0; e < count; e++) {
                 experts[e] = swiGlu(weights, prefix + "experts." + e + ".", manager, dtype);
             }
         }
-        return new SparseMoe(Linear.load(weights, prefix + "gate", manager, dtype), experts, config.moe().expertsPerToken(),
-                config.moe().normTopkProb(), dtype);
+        return new SparseMoe(Linear.load(weights, prefix + "gate", manager, dtype), experts,
+                config.moe().expertsPerToken(), config.moe().normTopkProb(), dtype);
     }
 
     @Override
