@@ -71,6 +71,11 @@ public final class Bf16Kernels {
                 x: Tensor,
                 weight: Tensor) -> Tensor:
                 return ops.mkldnn._linear_pointwise(x, weight, None, "none", annotate(List[Optional[number]], []), None)
+              def with_bias(self: __torch__.Packed,
+                x: Tensor,
+                weight: Tensor,
+                bias: Tensor) -> Tensor:
+                return ops.mkldnn._linear_pointwise(x, weight, bias, "none", annotate(List[Optional[number]], []), None)
               def pack(self: __torch__.Packed,
                 weight: Tensor,
                 rows: int) -> Tensor:
@@ -136,10 +141,18 @@ public final class Bf16Kernels {
         return run(Packed.MODULE, manager, "pack", IValue.from((PtNDArray) weight), IValue.from(rows));
     }
 
-    /** {@code x @ W^T} for bf16 {@code x} [..., in] and a weight {@link #pack}ed, in {@code x}'s manager. */
-    public NDArray linear(NDArray x, NDArray packedWeight) {
-        return run(Packed.MODULE, x.getManager(), "forward", IValue.from((PtNDArray) x),
-                IValue.from((PtNDArray) packedWeight));
+    /**
+     * {@code x @ W^T + bias} for bf16 {@code x} [..., in], a weight {@link #pack}ed and a bf16 {@code bias} [out]
+     * (null: none), the bias added to the float32 accumulator before the one rounding to bf16; in {@code x}'s
+     * manager.
+     */
+    public NDArray linear(NDArray x, NDArray packedWeight, NDArray bias) {
+        if (bias == null) {
+            return run(Packed.MODULE, x.getManager(), "forward", IValue.from((PtNDArray) x),
+                    IValue.from((PtNDArray) packedWeight));
+        }
+        return run(Packed.MODULE, x.getManager(), "with_bias", IValue.from((PtNDArray) x),
+                IValue.from((PtNDArray) packedWeight), IValue.from((PtNDArray) bias));
     }
 
     /** {@code x} as bfloat16 (rounded to nearest even), a new array in {@code x}'s manager; x itself if already bf16. */

@@ -106,6 +106,6 @@ record Attention(int index, Linear qProj, Linear kProj, Linear vProj, Linear oPr
 
     /** [B, T, n, d] -> rotated [B, n, T, d]. */
     private NDArray heads(NDArray x, BatchLayout layout) {
-        return rope.apply(x.transpose(0, 2, 1, 3), layout.positions(), layout.maxPosition());
+        return rope.apply(x, layout.rotary(rope)).transpose(0, 2, 1, 3);
     }
 }

@@ -32,17 +32,25 @@ final class RotaryEmbedding {
         }
     }
 
-    /** Rotates {@code x} [B, heads, T, headDim] at positions [B, T] (an int64 array). */
-    NDArray apply(NDArray x, NDArray positions, int maxPosition) {
+    /** cos and sin [B, T, 1, rotaryDim] at a step's positions, broadcasting over the heads. */
+    record Tables(NDArray cos, NDArray sin) {
+    }
+
+    /** The tables at {@code positions} [B, T] (an int64 array), in its manager. */
+    Tables tables(NDArray positions, int maxPosition) {
         ensure(maxPosition + 1);
-        NDManager local = x.getManager();
-        NDArray c = cos.get(local, new NDIndex("{}", positions)).expandDims(1);
-        NDArray s = sin.get(local, new NDIndex("{}", positions)).expandDims(1);
+        NDManager owner = positions.getManager();
+        return new Tables(cos.get(owner, new NDIndex("{}", positions)).expandDims(2),
+                sin.get(owner, new NDIndex("{}", positions)).expandDims(2));
+    }
+
+    /** Rotates {@code x} [B, T, heads, headDim] by {@code tables} of its positions. */
+    NDArray apply(NDArray x, Tables tables) {
         long headDim = x.getShape().get(3);
         NDArray rot = rotaryDim == headDim ? x : x.get(new NDIndex("..., :{}", rotaryDim));
         NDArray first = rot.get(new NDIndex("..., :{}", rotaryDim / 2));
         NDArray second = rot.get(new NDIndex("..., {}:", rotaryDim / 2));
-        NDArray rotated = rot.mul(c).add(second.neg().concat(first, -1).mul(s));
+        NDArray rotated = rot.mul(tables.cos()).add(second.neg().concat(first, -1).mul(tables.sin()));
         return rotaryDim == headDim ? rotated : rotated.concat(x.get(new NDIndex("..., {}:", rotaryDim)), -1);
     }
 

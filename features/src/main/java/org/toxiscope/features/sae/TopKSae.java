@@ -16,6 +16,7 @@ import org.toxiscope.features.io.SafetensorsFile;
 import org.toxiscope.features.io.TensorSource;
 import org.toxiscope.features.io.TorchCheckpoint;
 import org.toxiscope.features.model.ComputeDtype;
+import org.toxiscope.features.model.Linear;
 
 /**
  * A residual-stream SAE on DJL arrays: {@code encode} gives the sparse code of {@code pre = x @ W_enc.T + b_enc}
@@ -58,9 +59,12 @@ public final class TopKSae implements AutoCloseable {
     /** [d_sae, d_model] contiguous: row f is W_enc[f, :], gathered per candidate by the two-step encode. */
     private final NDArray encoderRows;
     private final NDArray encoderBias;
-    /** bf16 copies of the encoder and its bias for the two-step encode's candidate pass; null for a float32 encode. */
-    private final NDArray encoderBf16;
-    private final NDArray encoderBiasBf16;
+    /**
+     * The encoder and its bias in bf16 for the two-step encode's candidate pass, packed like the model's projections
+     * with the bias added in the float32 accumulator (512 x 1024 x 16384, two threads: 21.1-21.4 ms against
+     * 24.7-25.2 ms by matmul, and no separate 16 MiB bias pass); null for a float32 encode.
+     */
+    private final Linear encoderBf16;
     private final NDArray threshold;
     private final NDArray inputBias;
     /** [d_sae, d_model], row f = decoder direction of feature f; null until first needed. */
@@ -78,8 +82,11 @@ public final class TopKSae implements AutoCloseable {
         this.inputBias = inputBias;
         this.dSae = Math.toIntExact(encoderRows.getShape().get(0));
         this.dModel = Math.toIntExact(encoderRows.getShape().get(1));
-        this.encoderBf16 = twoStep(spec, dtype) ? dtype.narrow(encoder) : null;
-        this.encoderBiasBf16 = twoStep(spec, dtype) ? dtype.narrow(encoderBias) : null;
+        this.encoderBf16 = twoStep(spec, dtype) ? Linear.read(manager, dtype, scope -> {
+            NDArray rows = dtype.narrow(encoderRows);
+            rows.attach(scope);
+            return Linear.of(rows, dtype.narrow(encoderBias), manager, dtype);
+        }) : null;
     }
 
     /** Loads the encoder side of {@code spec} (and {@code b_dec} where it is subtracted from the input). */
@@ -261,7 +268,7 @@ public final class TopKSae implements AutoCloseable {
             NDArray values;
             NDArray indices;
             if (encoderBf16 != null) {
-                NDArray candidates = ComputeDtype.BF16.narrow(in).matMul(encoderBf16).addi(encoderBiasBf16)
+                NDArray candidates = encoderBf16.apply(ComputeDtype.BF16.narrow(in))
                         .topK(candidates(), -1, true, true).get(1);
                 NDArray exact = activate(rescore(scope, in, candidates));
                 NDList top = exact.topK(spec.k(), -1, true, true);
