@@ -7,12 +7,12 @@ import org.toxiscope.features.io.Bf16Kernels;
 
 /**
  * A Hugging Face Linear layer, {@code y = x W^T (+ b)}, for a weight W [out, in] (the model's projections have no
- * bias; the SAE encoder's bf16 candidate pass has one): in bf16 on CPU W is reordered once, at load, into oneDNN's
- * blocked layout and multiplied by its linear kernel; elsewhere (float32, a GPU, a libtorch or CPU on which oneDNN
- * cannot run bf16) W is held as a transposed view and multiplied by matmul. Measured
- * on Qwen3-0.6B's gate_proj (1024 -> 3072, two threads, AVX512-BF16), packed against matmul: 3.8-4.1 against 4.4-4.5
- * ms at 512 rows, 0.50 against 0.80-0.85 ms at 64 and 0.19-0.25 against 0.34-0.41 ms at 8 (a decoding step of 8
- * texts). The reorder reads W once and keeps only the packed copy, so the bytes held stay those of W.
+ * bias; the SAE encoder has one): in bf16 on CPU W is reordered once, at load, into oneDNN's blocked layout and
+ * multiplied by its linear kernel; elsewhere (float32, a GPU, a libtorch or CPU on which oneDNN cannot run bf16) W is
+ * held as a transposed view and multiplied by matmul. Measured on Qwen3-0.6B's gate_proj (1024 -> 3072, two threads,
+ * AVX512-BF16), packed against matmul: 3.8-4.1 against 4.4-4.5 ms at 512 rows, 0.50 against 0.80-0.85 ms at 64 and
+ * 0.19-0.25 against 0.34-0.41 ms at 8 (a decoding step of 8 texts). The reorder reads W once and keeps only the
+ * packed copy, so the bytes held stay those of W.
  */
 public final class Linear {
 

@@ -54,17 +54,18 @@ public final class TopKSae implements AutoCloseable {
     private final NDManager manager;
     private final int dModel;
     private final int dSae;
-    /** [d_model, d_sae]; a transposed view of {@link #encoderRows}, which matmul consumes without a copy. */
-    private final NDArray encoder;
     /** [d_sae, d_model] contiguous: row f is W_enc[f, :], gathered per candidate by the two-step encode. */
     private final NDArray encoderRows;
     private final NDArray encoderBias;
+    /** Whether codes are found in two steps (a bf16 candidate pass, then the float32 re-score). */
+    private final boolean twoStep;
     /**
-     * The encoder and its bias in bf16 for the two-step encode's candidate pass, packed like the model's projections
-     * with the bias added in the float32 accumulator (512 x 1024 x 16384, two threads: 21.1-21.4 ms against
-     * 24.7-25.2 ms by matmul, and no separate 16 MiB bias pass); null for a float32 encode.
+     * {@code x @ W_enc.T + b_enc} over every feature: in float32 on a transposed view of {@link #encoderRows}, or for
+     * the two-step encode's candidate pass on a bf16 copy packed like the model's projections, the bias added in the
+     * float32 accumulator (512 x 1024 x 16384, two threads: 21.1-21.4 ms against 24.7-25.2 ms by matmul, and no
+     * separate 16 MiB bias pass).
      */
-    private final Linear encoderBf16;
+    private final Linear encoder;
     private final NDArray threshold;
     private final NDArray inputBias;
     /** [d_sae, d_model], row f = decoder direction of feature f; null until first needed. */
@@ -76,17 +77,17 @@ public final class TopKSae implements AutoCloseable {
         this.spec = spec;
         this.manager = manager;
         this.encoderRows = encoderRows;
-        this.encoder = encoderRows.transpose();
         this.encoderBias = encoderBias;
         this.threshold = threshold;
         this.inputBias = inputBias;
         this.dSae = Math.toIntExact(encoderRows.getShape().get(0));
         this.dModel = Math.toIntExact(encoderRows.getShape().get(1));
-        this.encoderBf16 = twoStep(spec, dtype) ? Linear.read(manager, dtype, scope -> {
+        this.twoStep = twoStep(spec, dtype);
+        this.encoder = twoStep ? Linear.read(manager, dtype, scope -> {
             NDArray rows = dtype.narrow(encoderRows);
             rows.attach(scope);
             return Linear.of(rows, dtype.narrow(encoderBias), manager, dtype);
-        }) : null;
+        }) : Linear.of(encoderRows, encoderBias, manager, ComputeDtype.F32);
     }
 
     /** Loads the encoder side of {@code spec} (and {@code b_dec} where it is subtracted from the input). */
@@ -267,15 +268,15 @@ public final class TopKSae implements AutoCloseable {
             NDArray in = inputBias == null ? x : x.sub(inputBias);
             NDArray values;
             NDArray indices;
-            if (encoderBf16 != null) {
-                NDArray candidates = encoderBf16.apply(ComputeDtype.BF16.narrow(in))
+            if (twoStep) {
+                NDArray candidates = encoder.apply(ComputeDtype.BF16.narrow(in))
                         .topK(candidates(), -1, true, true).get(1);
                 NDArray exact = activate(rescore(scope, in, candidates));
                 NDList top = exact.topK(spec.k(), -1, true, true);
                 values = top.get(0);
                 indices = candidates.gather(top.get(1), 1);
             } else {
-                NDArray ranked = activate(in.matMul(encoder).addi(encoderBias));
+                NDArray ranked = activate(encoder.apply(in));
                 int m = spec.activation().isTopK() ? spec.k() : maxActive(ranked);
                 NDList top = ranked.topK(m, -1, true, true);
                 values = top.get(0);
